@@ -1,0 +1,104 @@
+"""What a binding is, and what every framework adapter provides.
+
+A binding says: this public framework API, called this way, computes this
+reference loss, with these conventions.  ``fn`` takes the canonical arrays (as
+framework tensors of the requested dtype, in the reference's ``inputs`` order
+and layout) plus ``reduction`` and the reference parameters it accepts, and does
+the framework's own argument mapping inside: ``y_true`` first, class axis last,
+``delta`` for ``beta``, {0, 1} labels for {-1, 1}, ...  Everything the framework
+does that no argument controls is declared in ``conventions`` as reference
+parameters, so that ``reference(..., **conventions)`` reproduces the framework.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+
+class Unsupported(Exception):
+    """Raised by a binding for a parameter value or input its API cannot express."""
+
+
+def lazy(module_name):
+    """A stand-in for a module that is imported on first attribute access."""
+
+    class _Lazy:
+        def __getattr__(self, attr):
+            return getattr(importlib.import_module(module_name), attr)
+
+        def __repr__(self):
+            return f"<lazy {module_name}>"
+
+    return _Lazy()
+
+
+@dataclass(frozen=True)
+class Binding:
+    loss: str  # reference name, a key of reference.LOSSES
+    framework: str  # "torch" | "tensorflow" | "sklearn"
+    api: str  # the public dotted name a user calls
+    fn: Callable = field(repr=False, compare=False)
+    expression: str = ""  # the call as a user writes it, canonical names: "F.smooth_l1_loss(x, y, beta=beta)"
+    kind: str = "direct"  # "direct" | "composed" (more than the one call; `expression` shows it)
+    variant: str = ""  # tells two bindings of one api apart, e.g. "from_logits=True"
+    reductions: tuple = ("none", "mean", "sum")
+    dtypes: tuple = ("float32", "float64")
+    params: tuple = ()  # reference parameters the API can express (others must be at their default)
+    conventions: dict = field(default_factory=dict)  # reference params that reproduce its fixed behaviour
+    differentiable: tuple | None = None  # None: the reference's; () for value-only APIs
+    note: str = ""
+
+    @property
+    def id(self):
+        return f"{self.api}[{self.variant}]" if self.variant else self.api
+
+    def supports(self, params, defaults):
+        """Can this API express these reference parameter values?"""
+        return all(k in self.params or _same(v, defaults.get(k)) for k, v in params.items())
+
+
+def _same(a, b):
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return a is b or (a is not None and b is not None and np.array_equal(a, b))
+    return a == b
+
+
+@dataclass(frozen=True)
+class DifferentDefinition:
+    """A same-named or look-alike API that computes something else: why, and where it says so."""
+
+    loss: str
+    framework: str
+    api: str
+    explanation: str
+    citation: str
+
+
+class Framework:
+    """The per-framework half: conversion to and from tensors, autodiff, version."""
+
+    name = ""
+    module = ""  # the import whose absence makes every binding unavailable
+
+    def available(self):
+        """(True, "") or (False, reason)."""
+        try:
+            importlib.import_module(self.module)
+        except Exception as e:  # an ImportError, or a broken install
+            return False, f"{self.module} cannot be imported: {type(e).__name__}: {e}"
+        return True, ""
+
+    def version(self):
+        raise NotImplementedError
+
+    def value(self, binding, arrays, dtype, reduction, params):
+        """The loss as a float64 ndarray."""
+        raise NotImplementedError
+
+    def grad(self, binding, arrays, dtype, reduction, params, cotangent):
+        """{input: d/d input of sum(cotangent * loss)} through the framework's autodiff."""
+        raise NotImplementedError

@@ -1,0 +1,77 @@
+"""Named, deterministic cases: the inputs every binding of a loss is diffed on.
+
+A case generator is a function of a seeded ``numpy.random.Generator`` that
+yields ``Case`` objects; ``@cases("smooth_l1")`` registers it.  The seed of a
+generator is derived from the loss name, so the same commit gives the same
+arrays.  Arrays are float64 (or int64 for labels/indices) in the reference's
+canonical layout; the suite quantizes float arrays to each framework dtype
+before both the framework and the reference see them.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Tags say why a case exists; the suite and the report group by them.
+TAGS = {
+    "interior",  # random smooth points
+    "kink",  # a non-differentiable point: any subgradient is accepted, the one taken is recorded
+    "saturation",  # probabilities at 0/1, huge logits
+    "edge",  # empty / all-ignored batches, degenerate shapes or boxes, zero weights
+    "extreme",  # tiny and huge magnitudes
+    "nonfinite",  # NaN and inf inputs
+    "bad_input",  # the reference raises ValueError; the cell records what the framework does
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    loss: str
+    id: str  # unique within the loss, readable: "kink_at_beta"
+    arrays: dict  # canonical input name -> ndarray
+    params: dict = field(default_factory=dict)
+    tags: frozenset = frozenset({"interior"})
+    note: str = ""
+
+    @property
+    def bad_input(self):
+        return "bad_input" in self.tags
+
+    @property
+    def kink(self):
+        return "kink" in self.tags
+
+
+GENERATORS: dict = {}
+
+
+def cases(loss):
+    def deco(gen):
+        GENERATORS.setdefault(loss, []).append(gen)
+        return gen
+
+    return deco
+
+
+def seed_for(loss):
+    return zlib.crc32(loss.encode())
+
+
+def cases_for(loss):
+    out = []
+    for gen in GENERATORS.get(loss, []):
+        rng = np.random.default_rng(seed_for(loss))
+        for c in gen(rng):
+            c = Case(loss, c.id, c.arrays, c.params, frozenset(c.tags), c.note) if c.loss != loss else c
+            out.append(c)
+    ids = [c.id for c in out]
+    dup = {i for i in ids if ids.count(i) > 1}
+    if dup:
+        raise ValueError(f"{loss}: duplicate case ids {sorted(dup)}")
+    for c in out:
+        if not set(c.tags) <= TAGS:
+            raise ValueError(f"{loss}/{c.id}: unknown tags {set(c.tags) - TAGS}")
+    return out

@@ -1,0 +1,252 @@
+"""What every reference loss shares: the registry, reductions, input checks, gradients.
+
+A loss is one function that reads like its formula: it takes the arrays (float64
+or integer NumPy arrays, in ``inputs`` order) and the parameters as keywords, and
+returns the *unreduced* loss, either an array ``v`` (mean = v.mean()) or a pair
+``(v, denominator)`` when the mean divides by something other than ``v.size``
+(class-weighted cross entropy, kl_div's batchmean, ...).  It is written with
+``autograd.numpy`` so that its gradient comes from an autodiff engine that is
+independent of every framework under test.  Reductions, parameter checking and
+gradients live here, once.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import autograd
+import autograd.numpy as anp
+import numpy as np
+from autograd.tracer import getval
+
+REDUCTIONS = ("none", "mean", "sum")
+
+
+# ---------------------------------------------------------------- input checks
+# Every check raises ValueError naming the argument and what was expected.  They
+# read raw values (getval), so they work inside autograd tracing too.
+
+
+def floats(name, a):
+    """`a` must be a floating-point array (an integer array is a caller's mistake)."""
+    kind = np.asarray(getval(a)).dtype.kind
+    if kind != "f":
+        raise ValueError(f"{name}: expected a floating-point array, got dtype kind {kind!r}")
+
+
+def integers(name, a):
+    kind = np.asarray(getval(a)).dtype.kind
+    if kind not in "iu":
+        raise ValueError(f"{name}: expected an integer array, got dtype kind {kind!r}")
+
+
+def same_shape(**arrays):
+    shapes = {k: np.shape(getval(v)) for k, v in arrays.items()}
+    if len(set(shapes.values())) > 1:
+        raise ValueError("shape mismatch: " + ", ".join(f"{k} {s}" for k, s in shapes.items()))
+
+
+def shape_is(name, a, expected, what=""):
+    if tuple(np.shape(getval(a))) != tuple(expected):
+        raise ValueError(f"{name}: expected shape {tuple(expected)}{what}, got {np.shape(getval(a))}")
+
+
+def in_range(name, a, lo, hi, what="values"):
+    v = np.asarray(getval(a))
+    bad = ~np.isnan(v) & ((v < lo) | (v > hi)) if v.dtype.kind == "f" else (v < lo) | (v > hi)
+    if np.any(bad):
+        raise ValueError(f"{name}: {what} must lie in [{lo}, {hi}], got {v[bad].ravel()[0]!r}")
+
+
+def probability(name, a):
+    in_range(name, a, 0.0, 1.0, "probabilities")
+
+
+def one_of(name, a, allowed):
+    v = np.asarray(getval(a))
+    bad = ~np.isin(v, allowed)
+    if np.any(bad):
+        raise ValueError(f"{name}: expected values in {sorted(allowed)}, got {v[bad].ravel()[0]!r}")
+
+
+def nonnegative(name, a):
+    in_range(name, a, 0.0, np.inf, "values")
+
+
+def choice(name, value, allowed):
+    if value not in allowed:
+        raise ValueError(f"{name}: expected one of {allowed}, got {value!r}")
+
+
+# ---------------------------------------------------------------- reductions
+
+
+def accurate_sum(v):
+    """Correctly rounded sum (math.fsum) where finite; NumPy's where inf/NaN propagate."""
+    v = np.asarray(v, dtype=np.float64).ravel()
+    if v.size and not np.all(np.isfinite(v)):
+        return np.float64(np.sum(v))
+    return np.float64(math.fsum(v))
+
+
+def reduce(v, reduction, denominator=None):
+    if reduction == "none":
+        return np.asarray(v, dtype=np.float64)
+    total = accurate_sum(v)
+    if reduction == "sum":
+        return total
+    d = np.float64(np.size(v) if denominator is None else denominator)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.float64(total / d)  # mean of nothing is NaN, as in the frameworks
+
+
+def reduction_cotangent(shape, reduction, denominator, cotangent):
+    """The cotangent on the unreduced loss that `cotangent` on the reduced one induces."""
+    c = np.asarray(cotangent, dtype=np.float64)
+    if reduction == "none":
+        return np.broadcast_to(c, shape)
+    if reduction == "mean":
+        d = np.float64(np.prod(shape) if denominator is None else denominator)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            c = c / d
+    return np.broadcast_to(c, shape)
+
+
+# ---------------------------------------------------------------- the Loss
+
+
+class Gradient(dict):
+    """{input name: gradient}.  At a non-differentiable point ``one_sided`` holds,
+    per input, (lower, upper) element-wise bounds of the valid subgradients."""
+
+    one_sided: dict
+
+
+@dataclass
+class Loss:
+    name: str
+    fn: Callable
+    inputs: tuple
+    differentiable: tuple
+    params: dict
+    reductions: tuple = REDUCTIONS
+    closed_form: Callable | None = None  # (arrays..., cot=..., **params) -> {name: grad}
+    source: str = field(default="", repr=False)
+
+    @property
+    def doc(self):
+        return inspect.getdoc(self.fn) or ""
+
+    # -- arguments
+    def _prepare(self, arrays, reduction, params):
+        if len(arrays) != len(self.inputs):
+            raise ValueError(f"{self.name}: expected {len(self.inputs)} arrays {self.inputs}, got {len(arrays)}")
+        unknown = set(params) - set(self.params)
+        if unknown:
+            raise ValueError(f"{self.name}: unknown parameter(s) {sorted(unknown)}; accepted: {sorted(self.params)}")
+        choice("reduction", reduction, self.reductions)
+        arrays = [np.asarray(a) for a in arrays]
+        arrays = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in arrays]
+        for name in self.differentiable:
+            floats(name, arrays[self.inputs.index(name)])
+        return arrays, {**self.params, **params}
+
+    def _unreduced(self, arrays, params):
+        out = self.fn(*arrays, **params)
+        return out if isinstance(out, tuple) else (out, None)
+
+    # -- value
+    def __call__(self, *arrays, reduction="mean", **params):
+        arrays, params = self._prepare(arrays, reduction, params)
+        with np.errstate(all="ignore"):
+            v, denominator = self._unreduced(arrays, params)
+            return reduce(getval(v), reduction, denominator)
+
+    # -- gradient
+    def grad(self, *arrays, reduction="mean", cotangent=None, **params):
+        """d/d input of sum(cotangent * loss), for every differentiable input."""
+        arrays, params = self._prepare(arrays, reduction, params)
+        with np.errstate(all="ignore"):
+            g = self._grad(arrays, reduction, cotangent, params)
+            g.one_sided = self._one_sided(arrays, reduction, cotangent, params, g)
+        return g
+
+    def _grad(self, arrays, reduction, cotangent, params):
+        v, denominator = self._unreduced(arrays, params)
+        shape = np.shape(getval(v))
+        reduced_shape = shape if reduction == "none" else ()
+        c = np.ones(reduced_shape) if cotangent is None else np.asarray(cotangent, dtype=np.float64)
+        if c.shape != reduced_shape:
+            raise ValueError(f"cotangent: expected shape {reduced_shape}, got {c.shape}")
+        cot = reduction_cotangent(shape, reduction, denominator, c)
+        if self.closed_form is not None:
+            return Gradient(self.closed_form(*arrays, cot=cot, **params))
+        idx = [self.inputs.index(n) for n in self.differentiable]
+
+        def unreduced(*diff):
+            full = list(arrays)
+            for i, d in zip(idx, diff):
+                full[i] = d
+            return self._unreduced(full, params)[0]
+
+        vjp, _ = autograd.make_vjp(unreduced, argnum=tuple(range(len(idx))))(*[arrays[i] for i in idx])
+        return Gradient(zip(self.differentiable, (np.asarray(g, dtype=np.float64) for g in vjp(cot))))
+
+    def _one_sided(self, arrays, reduction, cotangent, params, base):
+        """Element-wise bounds of the gradients just beside the point.
+
+        Each differentiable input is nudged alone by +-h and by +-h times a fixed
+        random sign pattern (to break ties inside a max); the bounds are the
+        element-wise min and max of those gradients and the one at the point.
+        At a smooth point they collapse onto the gradient (to O(h))."""
+        rng = np.random.default_rng(0)
+        bounds = {}
+        for name in self.differentiable:
+            i = self.inputs.index(name)
+            a = arrays[i]
+            h = 2.0**-30 * np.maximum(np.abs(a), 1.0)
+            gs = [base[name]]
+            for direction in (np.ones_like(a), rng.choice([-1.0, 1.0], size=a.shape)):
+                for sign in (1.0, -1.0):
+                    nudged = list(arrays)
+                    nudged[i] = a + sign * direction * h
+                    gs.append(self._grad(nudged, reduction, cotangent, params)[name])
+            stack = np.stack(gs)
+            bounds[name] = (np.min(stack, axis=0), np.max(stack, axis=0))
+        return bounds
+
+
+LOSSES: dict[str, Loss] = {}
+
+
+def register(name, inputs=("input", "target"), differentiable=("input",), reductions=REDUCTIONS):
+    """Register `fn` under `name`; its keyword defaults are the loss's parameters."""
+
+    def deco(fn):
+        sig = inspect.signature(fn)
+        params = {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
+        positional = tuple(k for k, p in sig.parameters.items() if p.default is inspect.Parameter.empty)
+        assert positional == tuple(inputs), f"{name}: signature {positional} != inputs {inputs}"
+        if name in LOSSES:
+            raise ValueError(f"loss {name!r} registered twice")
+        LOSSES[name] = Loss(name, fn, tuple(inputs), tuple(differentiable), params, tuple(reductions),
+                            source=inspect.getsource(fn))
+        return fn
+
+    return deco
+
+
+def closed_form_grad(name):
+    """Attach a closed-form VJP: fn(*arrays, cot=unreduced cotangent, **params) -> {input: grad}."""
+
+    def deco(fn):
+        LOSSES[name].closed_form = fn
+        return fn
+
+    return deco
+
+
+__all__ = ["LOSSES", "register", "closed_form_grad", "anp", "reduce", "accurate_sum"]
