@@ -3,8 +3,10 @@
 A loss is one function that reads like its formula: it takes the arrays (float64
 or integer NumPy arrays, in ``inputs`` order) and the parameters as keywords, and
 returns the *unreduced* loss, either an array ``v`` (mean = v.mean()) or a pair
-``(v, denominator)`` when the mean divides by something other than ``v.size``
-(class-weighted cross entropy, kl_div's batchmean, ...).  It is written with
+``(v, denominator)`` when the mean divides by something other than ``v.size``:
+a scalar (mean = sum(v) / denominator: class-weighted cross entropy, kl_div's
+batchmean) or an array of per-element divisors (mean = mean(v / denominator):
+CTC divides each sample by its target length).  It is written with
 ``autograd.numpy`` so that its gradient comes from an autodiff engine that is
 independent of every framework under test.  Reductions, parameter checking and
 gradients live here, once.
@@ -95,12 +97,13 @@ def accurate_sum(v):
 def reduce(v, reduction, denominator=None):
     if reduction == "none":
         return np.asarray(v, dtype=np.float64)
-    total = accurate_sum(v)
     if reduction == "sum":
-        return total
+        return accurate_sum(v)
+    if np.ndim(denominator) > 0:  # per-element divisors
+        v, denominator = np.asarray(v) / denominator, None
     d = np.float64(np.size(v) if denominator is None else denominator)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.float64(total / d)  # mean of nothing is NaN, as in the frameworks
+        return np.float64(accurate_sum(v) / d)  # mean of nothing is NaN, as in the frameworks
 
 
 def reduction_cotangent(shape, reduction, denominator, cotangent):
@@ -109,9 +112,11 @@ def reduction_cotangent(shape, reduction, denominator, cotangent):
     if reduction == "none":
         return np.broadcast_to(c, shape)
     if reduction == "mean":
-        d = np.float64(np.prod(shape) if denominator is None else denominator)
         with np.errstate(invalid="ignore", divide="ignore"):
-            c = c / d
+            if np.ndim(denominator) > 0:  # per-element divisors
+                c = c / np.asarray(denominator, dtype=np.float64) / np.prod(shape)
+            else:
+                c = c / np.float64(np.prod(shape) if denominator is None else denominator)
     return np.broadcast_to(c, shape)
 
 
