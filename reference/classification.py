@@ -1,1 +1,326 @@
-"""(being written)"""
+"""Classification losses on logits, probabilities and log-probabilities.
+
+Stable forms: log-softmax with the max subtracted and log1p of the other terms,
+softplus(x) = log(1 + e^x) = logaddexp(0, x) for -log sigmoid(-x), 0 log 0 = 0.
+"""
+
+import autograd.numpy as np
+import numpy as onp
+from autograd.tracer import getval
+
+from ._core import closed_form_grad, floats, integers, one_of, probability, register, same_shape, shape_is
+
+# ---------------------------------------------------------------- helpers
+
+
+def _softplus(x):
+    """log(1 + e^x) = -log sigmoid(-x), without overflow."""
+    return np.logaddexp(0.0, x)
+
+
+def _sigmoid(x):
+    """1 / (1 + e^-x), from e^-|x| so nothing overflows (|x| via where keeps the slope at 0)."""
+    e = np.exp(-np.where(x >= 0, x, -x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _np_sigmoid(x):
+    e = onp.exp(-onp.abs(x))
+    return onp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _log_softmax(x):
+    """log softmax over axis 1: z - log(sum e^z), z = x - max; the log is log1p of the non-max terms,
+    so that -log p of the dominant class keeps its relative accuracy when it is tiny."""
+    xv = getval(x)
+    m = onp.max(xv, axis=1, keepdims=True)
+    z = x - m  # the shift is a constant: log softmax does not depend on it
+    top = onp.arange(xv.shape[1]).reshape((1, -1) + (1,) * (xv.ndim - 2)) == onp.argmax(xv, axis=1)[:, None]
+    rest = np.sum(np.where(top, 0.0, np.exp(z)), axis=1, keepdims=True)
+    return z - np.log1p(rest)
+
+
+def _softmax(x):
+    return np.exp(_log_softmax(x))
+
+
+def _class_weight(weight, c, ndim):
+    """weight (C,) -> shape broadcasting along axis 1 of an ndim-array; None -> ones."""
+    if weight is None:
+        return onp.ones((1, c) + (1,) * (ndim - 2))
+    weight = onp.asarray(weight)
+    floats("weight", weight)
+    shape_is("weight", weight, (c,), " (one weight per class)")
+    return weight.astype(onp.float64).reshape((1, c) + (1,) * (ndim - 2))
+
+
+def _class_targets(input, target, ignore_index):
+    """Index targets (N, d1, ...) -> (one-hot mask of input's shape, non-ignored mask of target's shape)."""
+    x = getval(input)
+    if x.ndim < 2:
+        raise ValueError(f"input: expected (N, C) or (N, C, d1, ...), got shape {x.shape}")
+    integers("target", target)
+    shape_is("target", target, x.shape[:1] + x.shape[2:], " (class indices)")
+    c = x.shape[1]
+    t = onp.asarray(target)
+    bad = (t != ignore_index) & ((t < 0) | (t >= c))
+    if onp.any(bad):
+        raise ValueError(f"target: class indices must lie in [0, {c}) or equal ignore_index={ignore_index}, "
+                         f"got {t[bad].ravel()[0]!r}")
+    valid = t != ignore_index
+    onehot = (onp.arange(c).reshape((1, c) + (1,) * (t.ndim - 1)) == t[:, None]) & valid[:, None]
+    return onehot, valid
+
+
+def _binary_target(target, label_smoothing):
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing: expected a value in [0, 1], got {label_smoothing!r}")
+    probability("target", target)
+    return target * (1.0 - label_smoothing) + 0.5 * label_smoothing
+
+
+def _weights_like(name, w, input):
+    """An optional weight array broadcastable to input's shape (None -> 1)."""
+    if w is None:
+        return 1.0
+    w = onp.asarray(w)
+    floats(name, w)
+    try:
+        onp.broadcast_shapes(w.shape, onp.shape(getval(input)))
+    except ValueError:
+        raise ValueError(f"{name}: shape {w.shape} does not broadcast to input's {onp.shape(getval(input))}") from None
+    return w.astype(onp.float64)
+
+
+# ---------------------------------------------------------------- cross entropy
+
+
+def _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, clip_eps):
+    """a = w_c q_nc (0 where ignored), the mean's denominator, and the log-probabilities."""
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing: expected a value in [0, 1], got {label_smoothing!r}")
+    x = getval(input)
+    c = x.shape[1] if x.ndim >= 2 else 0
+    w = _class_weight(weight, c, max(x.ndim, 2))
+    t = onp.asarray(target)
+    if t.dtype.kind == "f":  # class probabilities
+        same_shape(input=input, target=target)
+        probability("target", target)
+        q = (1.0 - label_smoothing) * t + label_smoothing / c
+        a, denominator = w * q, None
+    else:
+        onehot, valid = _class_targets(input, target, ignore_index)
+        q = (1.0 - label_smoothing) * onehot + label_smoothing / c
+        a = w * q * valid[:, None]
+        denominator = onp.sum(onp.where(onehot, w, 0.0))
+    if clip_eps > 0:
+        logp = np.log(np.clip(_softmax(input), clip_eps, 1.0 - clip_eps))
+    else:
+        logp = _log_softmax(input)
+    return a, denominator, logp
+
+
+@register("cross_entropy")
+def cross_entropy(input, target, weight=None, ignore_index=-100, label_smoothing=0.0, clip_eps=0.0):
+    """Softmax cross entropy over the class axis 1: l = -sum_c w_c q_c log softmax(x)_c.
+
+    input: logits (N, C) or (N, C, d1, ...).  target: class indices (N, d1, ...) -- q is one-hot,
+    ignore_index gives l = 0 and mean = sum / sum of the non-ignored w_{y} -- or class probabilities
+    of input's shape (mean = sum / (N d1 ...)).  Label smoothing: q = (1 - eps) q + eps / C.
+    clip_eps > 0: log clip(softmax(x), clip_eps, 1 - clip_eps) (Keras fed probabilities).
+
+    The documents' hand-written ``CrossEntropyLossWithLabelSmoothing(ls_)`` (004_18f5d166812d638a.txt,
+    ls_ is the confidence) is this loss with label_smoothing = 1 - ls_.
+    Source: 004_18f5d166812d638a.txt; torch ``CrossEntropyLoss``."""
+    a, denominator, logp = _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, clip_eps)
+    v = np.sum(np.where(a == 0, 0.0, -a * logp), axis=1)  # q = 0 contributes 0 even where log p = -inf
+    return v if denominator is None else (v, denominator)
+
+
+@closed_form_grad("cross_entropy")
+def _cross_entropy_grad(input, target, cot, weight=None, ignore_index=-100, label_smoothing=0.0, clip_eps=0.0):
+    # d/dx_j of -sum_c a_c log p_c = p_j sum_c a_c u_c - a_j u_j, a = w q, u = 1 where the clip is
+    # inactive; without weights or clip that is softmax - q.
+    a, _, _ = _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, clip_eps)
+    p = onp.exp(_log_softmax(input))
+    u = (p > clip_eps) & (p < 1.0 - clip_eps) if clip_eps > 0 else 1.0
+    au = a * u
+    return {"input": cot[:, None] * (p * onp.sum(au, axis=1, keepdims=True) - au)}
+
+
+@register("nll")
+def nll(input, target, weight=None, ignore_index=-100):
+    """Negative log-likelihood on log-probabilities: l_n = -w_{y_n} x_{n, y_n}; ignored targets give 0.
+
+    input (N, C) or (N, C, d1, ...), target class indices (N, d1, ...); mean = sum / sum of the
+    non-ignored w_{y_n}.  Source: 004_18f5d166812d638a.txt (NLLLoss); torch ``NLLLoss``."""
+    onehot, _ = _class_targets(input, target, ignore_index)
+    w = _class_weight(weight, onp.shape(getval(input))[1], onp.ndim(getval(input)))
+    v = np.sum(np.where(onehot, -w * input, 0.0), axis=1)
+    return v, onp.sum(onp.where(onehot, w, 0.0))
+
+
+# ---------------------------------------------------------------- binary
+
+
+def _log_clamped(q, log_eps, log_min):
+    v = np.log(q + log_eps)
+    return v if log_min is None else np.maximum(v, log_min)
+
+
+def _log1m_clamped(p, log_eps, log_min):
+    """log(1 - p + log_eps): log1p(log_eps - p) for p < 1/2, log((1 - p) + log_eps) (1 - p exact) above."""
+    small = p < 0.5
+    v = np.where(small, np.log1p(np.where(small, log_eps - p, 0.0)), np.log(np.where(small, 1.0, (1.0 - p) + log_eps)))
+    return v if log_min is None else np.maximum(v, log_min)
+
+
+def _times(y, logq):
+    """y * log q with 0 log 0 = 0 (y = 0 selects 0 for the value and the gradient)."""
+    return np.where(y == 0, 0.0, y * logq)
+
+
+@register("binary_cross_entropy")
+def binary_cross_entropy(input, target, weight=None, log_min=None, clip_eps=0.0, log_eps=0.0, label_smoothing=0.0):
+    """Binary cross entropy on probabilities: -w [y L(p) + (1 - y) L(1 - p)], 0 log 0 = 0.
+
+    p = clip(x, clip_eps, 1 - clip_eps), y = y (1 - ls) + 0.5 ls, L(q) = max(log(q + log_eps), log_min)
+    (log_min=None: no clamp; torch clamps at -100; Keras clips p to [1e-7, 1 - 1e-7]).
+    Source: 004_18f5d166812d638a.txt (BCELoss); torch ``BCELoss``, Keras ``BinaryCrossentropy``."""
+    same_shape(input=input, target=target)
+    probability("input", input)
+    y = _binary_target(target, label_smoothing)
+    w = _weights_like("weight", weight, input)
+    p = np.clip(input, clip_eps, 1.0 - clip_eps) if clip_eps > 0 else input
+    pos = _times(y, _log_clamped(np.where(y == 0, 0.5, p), log_eps, log_min))
+    neg = _times(1.0 - y, _log1m_clamped(np.where(y == 1, 0.5, p), log_eps, log_min))
+    return -w * (pos + neg)
+
+
+@register("binary_cross_entropy_with_logits")
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, label_smoothing=0.0):
+    """Binary cross entropy on logits: w [pw y softplus(-x) + (1 - y) softplus(x)],
+    i.e. -w [pw y log s(x) + (1 - y) log s(-x)] in the stable form; y = y (1 - ls) + 0.5 ls.
+
+    pos_weight broadcasts against input (torch: one per class, the last axis).
+    Source: 004_18f5d166812d638a.txt (BCEWithLogitsLoss); torch ``BCEWithLogitsLoss``."""
+    same_shape(input=input, target=target)
+    y = _binary_target(target, label_smoothing)
+    w = _weights_like("weight", weight, input)
+    pw = _weights_like("pos_weight", pos_weight, input)
+    return w * (pw * y * _softplus(-input) + (1.0 - y) * _softplus(input))
+
+
+@closed_form_grad("binary_cross_entropy_with_logits")
+def _bce_logits_grad(input, target, cot, weight=None, pos_weight=None, label_smoothing=0.0):
+    # d/dx = w [(1 - y) s(x) - pw y s(-x)]; with pw = 1 that is w (sigmoid(x) - y).
+    y = target * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    w = 1.0 if weight is None else onp.asarray(weight, dtype=onp.float64)
+    pw = 1.0 if pos_weight is None else onp.asarray(pos_weight, dtype=onp.float64)
+    g = w * ((1.0 - y) * _np_sigmoid(input) - pw * y * _np_sigmoid(-input))
+    return {"input": cot * onp.broadcast_to(g, onp.shape(input))}
+
+
+@register("kl_div", reductions=("none", "mean", "sum", "batchmean"))
+def kl_div(input, target, log_target=False, clip_eps=0.0):
+    """Kullback-Leibler divergence, element-wise: t (log t - x), x log-probabilities, 0 log 0 = 0.
+
+    log_target: target holds log t, exp(t) (t - x).  batchmean = sum / N (the true KL per sample);
+    mean divides by every element.  clip_eps > 0: t = clip(t, eps, 1), q = clip(exp(x), eps, 1),
+    t (log t - log q) (Keras ``KLDivergence`` fed exp(input)).
+    Source: 004_18f5d166812d638a.txt (KLDivLoss); torch ``KLDivLoss``."""
+    same_shape(input=input, target=target)
+    if not log_target:
+        probability("target", target)
+    if clip_eps > 0:
+        t = np.clip(np.exp(target) if log_target else target, clip_eps, 1.0)
+        return t * (np.log(t) - np.log(np.clip(np.exp(input), clip_eps, 1.0)))
+    if log_target:
+        return np.exp(target) * (target - input)
+    zero = target == 0
+    return np.where(zero, 0.0, target * (np.log(np.where(zero, 1.0, target)) - input))
+
+
+@register("multilabel_soft_margin")
+def multilabel_soft_margin(input, target, weight=None):
+    """One-versus-all logistic loss per sample: -mean_c w_c [y log s(x) + (1 - y) log s(-x)].
+
+    input (N, C) logits, target (N, C) in [0, 1].
+    Source: 004_18f5d166812d638a.txt (MultiLabelSoftMarginLoss); torch ``MultiLabelSoftMarginLoss``."""
+    same_shape(input=input, target=target)
+    shape_is("input", input, onp.shape(getval(input))[:1] + onp.shape(getval(input))[1:2], " (N, C)")
+    probability("target", target)
+    w = _weights_like("weight", weight, input)
+    return np.mean(w * (target * _softplus(-input) + (1.0 - target) * _softplus(input)), axis=-1)
+
+
+@register("soft_margin")
+def soft_margin(input, target):
+    """The logistic loss log(1 + exp(-y x)) = softplus(-y x), y in {-1, 1}.
+
+    Source: 004_18f5d166812d638a.txt (SoftMarginLoss); torch ``SoftMarginLoss``."""
+    same_shape(input=input, target=target)
+    one_of("target", target, [-1, 1])
+    return _softplus(-target * input)
+
+
+@register("sigmoid_focal")
+def sigmoid_focal(input, target, alpha=0.25, gamma=2.0):
+    """Focal loss on logits: alpha_t (1 - p_t)^gamma ce, p = sigmoid(x), p_t = p y + (1 - p)(1 - y),
+    ce = -[y log p + (1 - y) log(1 - p)] (= -log p_t for y in {0, 1}), alpha_t = alpha y + (1 - alpha)(1 - y).
+
+    1 - p_t = y s(-x) + (1 - y) s(x) (no cancellation).  alpha=None: no alpha weighting (torchvision
+    alpha < 0, Keras apply_class_balancing=False).
+    Source: Lin et al. 2017; torchvision ``ops.sigmoid_focal_loss``, Keras ``BinaryFocalCrossentropy``."""
+    same_shape(input=input, target=target)
+    probability("target", target)
+    if alpha is not None and not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha: expected None or a value in [0, 1], got {alpha!r}")
+    if not gamma >= 0:
+        raise ValueError(f"gamma: expected >= 0, got {gamma!r}")
+    ce = target * _softplus(-input) + (1.0 - target) * _softplus(input)
+    v = (target * _sigmoid(-input) + (1.0 - target) * _sigmoid(input)) ** gamma * ce
+    return v if alpha is None else (alpha * target + (1.0 - alpha) * (1.0 - target)) * v
+
+
+# ---------------------------------------------------------------- dice
+
+
+def _dice_parts(input, target, smooth, eps, from_logits):
+    same_shape(input=input, target=target)
+    probability("target", target)
+    if from_logits:
+        p, p1 = _sigmoid(input), _sigmoid(-input)
+    else:
+        probability("input", input)
+        p, p1 = input, 1.0 - input
+    axes = tuple(range(1, onp.ndim(getval(input))))
+    inter = np.sum(p * target, axis=axes)
+    den = np.sum(p, axis=axes) + np.sum(target, axis=axes) + smooth + eps
+    # 1 - (2 I + s) / S = (sum [p (1 - t) + t (1 - p)] + eps) / S: every term >= 0, no cancellation
+    num = np.sum(p * (1.0 - target) + target * p1, axis=axes) + eps
+    return p, inter, den, num
+
+
+@register("dice")
+def dice(input, target, smooth=1.0, eps=0.0, from_logits=True):
+    """Dice loss per sample, over all non-batch axes: 1 - (2 sum(p t) + smooth) / (sum p + sum t + smooth + eps),
+    p = sigmoid(x) if from_logits else x.  p = t = 0 with smooth = eps = 0 is 0/0: NaN (no limit exists).
+
+    Keras ``Dice``: smooth=0, eps=1e-7 (backend epsilon), from_logits=False, and its axis=None default
+    reduces over the batch axis too (one dice for the whole batch); axis=(1, ...) is this per-sample form.
+    Source: 004_18f5d166812d638a.txt (``DiceLoss.forward``, smooth=1, sigmoid inside)."""
+    _, _, den, num = _dice_parts(input, target, smooth, eps, from_logits)
+    return num / den
+
+
+@closed_form_grad("dice")
+def _dice_grad(input, target, cot, smooth=1.0, eps=0.0, from_logits=True):
+    # L = 1 - D, D = (2 I + s) / S: dL/dp_j = (D - 2 t_j) / S; times p (1 - p) on logits.
+    p, inter, den, _ = _dice_parts(input, target, smooth, eps, from_logits)
+    expand = (slice(None),) + (None,) * (onp.ndim(input) - 1)
+    d = ((2.0 * inter + smooth) / den)[expand]
+    g = (d - 2.0 * target) / den[expand]
+    if from_logits:
+        g = g * p * _np_sigmoid(-input)
+    return {"input": cot[expand] * g}
