@@ -95,6 +95,8 @@ def accurate_sum(v):
 
 
 def reduce(v, reduction, denominator=None):
+    if reduction == "batchmean":  # kl_div: a mean whose denominator is the batch size
+        reduction, denominator = "mean", (np.shape(v)[0] if np.ndim(v) else 1)
     if reduction == "none":
         return np.asarray(v, dtype=np.float64)
     if reduction == "sum":
@@ -109,6 +111,8 @@ def reduce(v, reduction, denominator=None):
 def reduction_cotangent(shape, reduction, denominator, cotangent):
     """The cotangent on the unreduced loss that `cotangent` on the reduced one induces."""
     c = np.asarray(cotangent, dtype=np.float64)
+    if reduction == "batchmean":  # kl_div: a mean whose denominator is the batch size
+        reduction, denominator = "mean", (shape[0] if len(shape) else 1)
     if reduction == "none":
         return np.broadcast_to(c, shape)
     if reduction == "mean":
