@@ -222,7 +222,10 @@ class Loss:
                 for sign in (1.0, -1.0):
                     nudged = list(arrays)
                     nudged[i] = a + sign * direction * h
-                    gs.append(self._grad(nudged, reduction, cotangent, params)[name])
+                    try:
+                        gs.append(self._grad(nudged, reduction, cotangent, params)[name])
+                    except ValueError:  # the nudge left the domain (p < 0, a negative rate): no gradient there
+                        continue
             stack = np.stack(gs)
             bounds[name] = (np.min(stack, axis=0), np.max(stack, axis=0))
         return bounds
