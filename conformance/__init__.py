@@ -1,0 +1,1 @@
+"""The conformance suite: cases, tolerance policy, divergence registry, cells, pytest plugin."""

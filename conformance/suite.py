@@ -1,0 +1,388 @@
+"""Cells: which (binding, case, dtype, reduction, check) exist, and how one is judged.
+
+A cell quantizes the case's float arrays to the framework dtype, asks the
+framework (through the worker) and the reference (on the same quantized
+values, in float64), measures the error in units of the dtype (tolerance.py)
+and decides a status against the divergence registry (registry.py):
+
+    agrees with the definition, nothing registered      -> pass
+    disagrees, a registered divergence explains it      -> xfail (the explanation verified where it has params)
+    disagrees, nothing registered or not explained      -> fail
+    agrees, but a divergence is registered              -> xpass (a stale entry: fails the run)
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from reference import LOSSES
+
+from . import registry, tolerance
+from .cases import Case, cases_for
+from .divergences import DIVERGENCES
+
+CHECKS = ("value", "grad", "error")
+
+
+@dataclass(frozen=True)
+class Cell:
+    binding: object
+    case: Case
+    check: str
+    dtype: str
+    reduction: str
+
+    @property
+    def id(self):
+        return f"{self.check}[{self.binding.id}-{self.dtype}-{self.reduction}-{self.case.id}]"
+
+    @property
+    def loss(self):
+        return LOSSES[self.binding.loss]
+
+    def key(self):
+        return dict(loss=self.binding.loss, framework=self.binding.framework, api=self.binding.id,
+                    check=self.check, dtype=self.dtype, reduction=self.reduction, case_id=self.case.id,
+                    tags=tuple(sorted(self.case.tags)))
+
+    @cached_property
+    def divergence(self):
+        return registry.find(DIVERGENCES, **self.key())
+
+
+def cells_for(bindings):
+    """Every cell of these bindings, in a stable order."""
+    out = []
+    for b in sorted(bindings, key=lambda b: (b.loss, b.id)):
+        if b.loss not in LOSSES:
+            continue
+        loss = LOSSES[b.loss]
+        diff = loss.differentiable if b.differentiable is None else b.differentiable
+        for case in cases_for(b.loss):
+            if not b.supports(case.params, loss.params):
+                continue
+            checks = ("error",) if case.bad_input else ("value", "grad") if diff else ("value",)
+            for check in checks:
+                for dtype in b.dtypes:
+                    reductions = [r for r in loss.reductions if r in b.reductions]
+                    for reduction in reductions[:1] if check == "error" else reductions:
+                        out.append(Cell(b, case, check, dtype, reduction))
+    return out
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def quantize(a, dtype):
+    a = np.asarray(a)
+    return a.astype(dtype) if a.dtype.kind == "f" else a
+
+
+def cell_inputs(cell):
+    """The framework's arrays and params (in its dtype) and the reference's (the same values, float64)."""
+    arrays = [quantize(cell.case.arrays[name], cell.dtype) for name in cell.loss.inputs]
+    params = {k: quantize(v, cell.dtype) if isinstance(v, np.ndarray) else v for k, v in cell.case.params.items()}
+    ref_arrays = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in arrays]
+    ref_params = {k: v.astype(np.float64) if isinstance(v, np.ndarray) and v.dtype.kind == "f" else v
+                  for k, v in params.items()}
+    return arrays, params, ref_arrays, ref_params
+
+
+def cotangent_for(cell, shape):
+    """A random cotangent, fixed by the cell (not all-ones: that hides per-element bugs)."""
+    seed = zlib.crc32(f"{cell.binding.loss}/{cell.case.id}/{cell.reduction}".encode())
+    return np.random.default_rng(seed).normal(size=shape).astype(cell.dtype)
+
+
+def resolve(conventions, dtype):
+    return {k: v(dtype) if callable(v) else v for k, v in conventions.items()}
+
+
+# ---------------------------------------------------------------- judging
+
+
+class Judge:
+    """Runs cells against one worker, with the reference side cached across bindings."""
+
+    def __init__(self, worker):
+        self.worker = worker
+        self._ref = {}
+
+    def reference(self, cell, what, params, cotangent=None):
+        arrays, _, ref_arrays, ref_params = cell_inputs(cell)
+        full = {**ref_params, **params}
+        key = (cell.binding.loss, cell.case.id, cell.dtype, cell.reduction, what, repr(sorted(full.items())))
+        if key not in self._ref:
+            loss = cell.loss
+            if what == "value":
+                self._ref[key] = loss(*ref_arrays, reduction=cell.reduction, **full)
+            elif what == "scale":
+                self._ref[key] = loss.condition(*ref_arrays, reduction=cell.reduction, **full)
+            else:
+                c = None if cotangent is None else cotangent.astype(np.float64)
+                self._ref[key] = loss.grad(*ref_arrays, reduction=cell.reduction, cotangent=c, **full)
+        return self._ref[key]
+
+    def run(self, cell):
+        record = base_record(cell)
+        self._cot = None
+        try:
+            if cell.check == "error":
+                self._error_cell(cell, record)
+            else:
+                self._numeric_cell(cell, record)
+        except Exception as e:  # the suite's own failure: never silent
+            record.update(status="error", message=f"suite error: {type(e).__name__}: {e}")
+        if record["status"] not in ("pass", "skip"):
+            record["repro"] = repro(cell, self._cot)
+        return record
+
+    def _call(self, cell, record, cotangent=None):
+        arrays, params, _, _ = cell_inputs(cell)
+        accepted = {k: v for k, v in params.items() if k in cell.binding.params}
+        out = self.worker.call(cell.binding.id, cell.check, arrays, cell.dtype, cell.reduction, accepted, cotangent)
+        record["seconds"] = out.seconds
+        return out
+
+    def _numeric_cell(self, cell, record):
+        d = cell.divergence
+        conventions = resolve(cell.binding.conventions, cell.dtype)
+        explained = {**conventions, **(d.params if d else {})}
+        record["conventions"] = _jsonable(conventions)
+        cot = None
+        if cell.check == "grad":
+            shape = np.shape(self.reference(cell, "value", {}))
+            cot = self._cot = cotangent_for(cell, shape)
+        out = self._call(cell, record, cot)
+        if out.kind == "unsupported":
+            record.update(status="skip", message=out.error)
+            return record
+        if out.kind in ("crash", "timeout"):
+            record.update(status=out.kind, message=out.error)
+            return record
+        if out.kind == "raised":
+            pure = expl = None
+            record["framework_behaviour"] = f"raised {out.error}"
+            message = f"the framework raised on a valid input: {out.error}"
+        elif cell.check == "value":
+            pure, expl, message = self._value_errors(cell, out.result, explained, record)
+        else:
+            pure, expl, message = self._grad_errors(cell, out.result, explained, cot, record)
+        record.update(pure_ulp_err=_num(pure), max_ulp_err=_num(expl))
+        return decide(cell, record, d, pure, expl, message)
+
+    def _value_errors(self, cell, got, explained, record):
+        ref = self.reference(cell, "value", {})
+        scale = self.reference(cell, "scale", explained)
+        _, _, pure, msg_pure = tolerance.compare(got, ref, scale, cell.dtype)
+        if explained:
+            ref_e = self.reference(cell, "value", explained)
+            abs_e, rel_e, expl, msg = tolerance.compare(got, ref_e, scale, cell.dtype)
+        else:
+            abs_e, rel_e, _, _ = tolerance.compare(got, ref, scale, cell.dtype)
+            expl, msg = pure, msg_pure
+        record.update(max_abs_err=_num(abs_e), max_rel_err=_num(rel_e), tolerance=tolerance.THRESHOLD["value"])
+        return pure, expl, msg or msg_pure
+
+    def _grad_errors(self, cell, got, explained, cot, record):
+        names = [n for n in cell.loss.differentiable if n in got]
+        if not names:
+            return None, None, "the framework returned no gradient for any differentiable input"
+
+        def errors(params):
+            ref = self.reference(cell, "grad", params, cot)
+            worst, msg, abs_w, rel_w, sub = 0.0, "", 0.0, 0.0, None
+            for n in names:
+                scale = tolerance.grad_scale(ref[n])
+                a, r, e, m = tolerance.compare(got[n], ref[n], scale, cell.dtype)
+                if cell.case.kink and not tolerance.within(e, "grad"):
+                    e, m, sub = subgradient(got[n], ref.one_sided[n], scale, cell.dtype)
+                elif cell.case.kink:
+                    lo, hi = ref.one_sided[n]
+                    sub = classify(got[n], lo, hi) if np.any(hi > lo) else None
+                if e > worst or m:
+                    worst, msg, abs_w, rel_w = max(worst, e), m or msg, a, r
+            return worst, msg, abs_w, rel_w, sub
+
+        pure, msg_pure, abs_p, rel_p, sub = errors({})
+        if explained:
+            expl, msg, abs_e, rel_e, sub = errors(explained)
+        else:
+            expl, msg, abs_e, rel_e = pure, msg_pure, abs_p, rel_p
+        record.update(max_abs_err=_num(abs_e), max_rel_err=_num(rel_e), tolerance=tolerance.THRESHOLD["grad"],
+                      subgradient=sub)
+        return pure, expl, msg or msg_pure
+
+    def _error_cell(self, cell, record):
+        _, _, ref_arrays, ref_params = cell_inputs(cell)
+        try:
+            cell.loss(*ref_arrays, reduction=cell.reduction, **ref_params)
+        except ValueError as e:
+            record["message"] = f"reference: ValueError: {e}"
+        else:
+            record.update(status="error", message="the reference accepted an input its case tags bad_input")
+            return record
+        out = self._call(cell, record)
+        if out.kind in ("crash", "timeout", "unsupported"):
+            record.update(status="skip" if out.kind == "unsupported" else out.kind, message=out.error)
+            return record
+        rejected = out.kind == "raised"
+        record["framework_behaviour"] = f"raised {out.error}" if rejected else f"returned {summarize(out.result)}"
+        d = cell.divergence
+        if rejected:
+            record["status"] = "xpass" if d else "pass"
+        else:
+            record["status"] = "xfail" if d else "fail"
+        if d:
+            record.update(divergence=d.id, divergence_kind=d.kind)
+        if record["status"] != "pass":
+            record["message"] = (f"the framework {record['framework_behaviour']} where the reference raises "
+                                 f"ValueError; {record['message']}")
+        return record
+
+
+def decide(cell, record, d, pure, expl, message):
+    tol = tolerance.THRESHOLD[cell.check]
+    agrees_pure = tolerance.within(pure, cell.check)
+    agrees_expl = tolerance.within(expl, cell.check)
+    if d is None:
+        if agrees_pure:
+            status = "pass"
+        else:
+            status = "fail"
+            if agrees_expl and record["conventions"]:
+                message = (f"differs from the definition by {_fmt(pure)} units; the declared conventions "
+                           f"{record['conventions']} account for it ({_fmt(expl)}) but no divergence registers it")
+            elif not message:
+                message = f"error {_fmt(expl)} > {tol:g} units of {cell.dtype}"
+    else:
+        record.update(divergence=d.id, divergence_kind=d.kind)
+        if agrees_pure:
+            status = "xpass"
+            message = f"registered divergence {d.id} no longer diverges ({_fmt(pure)} units): remove the entry"
+        elif (d.params or d.kind == "convention") and not agrees_expl:
+            status = "fail"
+            message = (f"divergence {d.id}: its explanation does not account for the difference "
+                       f"({_fmt(expl)} > {tol:g} units with {record['conventions'] or d.params}); {message}")
+        else:
+            status = "xfail"
+            message = f"{d.id} ({d.kind}): {d.explanation}"
+    record.update(status=status, message=message)
+    return record
+
+
+def subgradient(got, bounds, scale, dtype):
+    """At a kink: is `got` a valid subgradient (within the one-sided bounds, to tolerance)?"""
+    lo, hi = bounds
+    got = np.asarray(got, dtype=np.float64)
+    slack = tolerance.THRESHOLD["grad"] * tolerance.unit(dtype) * max(scale, tolerance.TINY[dtype])
+    below = np.maximum(lo - got, 0.0)
+    above = np.maximum(got - hi, 0.0)
+    outside = np.maximum(below, above)
+    nan = np.isnan(got) & ~np.isnan(lo)
+    if np.any(nan):
+        return np.inf, "NaN gradient at a kink", "outside"
+    err = float(np.max(outside, initial=0.0)) / (tolerance.unit(dtype) * max(scale, tolerance.TINY[dtype]))
+    if np.all(outside <= slack):
+        return 0.0 if err <= tolerance.THRESHOLD["grad"] else err, "", classify(got, lo, hi)
+    k = int(np.argmax(outside))
+    return err, (f"not a subgradient at flat index {k}: {got.ravel()[k]!r} outside "
+                 f"[{lo.ravel()[k]!r}, {hi.ravel()[k]!r}]"), "outside"
+
+
+def classify(got, lo, hi):
+    """Which subgradient the framework took where the bounds are apart."""
+    kink = hi > lo
+    if not np.any(kink):
+        return None
+    t = (np.asarray(got, dtype=np.float64)[kink] - lo[kink]) / (hi[kink] - lo[kink])
+    names = set()
+    for v in t:
+        names.add("lower" if abs(v) < 1e-3 else "upper" if abs(v - 1) < 1e-3 else
+                  "midpoint" if abs(v - 0.5) < 1e-3 else "interior")
+    return names.pop() if len(names) == 1 else "mixed:" + ",".join(sorted(names))
+
+
+def summarize(v):
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {summarize(x)}" for k, x in v.items()) + "}"
+    v = np.asarray(v)
+    if v.size == 0:
+        return f"an empty array {v.shape}"
+    if np.all(np.isnan(v)):
+        return "NaN"
+    kind = "a finite value" if np.all(np.isfinite(v)) else "non-finite values"
+    return f"{kind} {np.array2string(v.ravel()[:4], precision=6)}{'...' if v.size > 4 else ''}"
+
+
+def base_record(cell):
+    b = cell.binding
+    return {"loss": b.loss, "framework": b.framework, "api": b.id, "kind": b.kind, "check": cell.check,
+            "dtype": cell.dtype, "reduction": cell.reduction, "case": cell.case.id,
+            "tags": sorted(cell.case.tags), "params": _jsonable(cell.case.params), "conventions": {},
+            "status": None, "max_abs_err": None, "max_rel_err": None, "max_ulp_err": None,
+            "pure_ulp_err": None, "tolerance": tolerance.THRESHOLD.get(cell.check), "divergence": None,
+            "divergence_kind": None, "subgradient": None, "message": "", "framework_behaviour": None,
+            "seconds": 0.0, "repro": None}
+
+
+def _num(x):
+    return None if x is None or not np.isfinite(x) else float(x)
+
+
+def _fmt(x):
+    return "inf" if x is None or not np.isfinite(x) else f"{x:.3g}"
+
+
+def _jsonable(v):
+    if isinstance(v, dict):
+        return {k: _jsonable(x) for k, x in v.items()}
+    if isinstance(v, np.ndarray):
+        return [_jsonable(x) for x in v.tolist()] if v.ndim else _jsonable(v.item())
+    if isinstance(v, list | tuple):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, float) and not np.isfinite(v):
+        return repr(v)
+    if isinstance(v, np.generic):
+        return _jsonable(v.item())
+    return v
+
+
+def _literal(a):
+    a = np.asarray(a)
+    body = repr(a.tolist()).replace("nan", "np.nan").replace("inf", "np.inf")
+    return f"np.array({body}, dtype=np.{a.dtype})"
+
+
+def repro(cell, cotangent=None):
+    """A runnable script: the framework (through its binding) and the reference on the cell's exact inputs."""
+    arrays, params, _, _ = cell_inputs(cell)
+    b = cell.binding
+    lines = ["import numpy as np", "", "import adapters", "from reference import LOSSES", "",
+             f"# {b.id}: {b.expression}" if b.expression else f"# {b.id}",
+             "arrays = [", *[f"    {_literal(a)},  # {n}" for n, a in zip(cell.loss.inputs, arrays)], "]",
+             "params = {" + ", ".join(f"{k!r}: {_literal(v) if isinstance(v, np.ndarray) else repr(v)}"
+                                      for k, v in params.items()) + "}",
+             f"binding = next(b for b in adapters.BINDINGS if b.id == {b.id!r})",
+             f"fw = adapters.FRAMEWORKS[{b.framework!r}]",
+             "accepted = {k: v for k, v in params.items() if k in binding.params}",
+             "ref_arrays = [a.astype(np.float64) if a.dtype.kind == 'f' else a for a in arrays]",
+             "ref_params = {k: v.astype(np.float64) if isinstance(v, np.ndarray) else v for k, v in params.items()}"]
+    if cell.check == "grad":
+        lines += [f"loss = LOSSES[{b.loss!r}]",
+                  f"cot = {_literal(cotangent)}  # the cell's random cotangent",
+                  f"print('framework:', fw.grad(binding, arrays, {cell.dtype!r}, {cell.reduction!r}, accepted, cot))",
+                  f"print('reference:', dict(loss.grad(*ref_arrays, reduction={cell.reduction!r}, "
+                  "cotangent=cot.astype(np.float64), **ref_params)))"]
+    else:
+        lines += [f"print('framework:', fw.value(binding, arrays, {cell.dtype!r}, {cell.reduction!r}, accepted))",
+                  f"print('reference:', LOSSES[{b.loss!r}](*ref_arrays, reduction={cell.reduction!r}, "
+                  "**ref_params))"]
+    if b.conventions:
+        lines.append(f"print('reference with conventions:', LOSSES[{b.loss!r}](*ref_arrays, "
+                     f"reduction={cell.reduction!r}, **ref_params, **{_jsonable(resolve(b.conventions, cell.dtype))!r}))")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,50 @@
+"""The tables a results file carries beside its records: bindings, divergences, coverage."""
+
+from __future__ import annotations
+
+from .divergences import DIVERGENCES
+from .suite import _jsonable
+
+
+def binding_row(b, available=True, reason=""):
+    return {"id": b.id, "loss": b.loss, "framework": b.framework, "api": b.api, "variant": b.variant,
+            "kind": b.kind, "expression": b.expression, "reductions": list(b.reductions), "dtypes": list(b.dtypes),
+            "params": list(b.params), "differentiable": None if b.differentiable is None else list(b.differentiable),
+            "conventions": {k: (f"<{getattr(v, '__name__', 'fn')}(dtype)>" if callable(v) else _jsonable(v))
+                            for k, v in b.conventions.items()},
+            "available": available, "reason": reason, "note": b.note}
+
+
+def coverage(records):
+    """Per binding, which values each parameter took (and which dtypes/reductions ran)."""
+    out = {}
+    for r in records:
+        if r["status"] == "skip":
+            continue
+        seen = out.setdefault(r["api"], {})
+        for k, v in list(r["params"].items()) + [("dtype", r["dtype"]), ("reduction", r["reduction"])]:
+            key = repr(v) if isinstance(v, list) else v
+            values = seen.setdefault(k, [])
+            if key not in values:
+                values.append(key)
+    return {api: {k: sorted(v, key=repr) for k, v in sorted(seen.items())} for api, seen in sorted(out.items())}
+
+
+def for_framework(framework, records):
+    from .worker import load_framework
+
+    try:
+        fw, bindings = load_framework(framework)
+        available, reason = fw.available()
+        rows = [binding_row(b, available, reason) for b in bindings]
+        module_name = framework if "." not in framework else None
+        diff_defs = []
+        if module_name:
+            import adapters
+
+            diff_defs = [d.__dict__ for d in adapters.MODULES[framework].DIFFERENT_DEFINITIONS]
+    except Exception as e:  # a broken framework still gets its records written
+        rows, diff_defs = [], [{"error": f"{type(e).__name__}: {e}"}]
+    return {"bindings": rows, "different_definitions": diff_defs,
+            "divergences": [d.as_dict() for d in DIVERGENCES if d.framework == framework],
+            "coverage": coverage(records)}

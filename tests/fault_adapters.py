@@ -1,0 +1,55 @@
+"""A pretend framework for the suite's own tests: NumPy bindings, one honest,
+one that aborts the process, one that hangs.  Used as
+``pytest conformance --framework tests.fault_adapters``."""
+
+import os
+import time
+
+import numpy as np
+
+from adapters._core import Binding, Framework
+
+
+class NumpyFramework(Framework):
+    name = "fault"
+    module = "numpy"
+
+    def version(self):
+        return {"numpy": np.__version__}
+
+    def value(self, binding, arrays, dtype, reduction, params):
+        return binding.fn(*arrays, reduction=reduction, **params)
+
+    def grad(self, binding, arrays, dtype, reduction, params, cotangent):
+        x, y = arrays
+        beta = params.get("beta", 1.0)
+        d = (x - y).astype(np.float64)
+        g = np.where(np.abs(d) < beta, d / beta, np.sign(d))
+        c = np.broadcast_to(cotangent, d.shape) / (d.size if reduction == "mean" else 1)
+        return {"input": c * g}
+
+
+def _smooth_l1(x, y, reduction, beta=1.0):
+    n = np.abs(x - y)
+    v = np.where(n < beta, 0.5 * n**2 / beta, n - 0.5 * beta)
+    return v if reduction == "none" else v.mean() if reduction == "mean" else v.sum()
+
+
+def _abort(x, y, reduction, beta=1.0):
+    os.abort()
+
+
+def _hang(x, y, reduction, beta=1.0):
+    time.sleep(3600)
+
+
+FRAMEWORK = NumpyFramework()
+BINDINGS = [
+    Binding("smooth_l1", "fault", "fault.smooth_l1", _smooth_l1, params=("beta",)),
+    Binding("smooth_l1", "fault", "fault.aborts", _abort, params=("beta",), dtypes=("float64",),
+            reductions=("mean",), differentiable=()),
+    Binding("smooth_l1", "fault", "fault.hangs", _hang, params=("beta",), dtypes=("float64",),
+            reductions=("mean",), differentiable=()),
+]
+DIFFERENT_DEFINITIONS = []
+UNBOUND = {}
