@@ -204,6 +204,38 @@ class Loss:
         vjp, _ = autograd.make_vjp(unreduced, argnum=tuple(range(len(idx))))(*[arrays[i] for i in idx])
         return Gradient(zip(self.differentiable, (np.asarray(g, dtype=np.float64) for g in vjp(cot))))
 
+    # -- condition
+    def condition(self, *arrays, reduction="mean", **params):
+        """The condition-aware scale of the loss value, shaped like it.
+
+        scale_j = |v_j| + sum over float inputs x of sum_k |x_k| |d v_j / d x_k|,
+        reduced like the loss.  An implementation that rounds each input and each
+        operation to relative precision u can be expected to err by a small
+        multiple of u * scale, not of u * |v|: where the loss cancels (x - y for
+        x ~ y large), the scale says so.  Inputs autograd cannot trace (integer
+        labels, or code paths that read raw values) contribute nothing."""
+        arrays, params = self._prepare(arrays, reduction, params)
+        with np.errstate(all="ignore"):
+            v, denominator = self._unreduced(arrays, params)
+            v = np.asarray(getval(v), dtype=np.float64)
+            scale = np.abs(v)
+            for i, a in enumerate(arrays):
+                if a.dtype.kind != "f" or a.size == 0 or v.size == 0:
+                    continue
+
+                def unreduced(x, i=i):
+                    full = list(arrays)
+                    full[i] = x
+                    return self._unreduced(full, params)[0]
+
+                try:
+                    jac = np.asarray(autograd.jacobian(unreduced)(a), dtype=np.float64)
+                except Exception:  # not traceable in this input
+                    continue
+                term = np.abs(jac.reshape(v.size, a.size)) @ np.abs(a.ravel())
+                scale = scale + np.nan_to_num(term.reshape(v.shape), nan=0.0, posinf=0.0)
+            return reduce(scale, reduction, denominator)
+
     def _one_sided(self, arrays, reduction, cotangent, params, base):
         """Element-wise bounds of the gradients just beside the point.
 
