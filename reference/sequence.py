@@ -98,7 +98,8 @@ def ctc(log_probs, targets, input_lengths, target_lengths, blank=0, zero_infinit
     log_probs (T, N, C) log-probabilities (used as given: not renormalized);
     targets (N, S) padded or 1-D concatenated; input_lengths, target_lengths (N,).
     A target that no alignment fits (L + number of adjacent repeats > T_n) has
-    p = 0: loss inf, or 0 (with gradient 0) when zero_infinity.
+    p = 0: loss inf, or 0 when zero_infinity; either way its gradient is 0 (p is 0
+    in a whole neighbourhood: the recursion is not traced for it, no NaN).
     "mean" = mean_n loss_n / max(target_length_n, 1) (torch's convention).
 
     Source: Graves et al. 2006, "Connectionist Temporal Classification", eqs. 5-10;
