@@ -1,0 +1,134 @@
+"""The conformance suite's own machinery: isolation, determinism, strictness, tolerance."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conformance import registry, suite, tolerance
+from conformance.cases import cases_for
+from conformance.plugin import Recorder
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_suite(tmp_path, name, *args):
+    out = tmp_path / f"{name}.json"
+    proc = subprocess.run([sys.executable, "-m", "pytest", "conformance", "--framework", "tests.fault_adapters",
+                           "--results", str(out), "-q", "-p", "no:cacheprovider", *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+    return proc, json.loads(out.read_text())
+
+
+def test_a_crashing_or_hanging_framework_call_costs_one_cell(tmp_path):
+    proc, doc = run_suite(tmp_path, "faults", "--cell-timeout", "2", "-k", "interior_8x5 or shape_mismatch")
+    assert proc.returncode == 1, proc.stdout[-3000:]
+    by_api = {}
+    for r in doc["records"]:
+        by_api.setdefault(r["api"], set()).add(r["status"])
+    assert by_api["fault.aborts"] == {"crash"}
+    assert by_api["fault.hangs"] == {"timeout"}
+    assert by_api["fault.smooth_l1"] == {"pass"}  # the cells after a crash still ran, in a restarted worker
+    crashed = [r for r in doc["records"] if r["status"] in ("crash", "timeout")]
+    assert all("signal 6" in r["message"] or "no answer within 2 s" in r["message"] for r in crashed)
+    assert all(r["repro"] and "fault.aborts" in r["repro"] or "fault.hangs" in r["repro"] for r in crashed)
+
+
+def _without_timings(doc):
+    doc = json.loads(json.dumps(doc))
+    for key in ("created", "argv"):
+        doc["environment"].pop(key)
+    for r in doc["records"]:
+        r.pop("seconds")
+    return doc
+
+
+def test_same_commit_same_results_serial_or_parallel(tmp_path):
+    _, serial = run_suite(tmp_path, "serial", "-k", "fault.smooth_l1")
+    _, parallel = run_suite(tmp_path, "parallel", "-k", "fault.smooth_l1", "-n", "2")
+    assert len(serial["records"]) > 20
+    assert _without_timings(serial) == _without_timings(parallel)
+
+
+# ---------------------------------------------------------------- strictness of the registry
+
+
+def _cell(case_id="interior_8x5"):
+    from tests.fault_adapters import BINDINGS
+
+    case = next(c for c in cases_for("smooth_l1") if c.id == case_id)
+    return suite.Cell(BINDINGS[0], case, "value", "float32", "mean")
+
+
+ENTRY = registry.Divergence("x", "smooth_l1", "fault", "fault.smooth_l1", "bug", "because", "somewhere")
+
+
+def _decide(d, pure, expl, conventions=None):
+    record = {"conventions": conventions or {}}
+    return suite.decide(_cell(), record, d, pure, expl, "")["status"]
+
+
+def test_statuses():
+    assert _decide(None, 1.0, 1.0) == "pass"
+    assert _decide(None, 1e3, 1e3) == "fail"
+    assert _decide(None, 1e3, 1.0, {"log_min": -100}) == "fail"  # explained by conventions, yet unregistered
+    assert _decide(ENTRY, 1e3, 1e3) == "xfail"
+    assert _decide(ENTRY, 1.0, 1.0) == "xpass"  # a registered divergence that no longer diverges
+    convention = registry.Divergence("c", "smooth_l1", "fault", "*", "convention", "clamp", "doc", params={"beta": 2})
+    assert _decide(convention, 1e3, 1.0) == "xfail"  # the convention accounts for all of it
+    assert _decide(convention, 1e3, 1e3) == "fail"  # the explanation does not hold
+
+
+def test_an_entry_that_matches_no_cell_fails_the_run(monkeypatch):
+    import conformance.divergences as divergences
+
+    class Config:
+        def getoption(self, name):
+            return None
+
+    rec = Recorder(Config())
+    rec.full_matrix = True
+    rec.records = [{"divergence": "x"}]
+    stale = registry.Divergence("stale", "l1", "fault", "*", "bug", "gone", "nowhere")
+    monkeypatch.setattr(divergences, "DIVERGENCES", [ENTRY, stale])
+    assert rec.stale_divergences("fault") == ["stale"]
+
+
+def test_one_cell_two_entries_is_an_error():
+    with pytest.raises(ValueError, match="several divergences"):
+        registry.find([ENTRY, ENTRY], **_cell().key())
+
+
+def test_entries_need_kind_explanation_and_citation():
+    with pytest.raises(ValueError, match="kind"):
+        registry.Divergence("k", "l1", "torch", "*", "mystery", "e", "c")
+    with pytest.raises(ValueError, match="citation"):
+        registry.Divergence("k", "l1", "torch", "*", "bug", "e", "")
+
+
+# ---------------------------------------------------------------- tolerance
+
+
+def test_errors_are_in_units_of_the_dtype_against_the_scale():
+    u = np.finfo(np.float32).eps
+    _, _, ulp, _ = tolerance.compare(np.float32(1 + 3 * u), 1.0, 1.0, "float32")
+    assert ulp == pytest.approx(3)
+    _, _, ulp, _ = tolerance.compare(1.0 + 3 * u, 1.0, 100.0, "float32")  # a cancelling loss: judged by its scale
+    assert ulp == pytest.approx(0.03)
+
+
+def test_non_finite_values_must_match_exactly():
+    assert tolerance.compare(np.array([np.nan, np.inf]), np.array([np.nan, np.inf]), 1.0, "float64")[2] == 0
+    assert tolerance.compare(np.array([1.0]), np.array([np.nan]), 1.0, "float64")[2] == np.inf
+    assert tolerance.compare(np.array([-np.inf]), np.array([np.inf]), 1.0, "float64")[2] == np.inf
+
+
+def test_subgradient_accepts_any_value_between_the_one_sided_limits():
+    lo, hi = np.array([-1.0, 2.0]), np.array([1.0, 2.0])
+    assert suite.subgradient(np.array([0.0, 2.0]), (lo, hi), 2.0, "float64")[2] == "midpoint"
+    assert suite.subgradient(np.array([1.0, 2.0]), (lo, hi), 2.0, "float64")[2] == "upper"
+    err, msg, where = suite.subgradient(np.array([1.5, 2.0]), (lo, hi), 2.0, "float64")
+    assert where == "outside" and err > tolerance.THRESHOLD["grad"] and "not a subgradient" in msg
