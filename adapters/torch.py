@@ -1,7 +1,353 @@
-"""(being written)"""
-from ._core import Framework
+"""PyTorch and torchvision: every public API that computes a reference loss.
 
-FRAMEWORK = Framework()
-BINDINGS = []
-DIFFERENT_DEFINITIONS = []
-UNBOUND = {}
+Functional (``torch.nn.functional``) and module (``torch.nn.*Loss``) forms are
+bound separately: they differ in argument handling and defaults.  Each ``fn``
+passes the *reference's* default for every parameter whose torch default
+differs (poisson_nll / gaussian_nll / triplet_margin ``eps``, the box losses'
+``eps``), so that a case that leaves a parameter unset compares like with like.
+
+Conventions (what torch does that no argument controls), with their sources
+(torch 2.14.1, torchvision 0.29.1):
+
+- binary_cross_entropy: log clamped at -100 -> ``log_min=-100``.
+  aten/src/ATen/native/Loss.cpp ``binary_cross_entropy_out_cpu``
+  (``std::max(log(x), -100)``).  Its backward divides by
+  ``max(x (1 - x), EPSILON=1e-12)`` instead: that only differs at saturation.
+- cosine_embedding: ``EPSILON`` added to each squared norm -> ``eps``.
+  aten/src/ATen/native/Loss.cpp ``cosine_embedding_loss``; ``EPSILON`` is a
+  ``constexpr float`` 1e-12, so the value added (in float64 too) is
+  float32(1e-12) = 9.999999960041972e-13, not 1e-12.
+- triplet_margin_with_distance: the default distance is
+  ``torch.pairwise_distance`` (p=2, eps=1e-6: ||a - b + eps||) -> ``eps=1e-6``.
+  torch/nn/functional.py ``triplet_margin_with_distance_loss``.
+- gaussian_nll: var is clamped under ``torch.no_grad()`` -> ``clamp_no_grad``.
+  torch/nn/functional.py ``gaussian_nll_loss`` (``var.clamp_(min=eps)``).
+- torchvision complete_box_iou_loss: alpha under ``torch.no_grad()`` ->
+  ``detach_alpha``; its DIoU part is computed by ``_diou_iou_loss(boxes1,
+  boxes2)`` without the ``eps`` argument -> ``diou_eps=1e-7``.
+  torchvision/ops/ciou_loss.py.  ``complete_box_iou`` also detaches alpha
+  (torchvision/ops/boxes.py).
+
+Known bug (not a convention; the reference does not reproduce it):
+``F.ctc_loss`` / ``nn.CTCLoss`` return, as the gradient for ``log_probs``, the
+gradient for the logits before a log_softmax (pytorch/pytorch#52241, #82545,
+#181534): the value is right, the gradient is not.
+"""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+
+import numpy as np
+
+from ._core import Binding, DifferentDefinition, Framework, Unsupported, lazy
+
+torch = lazy("torch")
+F = lazy("torch.nn.functional")
+nn = lazy("torch.nn")
+tvops = lazy("torchvision.ops")
+
+_DTYPES = {"float32": "float32", "float64": "float64"}
+_initialized = False
+
+
+def _init():
+    global _initialized
+    if not _initialized:
+        torch.set_num_threads(1)  # deterministic reductions, and kind to a shared machine
+        _initialized = True
+
+
+class TorchFramework(Framework):
+    name = "torch"
+    module = "torch"
+
+    def available(self, binding=None):
+        """torch importable; for a torchvision API, torchvision too."""
+        ok, why = super().available()
+        if ok and binding is not None and binding.api.startswith("torchvision."):
+            try:
+                importlib.import_module("torchvision")
+            except Exception as e:
+                return False, f"torchvision cannot be imported: {type(e).__name__}: {e}"
+        return ok, why
+
+    def version(self):
+        try:
+            tv = importlib.import_module("torchvision").__version__
+        except Exception:
+            tv = None
+        return {"torch": importlib.import_module("torch").__version__, "torchvision": tv}
+
+    # -- conversion
+    def _tensor(self, a, dtype):
+        a = np.asarray(a)
+        if a.dtype.kind == "f":
+            return torch.from_numpy(np.array(a, dtype=_DTYPES[dtype]))
+        if a.dtype.kind in "iub":
+            return torch.from_numpy(np.array(a, dtype=np.int64))
+        raise Unsupported(f"cannot convert an array of dtype {a.dtype} to a torch tensor")
+
+    def _call(self, binding, arrays, dtype, reduction, params, diff=()):
+        _init()
+        tensors = [self._tensor(a, dtype) for a in arrays]
+        for i in diff:
+            tensors[i].requires_grad_(True)
+        params = {k: self._tensor(v, dtype) if isinstance(v, np.ndarray) else v for k, v in params.items()}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # kl_div's reduction="mean" warning, deprecations
+            out = binding.fn(*tensors, reduction=reduction, **params)
+        return tensors, out
+
+    def value(self, binding, arrays, dtype, reduction, params):
+        with torch.no_grad():
+            _, out = self._call(binding, arrays, dtype, reduction, params)
+        return np.asarray(out.detach().to(torch.float64).numpy(), dtype=np.float64)
+
+    def grad(self, binding, arrays, dtype, reduction, params, cotangent):
+        from reference import LOSSES  # the canonical input names; the reference imports no framework
+
+        loss = LOSSES[binding.loss]
+        names = loss.differentiable if binding.differentiable is None else binding.differentiable
+        idx = [loss.inputs.index(n) for n in names]
+        tensors, out = self._call(binding, arrays, dtype, reduction, params, diff=idx)
+        wrt = [tensors[i] for i in idx]
+        if cotangent is None:
+            cot = torch.ones_like(out)
+        else:
+            cot = torch.from_numpy(np.array(np.broadcast_to(cotangent, tuple(out.shape)), dtype=_DTYPES[dtype]))
+        if out.requires_grad and wrt:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                gs = torch.autograd.grad(out, wrt, grad_outputs=cot.to(out.dtype), allow_unused=True)
+        else:
+            gs = [None] * len(wrt)
+        return {n: np.zeros(t.shape) if g is None else g.detach().to(torch.float64).numpy()
+                for n, t, g in zip(names, wrt, gs, strict=True)}
+
+
+FRAMEWORK = TorchFramework()
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _as_input(t, like):
+    """{-1, 1} or {0, 1} labels in the input's float dtype (torch wants float targets there)."""
+    return t if t.is_floating_point() else t.to(like.dtype)
+
+
+def _cast(tensors, floats):
+    return [_as_input(t, tensors[0]) if i in floats else t for i, t in enumerate(tensors)]
+
+
+def _reduce(v, reduction):
+    return v if reduction == "none" else v.mean() if reduction == "mean" else v.sum()
+
+
+def _binding(loss, api, fn, expression, **kw):
+    return Binding(loss=loss, framework="torch", api=api, fn=fn, expression=expression, **kw)
+
+
+def _pair(loss, fname, cname, inputs, params=(), *, defaults=None, floats=(), **kw):
+    """The functional and the module form of one torch loss."""
+    defaults = defaults or {}
+
+    def functional(*t, reduction, **p):
+        return getattr(F, fname)(*_cast(t, floats), reduction=reduction, **{**defaults, **p})
+
+    def module(*t, reduction, **p):
+        return getattr(nn, cname)(reduction=reduction, **{**defaults, **p})(*_cast(t, floats))
+
+    args = ", ".join(inputs)
+    kwargs = "".join(f"{k}={k}, " for k in params)
+    return [
+        _binding(loss, f"torch.nn.functional.{fname}", functional,
+                 f"F.{fname}({args}, {kwargs}reduction=reduction)", params=tuple(params), **kw),
+        _binding(loss, f"torch.nn.{cname}", module,
+                 f"nn.{cname}({kwargs}reduction=reduction)({args})", params=tuple(params), **kw),
+    ]
+
+
+# ---------------------------------------------------------------- special argument mappings
+
+
+def _eye_weight(x):
+    if x.ndim != 2:
+        raise Unsupported("bound with an identity projection: (N, C) logits only")
+    return torch.eye(x.shape[1], dtype=x.dtype)
+
+
+def _linear_cross_entropy(x, y, reduction, **p):
+    return F.linear_cross_entropy(x, _eye_weight(x), y, reduction=reduction, **p)
+
+
+def _linear_cross_entropy_module(x, y, reduction, **p):
+    c = x.shape[1] if x.ndim == 2 else 0
+    m = nn.LinearCrossEntropyLoss(c, c, dtype=x.dtype, reduction=reduction, **p)
+    with torch.no_grad():
+        m.linear.weight.copy_(_eye_weight(x))
+    return m(x, y)
+
+
+def _sigmoid_focal(x, y, reduction, alpha=0.25, gamma=2.0):
+    return tvops.sigmoid_focal_loss(x, _as_input(y, x), alpha=-1 if alpha is None else alpha, gamma=gamma,
+                                    reduction=reduction)
+
+
+def _box_loss(name):
+    def fn(b1, b2, reduction, eps=0.0):
+        return getattr(tvops, name)(b1, b2, reduction=reduction, eps=eps)
+
+    return fn
+
+
+def _diagonal(pairwise):
+    """A per-pair quantity from torchvision's all-pairs (N, M) function: its diagonal."""
+
+    def fn(b1, b2):
+        shape = b1.shape[:-1]
+        return torch.diagonal(pairwise(b1.reshape(-1, 4), b2.reshape(-1, 4))).reshape(shape)
+
+    return fn
+
+
+def _iou_composed(b1, b2, reduction, form="linear"):
+    iou = _diagonal(tvops.box_iou)(b1, b2)
+    return _reduce(1 - iou if form == "linear" else -torch.log(iou), reduction)
+
+
+def _giou_composed(b1, b2, reduction):
+    return _reduce(1 - _diagonal(tvops.generalized_box_iou)(b1, b2), reduction)
+
+
+def _diou_composed(b1, b2, reduction):
+    return _reduce(1 - _diagonal(lambda a, b: tvops.distance_box_iou(a, b, eps=0.0))(b1, b2), reduction)
+
+
+def _ciou_composed(b1, b2, reduction):
+    return _reduce(1 - _diagonal(lambda a, b: tvops.complete_box_iou(a, b, eps=0.0))(b1, b2), reduction)
+
+
+_TV_LOSS = "torchvision/ops/{}.py (torchvision 0.29.1)"
+_CIOU_NOTE = ("eps reaches alpha only: the DIoU part (and the IoU inside alpha) always uses 1e-7, "
+              "torchvision/ops/ciou_loss.py calls _diou_iou_loss(boxes1, boxes2) without eps")
+
+# ---------------------------------------------------------------- the bindings
+
+BINDINGS = [
+    # regression
+    *_pair("l1", "l1_loss", "L1Loss", ("input", "target")),
+    *_pair("mse", "mse_loss", "MSELoss", ("input", "target")),
+    *_pair("smooth_l1", "smooth_l1_loss", "SmoothL1Loss", ("input", "target"), ("beta",)),
+    *_pair("huber", "huber_loss", "HuberLoss", ("input", "target"), ("delta",)),
+    *_pair("poisson_nll", "poisson_nll_loss", "PoissonNLLLoss", ("input", "target"), ("log_input", "full", "eps"),
+           defaults={"eps": 0.0}, note="torch's default eps is 1e-8 (used only when log_input=False)"),
+    *_pair("gaussian_nll", "gaussian_nll_loss", "GaussianNLLLoss", ("input", "target", "var"), ("full", "eps"),
+           defaults={"eps": 0.0}, conventions={"clamp_no_grad": True},
+           note="torch's default eps is 1e-6; var is clamped under no_grad (torch/nn/functional.py "
+                "gaussian_nll_loss), so d/d var does not vanish where var < eps"),
+    # classification
+    *_pair("cross_entropy", "cross_entropy", "CrossEntropyLoss", ("input", "target"),
+           ("weight", "ignore_index", "label_smoothing"),
+           note="index targets (int) or class probabilities (float, input's shape)"),
+    _binding("cross_entropy", "torch.nn.functional.linear_cross_entropy", _linear_cross_entropy,
+             "F.linear_cross_entropy(input, torch.eye(C), target, weight=weight, ignore_index=ignore_index, "
+             "label_smoothing=label_smoothing, reduction=reduction)", kind="composed",
+             params=("weight", "ignore_index", "label_smoothing"),
+             note="an identity projection makes the fused linear + cross entropy a plain cross entropy"),
+    _binding("cross_entropy", "torch.nn.LinearCrossEntropyLoss", _linear_cross_entropy_module,
+             "m = nn.LinearCrossEntropyLoss(C, C, weight=weight, ignore_index=ignore_index, "
+             "label_smoothing=label_smoothing, reduction=reduction); m.linear.weight = eye(C); m(input, target)",
+             kind="composed", params=("weight", "ignore_index", "label_smoothing"),
+             note="its learnable projection set to the identity"),
+    *_pair("nll", "nll_loss", "NLLLoss", ("input", "target"), ("weight", "ignore_index")),
+    *_pair("binary_cross_entropy", "binary_cross_entropy", "BCELoss", ("input", "target"), ("weight",),
+           conventions={"log_min": -100.0},
+           note="log clamped at -100 (aten/src/ATen/native/Loss.cpp binary_cross_entropy); the backward "
+                "divides by max(x (1 - x), 1e-12) instead of clamping"),
+    *_pair("binary_cross_entropy_with_logits", "binary_cross_entropy_with_logits", "BCEWithLogitsLoss",
+           ("input", "target"), ("weight", "pos_weight")),
+    *_pair("kl_div", "kl_div", "KLDivLoss", ("input", "target"), ("log_target",),
+           reductions=("none", "mean", "sum", "batchmean"),
+           note="reduction='mean' averages over every element (torch warns and recommends 'batchmean')"),
+    *_pair("multilabel_soft_margin", "multilabel_soft_margin_loss", "MultiLabelSoftMarginLoss",
+           ("input", "target"), ("weight",), floats=(1,)),
+    *_pair("soft_margin", "soft_margin_loss", "SoftMarginLoss", ("input", "target"), floats=(1,)),
+    _binding("sigmoid_focal", "torchvision.ops.sigmoid_focal_loss", _sigmoid_focal,
+             "torchvision.ops.sigmoid_focal_loss(input, target, alpha=alpha, gamma=gamma, reduction=reduction)",
+             params=("alpha", "gamma"), note="alpha=None is passed as alpha=-1 (no class balancing)"),
+    # embedding and ranking
+    *_pair("margin_ranking", "margin_ranking_loss", "MarginRankingLoss", ("x1", "x2", "y"), ("margin",),
+           floats=(2,)),
+    *_pair("multilabel_margin", "multilabel_margin_loss", "MultiLabelMarginLoss", ("input", "target")),
+    *_pair("hinge_embedding", "hinge_embedding_loss", "HingeEmbeddingLoss", ("input", "target"), ("margin",),
+           floats=(1,)),
+    *_pair("cosine_embedding", "cosine_embedding_loss", "CosineEmbeddingLoss", ("x1", "x2", "y"), ("margin",),
+           floats=(2,), conventions={"eps": float(np.float32(1e-12))},
+           note="EPSILON (a C++ float 1e-12) added to each squared norm: aten/src/ATen/native/Loss.cpp "
+                "cosine_embedding_loss"),
+    *_pair("triplet_margin", "triplet_margin_loss", "TripletMarginLoss", ("anchor", "positive", "negative"),
+           ("margin", "p", "eps", "swap"), defaults={"eps": 0.0},
+           note="torch's default eps is 1e-6 (pairwise_distance: ||a - b + eps||_p)"),
+    *_pair("triplet_margin", "triplet_margin_with_distance_loss", "TripletMarginWithDistanceLoss",
+           ("anchor", "positive", "negative"), ("margin", "swap"), conventions={"eps": 1e-6},
+           note="the default distance_function is torch.pairwise_distance (p=2, eps=1e-6)"),
+    # sequences
+    *_pair("ctc", "ctc_loss", "CTCLoss", ("log_probs", "targets", "input_lengths", "target_lengths"),
+           ("blank", "zero_infinity"),
+           note="the gradient for log_probs is the one for logits before a log_softmax "
+                "(pytorch/pytorch#52241, #82545, #181534)"),
+    # boxes
+    _binding("giou", "torchvision.ops.generalized_box_iou_loss", _box_loss("generalized_box_iou_loss"),
+             "torchvision.ops.generalized_box_iou_loss(boxes1, boxes2, eps=eps, reduction=reduction)",
+             params=("eps",), note="torchvision's default eps is 1e-7; " + _TV_LOSS.format("giou_loss")),
+    _binding("diou", "torchvision.ops.distance_box_iou_loss", _box_loss("distance_box_iou_loss"),
+             "torchvision.ops.distance_box_iou_loss(boxes1, boxes2, eps=eps, reduction=reduction)",
+             params=("eps",), note="torchvision's default eps is 1e-7; " + _TV_LOSS.format("diou_loss")),
+    _binding("ciou", "torchvision.ops.complete_box_iou_loss", _box_loss("complete_box_iou_loss"),
+             "torchvision.ops.complete_box_iou_loss(boxes1, boxes2, eps=eps, reduction=reduction)",
+             params=("eps",), conventions={"detach_alpha": True, "diou_eps": 1e-7},
+             note=_CIOU_NOTE + "; alpha is computed under torch.no_grad()"),
+    _binding("iou", "torchvision.ops.box_iou", _iou_composed,
+             "1 - torch.diagonal(torchvision.ops.box_iou(boxes1, boxes2))  (form='log': -log(diagonal))",
+             kind="composed", params=("form",), note="(..., 4) boxes flattened to (N, 4); no eps"),
+    _binding("giou", "torchvision.ops.generalized_box_iou", _giou_composed,
+             "1 - torch.diagonal(torchvision.ops.generalized_box_iou(boxes1, boxes2))", kind="composed",
+             note="no eps"),
+    _binding("diou", "torchvision.ops.distance_box_iou", _diou_composed,
+             "1 - torch.diagonal(torchvision.ops.distance_box_iou(boxes1, boxes2, eps=0.0))", kind="composed",
+             note="its eps reaches c^2 only (the IoU has none), which no reference eps expresses: bound at eps=0"),
+    _binding("ciou", "torchvision.ops.complete_box_iou", _ciou_composed,
+             "1 - torch.diagonal(torchvision.ops.complete_box_iou(boxes1, boxes2, eps=0.0))", kind="composed",
+             conventions={"detach_alpha": True},
+             note="alpha under torch.no_grad() (torchvision/ops/boxes.py); its eps reaches c^2 and alpha but "
+                  "not the IoU: bound at eps=0"),
+]
+
+
+DIFFERENT_DEFINITIONS = [
+    DifferentDefinition(
+        "hinge", "torch", api,
+        "torch's 'multi-class classification hinge loss' sums max(0, margin - x[y] + x[i])^p over every i != y "
+        "and divides by C (Weston-Watkins style); the reference's multiclass hinge (scikit-learn's) is "
+        "Crammer-Singer: max(0, 1 + max_{c != y} f_c - f_y), one term per sample, no division by C.",
+        "torch/nn/modules/loss.py MultiMarginLoss docstring (torch 2.14.1): 'a multi-class classification "
+        "hinge loss', loss(x, y) = sum_{i != y} max(0, margin - x[y] + x[i])^p / x.size(0)")
+    for api in ("torch.nn.functional.multi_margin_loss", "torch.nn.MultiMarginLoss")
+]
+
+
+_ATEN = ("the ATen operator behind torch.nn.functional.{0} (undocumented, reduction as an integer enum); "
+         "bound through torch.nn.functional.{0}")
+UNBOUND = {
+    "torch.nn.AdaptiveLogSoftmaxWithLoss": "a layer with learned cluster projections (Grave et al. 2017): its "
+    "loss is the NLL of an approximate, hierarchical softmax of its own parameters; not a LOSSES.md loss",
+    "torch.nn.NLLLoss2d": "legacy, undocumented subclass of torch.nn.NLLLoss that changes nothing "
+    "(torch/nn/modules/loss.py); NLLLoss is bound",
+    **{f"torch.{name}": _ATEN.format(name) for name in (
+        "cosine_embedding_loss", "ctc_loss", "hinge_embedding_loss", "margin_ranking_loss", "poisson_nll_loss",
+        "triplet_margin_loss")},
+    "torch.miopen_ctc_loss": "the ROCm (MIOpen) kernel of ctc_loss, GPU-only; bound through F.ctc_loss",
+}

@@ -1,0 +1,318 @@
+"""The torch adapter: every binding agrees with the reference on a small smooth case, and every
+public torch / torchvision loss API is bound, or listed as unbound or as a different definition.
+
+Smoke test, not the conformance suite: one interior case (the suite's first one the binding can
+express, else one made here) plus one case per parameter mapping, each reduction, both dtypes;
+value and gradient (random cotangent) against the reference under the binding's conventions,
+within rtol 1e-5 (float32) / 1e-10 (float64) of the largest reference entry.
+"""
+
+import importlib
+import inspect
+import zlib
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="torch is not installed: the torch adapter cannot be exercised")
+
+from adapters import Unsupported  # noqa: E402
+from adapters import torch as torch_adapter  # noqa: E402
+from reference import LOSSES  # noqa: E402
+
+FW = torch_adapter.FRAMEWORK
+RTOL = {"float32": 1e-5, "float64": 1e-10}
+
+CTC_GRAD = ("torch returns, for log_probs, the gradient for the logits before a log_softmax (it adds "
+            "exp(log_probs) per frame): pytorch/pytorch#52241, #82545, #181534")
+KNOWN_GRAD_BUGS = {"torch.nn.functional.ctc_loss": CTC_GRAD, "torch.nn.CTCLoss": CTC_GRAD}
+
+
+# ---------------------------------------------------------------- cases made here
+
+
+def _softmax(x, axis=1):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _log_softmax(x, axis=1):
+    return np.log(_softmax(x, axis))
+
+
+def _boxes(r, n=5):
+    xy = r.uniform(0, 10, size=(n, 2))
+    wh = r.uniform(1, 4, size=(n, 2))
+    xy2 = xy + r.normal(0, 0.3, size=(n, 2))  # overlapping pairs: a smooth point of every box loss
+    wh2 = wh * np.exp(r.normal(0, 0.3, size=(n, 2)))
+    return {"boxes1": np.concatenate([xy2, xy2 + wh2], 1), "boxes2": np.concatenate([xy, xy + wh], 1)}
+
+
+def _pm1(r, shape):
+    return r.choice([-1.0, 1.0], size=shape)
+
+
+def _xy(r, shape=(3, 4)):
+    return {"input": r.normal(size=shape), "target": r.normal(size=shape)}
+
+
+def _smoke(loss):
+    """[(id, arrays, params)]: a default-parameter case first, then cases for the parameter mappings."""
+    r = np.random.default_rng(zlib.crc32(loss.encode()))
+    boxes = _boxes(r)
+    n, c = 4, 5
+    logits, labels = r.normal(size=(n, c)), r.integers(0, c, size=n)
+    w = r.uniform(0.5, 2.0, size=c)
+    cases = {
+        "l1": lambda: [("smoke", _xy(r), {})],
+        "mse": lambda: [("smoke", _xy(r), {})],
+        "smooth_l1": lambda: [("smoke", _xy(r), {}), ("beta", _xy(r), {"beta": 0.5})],
+        "huber": lambda: [("smoke", _xy(r), {}), ("delta", _xy(r), {"delta": 0.7})],
+        "poisson_nll": lambda: [
+            ("smoke", {"input": r.normal(size=(3, 4)), "target": r.poisson(2.0, size=(3, 4)) * 1.0}, {}),
+            ("rate_full_eps", {"input": np.exp(r.normal(size=(3, 4))), "target": r.poisson(3.0, size=(3, 4)) * 1.0},
+             {"log_input": False, "full": True, "eps": 1e-3})],
+        "gaussian_nll": lambda: [
+            ("smoke", {**_xy(r), "var": np.exp(r.normal(size=(3, 4)))}, {}),
+            ("full_eps", {**_xy(r), "var": np.exp(r.normal(size=(3, 4)))}, {"full": True, "eps": 1e-6}),
+            ("eps_clamps_var", {**_xy(r), "var": np.exp(r.normal(size=(3, 4)))}, {"eps": 0.5}),
+            ("homoscedastic", {**_xy(r), "var": np.exp(r.normal(size=3))}, {}),
+            ("var_last_dim_1", {**_xy(r), "var": np.exp(r.normal(size=(3, 1)))}, {})],
+        "cross_entropy": lambda: [
+            ("smoke", {"input": logits, "target": labels}, {}),
+            ("weight_smoothing", {"input": logits, "target": labels}, {"weight": w, "label_smoothing": 0.1}),
+            ("ignore_index", {"input": logits, "target": np.array([2, 0, 2, 4])}, {"weight": w, "ignore_index": 2}),
+            ("probabilities", {"input": logits, "target": _softmax(r.normal(size=(n, c)))}, {"label_smoothing": 0.05}),
+            ("k_dim", {"input": r.normal(size=(2, 3, 4)), "target": r.integers(0, 3, size=(2, 4))}, {})],
+        "nll": lambda: [
+            ("smoke", {"input": _log_softmax(logits), "target": labels}, {}),
+            ("weight_ignore", {"input": _log_softmax(logits), "target": np.array([1, 0, 3, 1])},
+             {"weight": w, "ignore_index": 1})],
+        "binary_cross_entropy": lambda: [
+            ("smoke", {"input": r.uniform(0.05, 0.95, size=(3, 4)), "target": r.uniform(size=(3, 4))}, {}),
+            ("weight", {"input": r.uniform(0.05, 0.95, size=(3, 4)), "target": r.uniform(size=(3, 4))},
+             {"weight": r.uniform(0.5, 2, size=4)})],
+        "binary_cross_entropy_with_logits": lambda: [
+            ("smoke", {"input": 2 * r.normal(size=(3, 4)), "target": r.uniform(size=(3, 4))}, {}),
+            ("weights", {"input": 2 * r.normal(size=(3, 4)), "target": r.uniform(size=(3, 4))},
+             {"weight": r.uniform(0.5, 2, size=4), "pos_weight": r.uniform(0.5, 3, size=4)})],
+        "kl_div": lambda: [
+            ("smoke", {"input": _log_softmax(logits), "target": _softmax(r.normal(size=(n, c)))}, {}),
+            ("log_target", {"input": _log_softmax(logits), "target": _log_softmax(r.normal(size=(n, c)))},
+             {"log_target": True})],
+        "multilabel_soft_margin": lambda: [
+            ("smoke", {"input": logits, "target": r.integers(0, 2, size=(n, c)) * 1.0}, {}),
+            ("weight", {"input": logits, "target": r.integers(0, 2, size=(n, c)) * 1.0}, {"weight": w})],
+        "soft_margin": lambda: [("smoke", {"input": logits, "target": _pm1(r, (n, c))}, {})],
+        "sigmoid_focal": lambda: [
+            ("smoke", {"input": 2 * logits, "target": r.integers(0, 2, size=(n, c)) * 1.0}, {}),
+            ("alpha_gamma", {"input": 2 * logits, "target": r.integers(0, 2, size=(n, c)) * 1.0},
+             {"alpha": 0.4, "gamma": 1.5}),
+            ("no_alpha", {"input": 2 * logits, "target": r.integers(0, 2, size=(n, c)) * 1.0}, {"alpha": None})],
+        "margin_ranking": lambda: [
+            ("smoke", {"x1": r.normal(size=6), "x2": r.normal(size=6), "y": _pm1(r, 6)}, {}),
+            ("margin", {"x1": r.normal(size=6), "x2": r.normal(size=6), "y": _pm1(r, 6)}, {"margin": 0.3})],
+        "multilabel_margin": lambda: [
+            ("smoke", {"input": r.normal(size=(3, 4)),
+                       "target": np.array([[3, 0, -1, 1], [1, 2, 3, -1], [-1, 0, 0, 0]])}, {})],
+        "hinge_embedding": lambda: [
+            ("smoke", {"input": r.normal(size=(3, 4)), "target": _pm1(r, (3, 4))}, {}),
+            ("margin", {"input": r.normal(size=(3, 4)), "target": _pm1(r, (3, 4))}, {"margin": 0.5})],
+        "cosine_embedding": lambda: [
+            ("smoke", {"x1": logits, "x2": r.normal(size=(n, c)), "y": _pm1(r, n)}, {}),
+            ("margin", {"x1": logits, "x2": r.normal(size=(n, c)), "y": _pm1(r, n)}, {"margin": 0.2}),
+            ("tiny_norm", {"x1": logits * np.array([[1e-6], [1.0], [1.0], [1e-6]]), "x2": r.normal(size=(n, c)),
+                           "y": np.array([1.0, 1.0, -1.0, 1.0])}, {})],
+        "triplet_margin": lambda: [
+            ("smoke", {"anchor": logits, "positive": logits + r.normal(size=(n, c)), "negative": r.normal(size=(n, c))},
+             {}),
+            ("p3_eps_swap", {"anchor": logits, "positive": r.normal(size=(n, c)), "negative": r.normal(size=(n, c))},
+             {"margin": 0.5, "p": 3.0, "eps": 1e-6, "swap": True}),
+            ("margin_swap", {"anchor": logits, "positive": r.normal(size=(n, c)), "negative": r.normal(size=(n, c))},
+             {"margin": 2.0, "swap": True})],
+        "ctc": lambda: [
+            ("smoke", {"log_probs": _log_softmax(r.normal(size=(6, 2, 4)), axis=2),
+                       "targets": np.array([[1, 2, 2], [3, 1, 0]]), "input_lengths": np.array([6, 5]),
+                       "target_lengths": np.array([3, 2])}, {}),
+            ("blank_zero_infinity", {"log_probs": _log_softmax(r.normal(size=(6, 2, 4)), axis=2),
+                                     "targets": np.array([[0, 1, 1], [2, 2, 2]]), "input_lengths": np.array([6, 4]),
+                                     "target_lengths": np.array([3, 3])}, {"blank": 3, "zero_infinity": True})],
+        "iou": lambda: [("smoke", boxes, {}), ("log_form", boxes, {"form": "log"})],
+        "giou": lambda: [("smoke", boxes, {}), ("eps", boxes, {"eps": 1e-7})],
+        "diou": lambda: [("smoke", boxes, {}), ("eps", boxes, {"eps": 1e-7})],
+        "ciou": lambda: [("smoke", boxes, {}), ("eps", boxes, {"eps": 1e-7})],
+    }
+    return cases[loss]()
+
+
+def _suite_case(binding):
+    """The conformance suite's first interior case this binding can express, or None."""
+    try:
+        from conformance.cases import cases_for
+        suite = cases_for(binding.loss)
+    except Exception:  # the suite's cases are optional here: this test makes its own
+        return None
+    defaults = LOSSES[binding.loss].params
+    for c in suite:
+        if "interior" in c.tags and not c.bad_input and binding.supports(c.params, defaults):
+            return (f"suite:{c.id}", c.arrays, c.params)
+    return None
+
+
+def _cases(binding):
+    loss, defaults = LOSSES[binding.loss], LOSSES[binding.loss].params
+    own = [c for c in _smoke(binding.loss) if binding.supports(c[2], defaults)]
+    first = _suite_case(binding)
+    out = ([first] if first else []) + own[bool(first):]
+    return [(id, [arrays[k] for k in loss.inputs], params) for id, arrays, params in out]
+
+
+# ---------------------------------------------------------------- comparing
+
+
+def _quantize(a, dtype):
+    a = np.asarray(a)
+    return a.astype(dtype) if a.dtype.kind == "f" else a
+
+
+def _close(got, expected, rtol, what):
+    got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    assert got.shape == expected.shape, f"{what}: shape {got.shape} != reference {expected.shape}"
+    finite = np.isfinite(expected)
+    scale = np.max(np.abs(expected[finite]), initial=0.0)
+    np.testing.assert_allclose(got, expected, rtol=rtol, atol=rtol * scale, err_msg=what)
+
+
+def _run(binding, dtype, check):
+    if binding.loss not in LOSSES:
+        pytest.skip(f"reference loss {binding.loss!r} is not registered yet")
+    ok, why = FW.available(binding)
+    if not ok:
+        pytest.skip(why)
+    loss = LOSSES[binding.loss]
+    conventions = {k: v(dtype) if callable(v) else v for k, v in binding.conventions.items()}
+    missing = set(binding.params) | set(conventions)
+    missing -= set(loss.params)
+    assert not missing, f"{binding.id}: parameters {sorted(missing)} are not parameters of reference {loss.name}"
+    rng = np.random.default_rng(zlib.crc32(f"{binding.id}/{dtype}".encode()))
+    ran = []
+    for case_id, arrays, params in _cases(binding):
+        arrays = [_quantize(a, dtype) for a in arrays]
+        params = {k: _quantize(v, dtype) if isinstance(v, np.ndarray) else v for k, v in params.items()}
+        ours = {k: v for k, v in params.items() if k in binding.params}
+        ref_params = {**params, **conventions}
+        ref_arrays = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in arrays]
+        for reduction in [r for r in binding.reductions if r in loss.reductions]:
+            what = f"{binding.id} {dtype} case={case_id} reduction={reduction} {check}"
+            try:
+                if check == "value":
+                    got = FW.value(binding, arrays, dtype, reduction, ours)
+                    _close(got, loss(*ref_arrays, reduction=reduction, **ref_params), RTOL[dtype], what)
+                else:
+                    shape = np.shape(loss(*ref_arrays, reduction=reduction, **ref_params))
+                    cot = rng.normal(size=shape)
+                    got = FW.grad(binding, arrays, dtype, reduction, ours, cot)
+                    expected = loss.grad(*ref_arrays, reduction=reduction, cotangent=cot, **ref_params)
+                    assert set(got) == set(expected), what
+                    for name in expected:
+                        _close(got[name], expected[name], RTOL[dtype], f"{what} d/d {name}")
+            except Unsupported:
+                break
+            ran.append(what)
+    assert ran, f"{binding.id}: no case could be expressed"
+
+
+def _params(check):
+    out = []
+    for b in torch_adapter.BINDINGS:
+        for dtype in b.dtypes:
+            marks = []
+            if check == "grad" and b.api in KNOWN_GRAD_BUGS:
+                marks = [pytest.mark.xfail(strict=True, reason=KNOWN_GRAD_BUGS[b.api])]
+            out.append(pytest.param(b, dtype, id=f"{b.id}-{dtype}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize("binding, dtype", _params("value"))
+def test_value_matches_reference(binding, dtype):
+    _run(binding, dtype, "value")
+
+
+@pytest.mark.parametrize("binding, dtype", _params("grad"))
+def test_grad_matches_reference(binding, dtype):
+    _run(binding, dtype, "grad")
+
+
+def test_cosine_epsilon_is_float32_1e_minus_12():
+    """The declared convention is the discriminating one: with eps = 1e-12 exactly (not rounded to
+    float32, as torch's ``constexpr float EPSILON`` is) the reference misses torch on tiny norms."""
+    b = next(b for b in torch_adapter.BINDINGS if b.api == "torch.nn.functional.cosine_embedding_loss")
+    (_, arrays, _), = [c for c in _cases(b) if c[0] == "tiny_norm"]
+    got = FW.value(b, arrays, "float64", "none", {})
+    loss = LOSSES["cosine_embedding"]
+    _close(got, loss(*arrays, reduction="none", **b.conventions), RTOL["float64"], "declared eps")
+    with pytest.raises(AssertionError):
+        _close(got, loss(*arrays, reduction="none", eps=1e-12), RTOL["float64"], "eps = 1e-12")
+
+
+# ---------------------------------------------------------------- completeness
+
+
+def _public_loss_apis():
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    apis = set()
+    for n in dir(F):
+        if not n.startswith("_") and callable(getattr(F, n)) and (
+                n.endswith("_loss") or "entropy" in n or n in ("kl_div", "nll_loss")):
+            apis.add(f"torch.nn.functional.{n}")
+    apis |= {f"torch.nn.{n}" for n in dir(nn) if "Loss" in n and inspect.isclass(getattr(nn, n))}
+    apis |= {f"torch.{n}" for n in dir(torch) if not n.startswith("_") and n.endswith("_loss")
+             and callable(getattr(torch, n))}
+    try:
+        import torchvision.ops as ops
+    except ImportError:
+        pass
+    else:
+        apis |= {f"torchvision.ops.{n}" for n in dir(ops)
+                 if "loss" in n.lower() and callable(getattr(ops, n)) and not inspect.ismodule(getattr(ops, n))}
+    return apis
+
+
+def _resolve(api):
+    parts = api.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for p in parts[i:]:
+            obj = getattr(obj, p)
+        return obj
+    raise ImportError(api)
+
+
+def test_every_public_loss_api_is_accounted_for():
+    covered = ({b.api for b in torch_adapter.BINDINGS} | set(torch_adapter.UNBOUND)
+               | {d.api for d in torch_adapter.DIFFERENT_DEFINITIONS})
+    missing = sorted(_public_loss_apis() - covered)
+    assert not missing, f"public torch loss APIs with no binding, UNBOUND or DIFFERENT_DEFINITIONS entry: {missing}"
+
+
+def test_every_named_api_exists():
+    names = ([b.api for b in torch_adapter.BINDINGS] + list(torch_adapter.UNBOUND)
+             + [d.api for d in torch_adapter.DIFFERENT_DEFINITIONS])
+    absent = []
+    for api in names:
+        try:
+            _resolve(api)
+        except (ImportError, AttributeError):
+            absent.append(api)
+    assert not absent, f"stale or misspelled API names: {absent}"
+
+
+def test_no_api_is_both_bound_and_unbound():
+    bound = {b.api for b in torch_adapter.BINDINGS}
+    assert not bound & set(torch_adapter.UNBOUND)
+    assert not bound & {d.api for d in torch_adapter.DIFFERENT_DEFINITIONS}
