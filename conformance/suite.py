@@ -23,7 +23,7 @@ from reference import LOSSES
 
 from . import registry, tolerance
 from .cases import Case, cases_for
-from .divergences import DIVERGENCES
+from . import divergences as _divergences
 
 CHECKS = ("value", "grad", "error")
 
@@ -51,7 +51,7 @@ class Cell:
 
     @cached_property
     def divergence(self):
-        return registry.find(DIVERGENCES, **self.key())
+        return registry.find(_divergences.DIVERGENCES, **self.key())
 
 
 def cells_for(bindings):
