@@ -1,0 +1,57 @@
+"""python -m reports build RESULTS... --out DIR [--baseline FILE...]
+python -m reports diff BASELINE CURRENT [--factor F]
+
+Exit status: 0 fine; 1 the diff found a regression; 2 a results file is unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import diff as diffmod
+from .load import ResultsError, load
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m reports", description="Loss-conformance reports.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="results files -> static HTML site")
+    b.add_argument("results", nargs="+", help="results files or directories of them")
+    b.add_argument("--out", required=True, help="output directory")
+    b.add_argument("--baseline", nargs="+", default=None, help="baseline results (adds diff.html)")
+    b.add_argument("--factor", type=float, default=diffmod.DEFAULT_FACTOR)
+    b.add_argument("--no-plots", action="store_true", help="skip the sweep plots")
+    b.add_argument("--quiet", action="store_true")
+    d = sub.add_parser("diff", help="regressions of CURRENT against BASELINE (exit 1 if any)")
+    d.add_argument("baseline", help="results file or directory")
+    d.add_argument("current", help="results file or directory")
+    d.add_argument("--factor", type=float, default=diffmod.DEFAULT_FACTOR,
+                   help="error growth factor counted as a regression (default %(default)s)")
+    a = ap.parse_args(argv)
+    try:
+        if a.command == "build":
+            from .build import build
+
+            out = build(a.results, a.out, a.baseline, factor=a.factor, quiet=a.quiet, plots=not a.no_plots)
+            print(f"{len(out['pages'])} pages in {a.out} ({out['seconds']:.2f} s)")
+            return 0
+        changes = diffmod.compare(load([a.baseline]), load([a.current]), a.factor)
+    except ResultsError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    for c in changes:
+        tag = "REGRESSION" if c.regression else "changed   "
+        r = c.record
+        line = f"{tag} {c.describe():36s} {diffmod.format_key(c.key)}"
+        if c.regression and r.get("message"):
+            line += "  -- " + " ".join(str(r["message"]).split())[:160]
+        print(line)
+    n = sum(c.regression for c in changes)
+    print(f"{len(changes)} changed cell(s), {n} regression(s) (factor {a.factor:g}, noise floor "
+          f"{diffmod.NOISE_FLOOR:g} x tolerance)")
+    return 1 if n else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
