@@ -129,9 +129,18 @@ def reduction_cotangent(shape, reduction, denominator, cotangent):
 
 class Gradient(dict):
     """{input name: gradient}.  At a non-differentiable point ``one_sided`` holds,
-    per input, (lower, upper) element-wise bounds of the valid subgradients."""
+    per input, (lower, upper) element-wise bounds of the valid subgradients
+    (computed on first access: it costs four more gradients)."""
 
-    one_sided: dict
+    _bounds = None
+    _bounds_fn = None
+
+    @property
+    def one_sided(self):
+        if self._bounds is None:
+            with np.errstate(all="ignore"):
+                self._bounds = self._bounds_fn(self)
+        return self._bounds
 
 
 @dataclass
@@ -180,7 +189,7 @@ class Loss:
         arrays, params = self._prepare(arrays, reduction, params)
         with np.errstate(all="ignore"):
             g = self._grad(arrays, reduction, cotangent, params)
-            g.one_sided = self._one_sided(arrays, reduction, cotangent, params, g)
+            g._bounds_fn = lambda base: self._one_sided(arrays, reduction, cotangent, params, base)
         return g
 
     def _grad(self, arrays, reduction, cotangent, params):
