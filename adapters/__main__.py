@@ -1,0 +1,106 @@
+"""List every binding of every framework, installed or not.
+
+    python -m adapters                       # a table
+    python -m adapters --json                # a JSON list, one object per binding
+    python -m adapters --framework torch     # one framework
+
+Listing imports no framework; the availability check may (once per framework and
+top-level module of the API: torch vs torchvision, tensorflow vs keras).
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import sys
+
+import numpy as np
+
+from . import BINDINGS, DIFFERENT_DEFINITIONS, FRAMEWORKS
+
+
+def availability(framework, binding, cache):
+    """(ok, reason) for one binding; a framework's ``available`` may take the binding (torchvision, keras)."""
+    if framework is None:
+        return False, f"no framework {binding.framework!r} is registered"
+    key = (binding.framework, binding.api.split(".")[0])
+    if key not in cache:
+        try:
+            per_binding = len(inspect.signature(framework.available).parameters) >= 1
+            cache[key] = tuple(framework.available(binding) if per_binding else framework.available())
+        except Exception as e:  # an availability check must not take the listing down
+            cache[key] = (False, f"availability check failed: {type(e).__name__}: {e}")
+    return cache[key]
+
+
+def _plain(v, dtypes):
+    """A JSON-able rendering: callables (dtype -> value) as their value per dtype, arrays as lists."""
+    if callable(v):
+        try:
+            return "by dtype: " + ", ".join(f"{d}: {v(d)!r}" for d in dtypes)
+        except Exception:
+            return repr(v)
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, (np.generic,)):
+        return v.item()
+    return v
+
+
+def rows(bindings=None, frameworks=None):
+    """One dict per binding with everything a table, a report or a porting guide needs."""
+    bindings = BINDINGS if bindings is None else bindings
+    frameworks = FRAMEWORKS if frameworks is None else frameworks
+    cache, out = {}, []
+    for b in bindings:
+        ok, reason = availability(frameworks.get(b.framework), b, cache)
+        out.append({
+            "loss": b.loss, "framework": b.framework, "api": b.api, "id": b.id, "variant": b.variant,
+            "kind": b.kind, "expression": b.expression, "reductions": list(b.reductions),
+            "dtypes": list(b.dtypes), "params": list(b.params),
+            "conventions": {k: _plain(v, b.dtypes) for k, v in b.conventions.items()},
+            "differentiable": None if b.differentiable is None else list(b.differentiable),
+            "note": b.note, "available": bool(ok), "reason": reason,
+        })
+    return out
+
+
+def table(records):
+    cols = [("loss", 24), ("framework", 10), ("id", 58), ("kind", 8), ("conventions", 40), ("available", 9)]
+    lines = ["  ".join(f"{c:{w}s}" for c, w in cols).rstrip()]
+    for r in records:
+        conv = ", ".join(f"{k}={v}" for k, v in r["conventions"].items())
+        cells = [r["loss"], r["framework"], r["id"], r["kind"], conv, "yes" if r["available"] else "no"]
+        lines.append("  ".join(f"{str(c):{w}s}" for c, (_, w) in zip(cells, cols, strict=True)).rstrip())
+    missing = {(r["framework"], r["reason"]) for r in records if not r["available"]}
+    for fw, reason in sorted(missing):
+        lines.append(f"unavailable ({fw}): {reason}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m adapters", description=__doc__.split("\n")[0])
+    ap.add_argument("--json", action="store_true", help="print a JSON list of bindings")
+    ap.add_argument("--framework", choices=sorted(FRAMEWORKS), help="only this framework's bindings")
+    args = ap.parse_args(argv)
+    chosen = [b for b in BINDINGS if args.framework in (None, b.framework)]
+    records = rows(chosen)
+    if args.json:
+        json.dump(records, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    lines = [table(records)]
+    different = [d for d in DIFFERENT_DEFINITIONS if args.framework in (None, d.framework)]
+    if different:
+        lines.append("\ndifferent definitions (look-alike APIs that compute something else):")
+        lines += [f"  {d.framework:10s} {d.api}  (not {d.loss}): {d.explanation}  [{d.citation}]" for d in different]
+    try:
+        print("\n".join(lines))
+    except BrokenPipeError:  # `python -m adapters | head`
+        sys.stderr.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
