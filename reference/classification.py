@@ -36,7 +36,8 @@ def _log_softmax(x):
     m = onp.max(xv, axis=1, keepdims=True)
     z = x - m  # the shift is a constant: log softmax does not depend on it
     top = onp.arange(xv.shape[1]).reshape((1, -1) + (1,) * (xv.ndim - 2)) == onp.argmax(xv, axis=1)[:, None]
-    rest = np.sum(np.where(top, 0.0, np.exp(z)), axis=1, keepdims=True)
+    # sum e^z - 1: the max's own term is e^0 - 1 = expm1(0) = 0 (kept so that it still has its slope)
+    rest = np.sum(np.where(top, np.expm1(z), np.exp(z)), axis=1, keepdims=True)
     return z - np.log1p(rest)
 
 
@@ -73,10 +74,15 @@ def _class_targets(input, target, ignore_index):
 
 
 def _binary_target(target, label_smoothing):
+    """(y', 1 - y') with y' = y (1 - ls) + ls / 2; 1 - y' is formed as (1 - y)(1 - ls) + ls / 2,
+    not by subtracting y' from 1 (which would cost up to 8 ulp at y = 1, ls = 0.1)."""
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing: expected a value in [0, 1], got {label_smoothing!r}")
     probability("target", target)
-    return target * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if label_smoothing == 0:
+        return target, 1.0 - target
+    keep, half = 1.0 - label_smoothing, 0.5 * label_smoothing
+    return target * keep + half, (1.0 - target) * keep + half
 
 
 def _weights_like(name, w, input):
@@ -189,12 +195,12 @@ def binary_cross_entropy(input, target, weight=None, log_min=None, clip_eps=0.0,
     Source: 004_18f5d166812d638a.txt (BCELoss); torch ``BCELoss``, Keras ``BinaryCrossentropy``."""
     same_shape(input=input, target=target)
     probability("input", input)
-    y = _binary_target(target, label_smoothing)
+    y, ybar = _binary_target(target, label_smoothing)
     w = _weights_like("weight", weight, input)
     p = np.clip(input, clip_eps, 1.0 - clip_eps) if clip_eps > 0 else input
     pos = _times(y, _log_clamped(np.where(y == 0, 0.5, p), log_eps, log_min))
-    neg = _times(1.0 - y, _log1m_clamped(np.where(y == 1, 0.5, p), log_eps, log_min))
-    return -w * (pos + neg)
+    neg = _times(ybar, _log1m_clamped(np.where(ybar == 0, 0.5, p), log_eps, log_min))
+    return np.where(w == 0, 0.0, 0.0 - w * (pos + neg))  # weight 0 masks even an infinite term; +0, not -0
 
 
 @register("binary_cross_entropy_with_logits")
@@ -205,19 +211,19 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
     pos_weight broadcasts against input (torch: one per class, the last axis).
     Source: 004_18f5d166812d638a.txt (BCEWithLogitsLoss); torch ``BCEWithLogitsLoss``."""
     same_shape(input=input, target=target)
-    y = _binary_target(target, label_smoothing)
+    y, ybar = _binary_target(target, label_smoothing)
     w = _weights_like("weight", weight, input)
     pw = _weights_like("pos_weight", pos_weight, input)
-    return w * (pw * y * _softplus(-input) + (1.0 - y) * _softplus(input))
+    return w * (pw * y * _softplus(-input) + ybar * _softplus(input))
 
 
 @closed_form_grad("binary_cross_entropy_with_logits")
 def _bce_logits_grad(input, target, cot, weight=None, pos_weight=None, label_smoothing=0.0):
     # d/dx = w [(1 - y) s(x) - pw y s(-x)]; with pw = 1 that is w (sigmoid(x) - y).
-    y = target * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    y, ybar = _binary_target(target, label_smoothing)
     w = 1.0 if weight is None else onp.asarray(weight, dtype=onp.float64)
     pw = 1.0 if pos_weight is None else onp.asarray(pos_weight, dtype=onp.float64)
-    g = w * ((1.0 - y) * _np_sigmoid(input) - pw * y * _np_sigmoid(-input))
+    g = w * (ybar * _np_sigmoid(input) - pw * y * _np_sigmoid(-input))
     return {"input": cot * onp.broadcast_to(g, onp.shape(input))}
 
 
@@ -235,8 +241,9 @@ def kl_div(input, target, log_target=False, clip_eps=0.0):
     if clip_eps > 0:
         t = np.clip(np.exp(target) if log_target else target, clip_eps, 1.0)
         return t * (np.log(t) - np.log(np.clip(np.exp(input), clip_eps, 1.0)))
-    if log_target:
-        return np.exp(target) * (target - input)
+    if log_target:  # log t = -inf is t = 0: 0 log 0 = 0
+        zero = target == -np.inf
+        return np.where(zero, 0.0, np.exp(target) * (np.where(zero, 0.0, target) - input))
     zero = target == 0
     return np.where(zero, 0.0, target * (np.log(np.where(zero, 1.0, target)) - input))
 
@@ -248,7 +255,8 @@ def multilabel_soft_margin(input, target, weight=None):
     input (N, C) logits, target (N, C) in [0, 1].
     Source: 004_18f5d166812d638a.txt (MultiLabelSoftMarginLoss); torch ``MultiLabelSoftMarginLoss``."""
     same_shape(input=input, target=target)
-    shape_is("input", input, onp.shape(getval(input))[:1] + onp.shape(getval(input))[1:2], " (N, C)")
+    if onp.ndim(getval(input)) != 2:
+        raise ValueError(f"input: expected shape (N, C), got {onp.shape(getval(input))}")
     probability("target", target)
     w = _weights_like("weight", weight, input)
     return np.mean(w * (target * _softplus(-input) + (1.0 - target) * _softplus(input)), axis=-1)

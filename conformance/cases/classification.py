@@ -1,1 +1,269 @@
-"""(being written)"""
+"""Cases for cross_entropy, nll, binary_cross_entropy, binary_cross_entropy_with_logits, kl_div,
+multilabel_soft_margin, soft_margin, sigmoid_focal, dice."""
+
+import numpy as np
+
+from ._core import Case, cases
+
+SATURATED_P = np.array([0.0, 1.0, 1e-12, 1.0 - 1e-7, 0.0, 1.0, 0.5, 1e-300])
+SATURATED_Y = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.5, 0.0])
+BIG_LOGITS = np.array([1e4, -1e4, 1e4, -1e4, 1e3, -1e3, 0.0, 40.0])
+BIG_LOGIT_Y = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0])
+EXTREME_LOGITS = np.array([1e-30, -1e-30, 1e-300, 1e30, -1e30, 1e300])
+NAN_INF_LOGITS = np.array([np.nan, np.inf, -np.inf, 0.5])
+
+
+def _labels(rng, n, c, *rest):
+    return rng.integers(0, c, size=(n,) + rest).astype(np.int64)
+
+
+def _probs(rng, shape, axis=1):
+    e = np.exp(2 * rng.normal(size=shape))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _log_softmax(x, axis=1):
+    z = x - x.max(axis=axis, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+
+
+def _index_target_cases(loss, rng, logits):
+    """What cross_entropy and nll share: index targets, weights, ignore_index, empty batches."""
+    f = logits if loss == "cross_entropy" else _log_softmax
+    x = rng.normal(size=(8, 5)) * 2
+    y = _labels(rng, 8, 5)
+    yield Case(loss, "interior_8x5", {"input": f(x), "target": y})
+    yield Case(loss, "interior_batch1", {"input": f(rng.normal(size=(1, 5))), "target": np.array([3])})
+    xk, yk = rng.normal(size=(4, 3, 2, 2)), _labels(rng, 4, 3, 2, 2)
+    yk[0, 0, 1] = yk[2, 1, 1] = -100
+    yield Case(loss, "kdim_4x3x2x2_ignored", {"input": f(xk), "target": yk}, note="two positions at -100")
+    w = np.array([0.5, 0.0, 2.0, 1.0, 3.0])
+    yield Case(loss, "weight_with_zero", {"input": f(x), "target": y}, {"weight": w})
+    y2 = y.copy()
+    y2[:3] = 2
+    yield Case(loss, "ignore_valid_class_weight", {"input": f(x), "target": y2}, {"ignore_index": 2, "weight": w},
+               tags={"edge"}, note="ignore_index is a real class; weight normalisation skips it")
+    yield Case(loss, "all_ignored", {"input": f(x[:3]), "target": np.full(3, -100, dtype=np.int64)},
+               tags={"edge"}, note="mean = 0 / 0 = NaN")
+    yield Case(loss, "empty", {"input": np.zeros((0, 5)), "target": np.zeros(0, dtype=np.int64)}, tags={"edge"})
+    bad = y.copy()
+    bad[[0, 5]] = 5
+    yield Case(loss, "class_out_of_range", {"input": f(x), "target": bad}, tags={"bad_input"}, note="class C of C")
+
+
+@cases("cross_entropy")
+def _cross_entropy(rng):
+    yield from _index_target_cases("cross_entropy", rng, lambda x: x)
+    x = rng.normal(size=(8, 5)) * 2
+    y = _labels(rng, 8, 5)
+    y1 = y.copy()
+    y1[[1, 4]] = -1
+    yield Case("cross_entropy", "ignore_minus1_label_smoothing", {"input": x, "target": y1},
+               {"ignore_index": -1, "label_smoothing": 0.1})
+    y3 = y.copy()
+    y3[5] = -100
+    yield Case("cross_entropy", "label_smoothing_weight", {"input": x, "target": y3},
+               {"label_smoothing": 0.2, "weight": np.array([1.0, 2.0, 0.5, 0.0, 1.5])},
+               note="torch normalises the smoothing term by the target weights too")
+    yield Case("cross_entropy", "prob_targets_label_smoothing", {"input": x, "target": _probs(rng, (8, 5))},
+               {"label_smoothing": 0.1})
+    yield Case("cross_entropy", "prob_targets_weight_kdim",
+               {"input": rng.normal(size=(2, 3, 4)), "target": _probs(rng, (2, 3, 4))},
+               {"weight": np.array([1.0, 0.0, 2.5])})
+    xs = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 0.0], [1e4, 1e4, -1e4], [30.0, 0.0, 0.0]])
+    yield Case("cross_entropy", "saturation_logits_1e4", {"input": xs, "target": np.array([0, 0, 1, 0])},
+               tags={"saturation"})
+    yield Case("cross_entropy", "clip_eps_1e-7", {"input": xs, "target": np.array([0, 0, 1, 0])},
+               {"clip_eps": 1e-7}, tags={"saturation"}, note="Keras CategoricalCrossentropy fed softmax(x)")
+    yield Case("cross_entropy", "extreme", {"input": np.array([[1e-30, 2e-30, 0.0], [1e30, -1e30, 1e29]]),
+                                            "target": np.array([1, 2])}, tags={"extreme"})
+    yield Case("cross_entropy", "nonfinite", {"input": np.array([[np.nan, 0.0, 1.0], [np.inf, 0.0, 1.0],
+                                                                 [-np.inf, 0.0, 1.0]]),
+                                              "target": np.array([0, 0, 2])}, tags={"nonfinite"})
+    yield Case("cross_entropy", "shape_mismatch", {"input": x, "target": _labels(rng, 7, 5)}, tags={"bad_input"})
+    yield Case("cross_entropy", "prob_target_outside_0_1", {"input": x, "target": 2 * _probs(rng, (8, 5)) - 0.1},
+               tags={"bad_input"})
+
+
+@cases("nll")
+def _nll(rng):
+    yield from _index_target_cases("nll", rng, None)
+    inf = np.inf
+    lp = np.array([[0.0, -inf, -inf], [-inf, 0.0, -inf], [np.log(0.5), np.log(0.5), -inf]])
+    yield Case("nll", "log_prob_minus_inf", {"input": lp, "target": np.array([0, 0, 2])}, tags={"saturation"},
+               note="log p = -inf at the target: loss +inf")
+    yield Case("nll", "nonfinite", {"input": np.array([[np.nan, 0.0], [np.inf, -1.0]]), "target": np.array([0, 0])},
+               tags={"nonfinite"})
+    yield Case("nll", "float_target", {"input": _log_softmax(rng.normal(size=(3, 4))), "target": np.zeros(3)},
+               tags={"bad_input"})
+
+
+@cases("binary_cross_entropy")
+def _binary_cross_entropy(rng):
+    p = 1 / (1 + np.exp(-rng.normal(size=(8, 5))))
+    y = (rng.random(size=(8, 5)) < 0.5).astype(np.float64)
+    yield Case("binary_cross_entropy", "interior_8x5", {"input": p, "target": y})
+    yield Case("binary_cross_entropy", "interior_batch1", {"input": p[:1], "target": y[:1]})
+    yield Case("binary_cross_entropy", "soft_targets_3d",
+               {"input": p.reshape(2, 4, 5), "target": rng.random((2, 4, 5))})
+    yield Case("binary_cross_entropy", "weight", {"input": p, "target": y},
+               {"weight": np.array([1.0, 0.0, 2.0, 0.5, 3.0])}, note="weight broadcasts over the last axis")
+    yield Case("binary_cross_entropy", "label_smoothing", {"input": p, "target": y}, {"label_smoothing": 0.1})
+    sat = {"input": SATURATED_P, "target": SATURATED_Y}
+    yield Case("binary_cross_entropy", "saturation", sat, tags={"saturation"}, note="log 0 where y != 0: +inf")
+    yield Case("binary_cross_entropy", "saturation_log_min_-100", sat, {"log_min": -100.0}, tags={"saturation"},
+               note="torch clamps log at -100")
+    yield Case("binary_cross_entropy", "saturation_clip_1e-7", sat, {"clip_eps": 1e-7}, tags={"saturation"},
+               note="Keras 3 BinaryCrossentropy: clip p to [1e-7, 1 - 1e-7], then log")
+    yield Case("binary_cross_entropy", "saturation_clip_log_eps_1e-7", sat, {"clip_eps": 1e-7, "log_eps": 1e-7},
+               tags={"saturation"}, note="tf.keras 2 (legacy): clip, then log(p + 1e-7)")
+    yield Case("binary_cross_entropy", "extreme", {"input": np.array([1e-300, 1.0 - 2.0**-40, 5e-324, 1e-30]),
+                                                   "target": np.array([1.0, 0.0, 1.0, 0.5])}, tags={"extreme"})
+    yield Case("binary_cross_entropy", "nonfinite",
+               {"input": np.array([np.nan, 0.5]), "target": np.array([1.0, np.nan])},
+               tags={"nonfinite"})
+    yield Case("binary_cross_entropy", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
+    yield Case("binary_cross_entropy", "input_outside_0_1", {"input": p + 0.6, "target": y}, tags={"bad_input"})
+    yield Case("binary_cross_entropy", "target_outside_0_1", {"input": p, "target": y - 0.2}, tags={"bad_input"})
+    yield Case("binary_cross_entropy", "shape_mismatch", {"input": p, "target": y[:, :2]}, tags={"bad_input"})
+
+
+@cases("binary_cross_entropy_with_logits")
+def _bce_with_logits(rng):
+    name = "binary_cross_entropy_with_logits"
+    x = rng.normal(size=(8, 5)) * 2
+    y = (rng.random(size=(8, 5)) < 0.5).astype(np.float64)
+    yield Case(name, "interior_8x5", {"input": x, "target": y})
+    yield Case(name, "interior_batch1", {"input": x[:1], "target": y[:1]})
+    yield Case(name, "soft_targets_3d", {"input": x.reshape(2, 4, 5), "target": rng.random((2, 4, 5))})
+    yield Case(name, "weight", {"input": x, "target": y}, {"weight": np.array([1.0, 0.0, 2.0, 0.5, 3.0])})
+    yield Case(name, "pos_weight", {"input": x, "target": y}, {"pos_weight": np.array([1.0, 3.0, 0.5, 0.0, 10.0])})
+    yield Case(name, "pos_weight_weight_label_smoothing", {"input": x, "target": y},
+               {"pos_weight": np.array([2.0, 3.0, 0.5, 1.0, 10.0]), "weight": rng.random((8, 5)),
+                "label_smoothing": 0.2})
+    yield Case(name, "label_smoothing", {"input": x, "target": y}, {"label_smoothing": 0.1})
+    yield Case(name, "saturation_logits_1e4", {"input": BIG_LOGITS, "target": BIG_LOGIT_Y}, tags={"saturation"})
+    yield Case(name, "extreme", {"input": EXTREME_LOGITS, "target": np.array([1.0, 0.0, 0.5, 1.0, 1.0, 0.0])},
+               tags={"extreme"})
+    yield Case(name, "nonfinite", {"input": NAN_INF_LOGITS, "target": np.array([1.0, 0.0, 1.0, np.nan])},
+               tags={"nonfinite"})
+    yield Case(name, "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
+    yield Case(name, "target_outside_0_1", {"input": x, "target": y + 0.5}, tags={"bad_input"})
+    yield Case(name, "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+
+
+@cases("kl_div")
+def _kl_div(rng):
+    x = _log_softmax(rng.normal(size=(8, 5)) * 2)
+    t = _probs(rng, (8, 5))
+    yield Case("kl_div", "interior_8x5", {"input": x, "target": t})
+    yield Case("kl_div", "interior_batch1", {"input": x[:1], "target": t[:1]})
+    yield Case("kl_div", "log_target", {"input": x, "target": np.log(t)}, {"log_target": True})
+    t0 = t.copy()
+    t0[:, 0] = 0.0
+    t0[0] = [1.0, 0.0, 0.0, 0.0, 0.0]
+    yield Case("kl_div", "target_zero", {"input": x, "target": t0}, tags={"edge"}, note="0 log 0 = 0")
+    yield Case("kl_div", "clip_eps_1e-7", {"input": x, "target": t0}, {"clip_eps": 1e-7},
+               note="Keras KLDivergence fed exp(input)")
+    yield Case("kl_div", "saturation", {"input": np.array([[-1e4, 0.0], [0.0, -1e4], [-700.0, -1e-300]]),
+                                        "target": np.array([[0.0, 1.0], [1e-300, 1.0 - 1e-16], [1e-300, 1.0]])},
+               tags={"saturation"})
+    yield Case("kl_div", "extreme", {"input": np.array([[-1e-30, -1e30], [-1e-300, -1e300]]),
+                                     "target": np.array([[1e-30, 1.0], [1e-300, 0.5]])}, tags={"extreme"})
+    yield Case("kl_div", "nonfinite",
+               {"input": np.array([[np.nan, -np.inf, 0.0]]), "target": np.array([[0.5, 0.5, np.nan]])},
+               tags={"nonfinite"})
+    yield Case("kl_div", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
+    yield Case("kl_div", "target_outside_0_1", {"input": x, "target": t - 0.5}, tags={"bad_input"})
+    yield Case("kl_div", "shape_mismatch", {"input": x, "target": t[:, :3]}, tags={"bad_input"})
+
+
+@cases("multilabel_soft_margin")
+def _multilabel_soft_margin(rng):
+    name = "multilabel_soft_margin"
+    x = rng.normal(size=(8, 5)) * 2
+    y = (rng.random(size=(8, 5)) < 0.5).astype(np.float64)
+    yield Case(name, "interior_8x5", {"input": x, "target": y})
+    yield Case(name, "interior_batch1", {"input": x[:1], "target": y[:1]})
+    yield Case(name, "weight_with_zero", {"input": x, "target": y}, {"weight": np.array([1.0, 0.0, 2.0, 0.5, 3.0])})
+    yield Case(name, "soft_targets", {"input": x, "target": rng.random((8, 5))})
+    yield Case(name, "saturation_logits_1e4", {"input": BIG_LOGITS.reshape(2, 4), "target": BIG_LOGIT_Y.reshape(2, 4)},
+               tags={"saturation"})
+    yield Case(name, "extreme", {"input": EXTREME_LOGITS.reshape(2, 3), "target": np.array([[1.0, 0, 1], [0, 1, 0]])},
+               tags={"extreme"})
+    yield Case(name, "nonfinite", {"input": NAN_INF_LOGITS.reshape(1, 4), "target": np.array([[1.0, 0.0, 1.0, 0.0]])},
+               tags={"nonfinite"})
+    yield Case(name, "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
+    yield Case(name, "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input"})
+    yield Case(name, "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+
+
+@cases("soft_margin")
+def _soft_margin(rng):
+    x = rng.normal(size=(8, 5)) * 2
+    y = np.where(rng.random(size=(8, 5)) < 0.5, -1.0, 1.0)
+    yield Case("soft_margin", "interior_8x5", {"input": x, "target": y})
+    yield Case("soft_margin", "interior_batch1", {"input": x[:1], "target": y[:1]})
+    yield Case("soft_margin", "interior_3d", {"input": x.reshape(2, 4, 5), "target": y.reshape(2, 4, 5)})
+    yield Case("soft_margin", "saturation_logits_1e4", {"input": BIG_LOGITS, "target": 2 * BIG_LOGIT_Y - 1},
+               tags={"saturation"})
+    yield Case("soft_margin", "extreme", {"input": EXTREME_LOGITS, "target": np.array([1.0, -1, 1, -1, 1, -1])},
+               tags={"extreme"})
+    yield Case("soft_margin", "nonfinite", {"input": NAN_INF_LOGITS, "target": np.array([1.0, -1.0, -1.0, 1.0])},
+               tags={"nonfinite"})
+    yield Case("soft_margin", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
+    yield Case("soft_margin", "target_zero_one", {"input": x, "target": (y + 1) / 2}, tags={"bad_input"},
+               note="{0, 1} labels: the loss wants {-1, 1}")
+    yield Case("soft_margin", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+
+
+@cases("sigmoid_focal")
+def _sigmoid_focal(rng):
+    x = rng.normal(size=(8, 5)) * 2
+    y = (rng.random(size=(8, 5)) < 0.5).astype(np.float64)
+    yield Case("sigmoid_focal", "interior_8x5", {"input": x, "target": y})
+    yield Case("sigmoid_focal", "interior_batch1", {"input": x[:1], "target": y[:1]})
+    yield Case("sigmoid_focal", "alpha_none", {"input": x, "target": y}, {"alpha": None},
+               note="torchvision alpha < 0; Keras apply_class_balancing=False")
+    yield Case("sigmoid_focal", "alpha_0.5_gamma_0", {"input": x, "target": y}, {"alpha": 0.5, "gamma": 0.0},
+               note="gamma = 0 is alpha-weighted BCE with logits")
+    yield Case("sigmoid_focal", "gamma_0.5_soft_targets", {"input": x, "target": rng.random((8, 5))}, {"gamma": 0.5})
+    yield Case("sigmoid_focal", "saturation_logits_1e4", {"input": BIG_LOGITS, "target": BIG_LOGIT_Y},
+               tags={"saturation"})
+    yield Case("sigmoid_focal", "extreme", {"input": EXTREME_LOGITS, "target": np.array([1.0, 0, 1, 1, 0, 0])},
+               tags={"extreme"})
+    yield Case("sigmoid_focal", "nonfinite", {"input": NAN_INF_LOGITS, "target": np.array([1.0, 1.0, 0.0, 0.0])},
+               tags={"nonfinite"})
+    yield Case("sigmoid_focal", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
+    yield Case("sigmoid_focal", "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input"})
+    yield Case("sigmoid_focal", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+
+
+@cases("dice")
+def _dice(rng):
+    x = rng.normal(size=(8, 5)) * 2
+    y = (rng.random(size=(8, 5)) < 0.5).astype(np.float64)
+    p = 1 / (1 + np.exp(-x))
+    yield Case("dice", "interior_8x5", {"input": x, "target": y})
+    yield Case("dice", "interior_batch1", {"input": x[:1], "target": y[:1]})
+    yield Case("dice", "kdim_2x3x4x4", {"input": rng.normal(size=(2, 3, 4, 4)),
+                                        "target": (rng.random((2, 3, 4, 4)) < 0.3).astype(np.float64)})
+    yield Case("dice", "probabilities", {"input": p, "target": y}, {"from_logits": False})
+    yield Case("dice", "keras_smooth0_eps_1e-7", {"input": p, "target": y},
+               {"smooth": 0.0, "eps": 1e-7, "from_logits": False}, note="Keras Dice with axis=(1, ...)")
+    y0 = y.copy()
+    y0[:2] = 0.0
+    yield Case("dice", "empty_target_rows", {"input": x, "target": y0}, tags={"edge"})
+    p0 = p.copy()
+    p0[0] = 0.0
+    yield Case("dice", "all_zero_keras", {"input": p0, "target": y0},
+               {"smooth": 0.0, "eps": 1e-7, "from_logits": False},
+               tags={"edge"}, note="p = t = 0 on a row: 0 / eps = 0 loss")
+    yield Case("dice", "saturation_logits_1e4",
+               {"input": BIG_LOGITS.reshape(2, 4), "target": BIG_LOGIT_Y.reshape(2, 4)}, tags={"saturation"})
+    yield Case("dice", "nonfinite",
+               {"input": NAN_INF_LOGITS.reshape(2, 2), "target": np.array([[1.0, 0.0], [1.0, 1.0]])},
+               tags={"nonfinite"})
+    yield Case("dice", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
+    yield Case("dice", "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input"})
+    yield Case("dice", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})

@@ -1,0 +1,665 @@
+"""The classification reference against mpmath evaluations of each formula, finite differences,
+autograd (for the closed-form gradients), and the identities between the losses.
+
+Condition scales (the ulp unit of each value check, beside max(|exact|, smallest normal)):
+- sigmoid_focal: max(1, gamma) |exact|: (1 - p_t)^gamma multiplies the relative error of the
+  rounded sigmoid by gamma.
+- binary_cross_entropy with log_eps > 0: |exact| + w -- q + log_eps is rounded before the log
+  (absolute error u in the log), which the pure form (log_eps = 0, log1p) avoids.
+- cross_entropy, nll, binary_cross_entropy(_with_logits), multilabel_soft_margin, soft_margin,
+  dice: |exact| -- with nonnegative weights every term is >= 0, so no cancellation
+  (the reference computes -log p of the dominant class as log1p of the others, and dice's
+  1 - D as sum[p (1 - t) + t (1 - p)] / S).
+- kl_div: t (|log t| + |x|) (log_target: e^t (|t| + |x|)): t (log t - x) cancels where x ~ log t,
+  which is exactly where the input is a good model of the target.
+- clip / smoothing bounds are float64 parameters: the oracle uses the float 1 - clip_eps, as the
+  reference and the frameworks do.
+- reduced values: the sum of the per-element scales (over the mean's denominator).
+"""
+
+import os
+import sys
+
+import mpmath
+import numpy as np
+import pytest
+from numerics import check_value, directional_fd
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repo root (no install needed)
+from conformance.cases import cases_for  # noqa: E402
+from reference import LOSSES  # noqa: E402
+
+NAMES = ("cross_entropy", "nll", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
+         "multilabel_soft_margin", "soft_margin", "sigmoid_focal", "dice")
+M = mpmath.mpf
+RNG = np.random.default_rng(7)
+
+
+def mpf_array(a):
+    return [M(float(v)) for v in np.ravel(a)]
+
+
+def check(name, got, vals, scale=None):
+    """check_value on the finite exact values; infinities and NaNs must match exactly."""
+    got = np.ravel(np.asarray(got, dtype=np.float64))
+    vals = list(vals)
+    assert got.size == len(vals)
+    scale = np.array([float(abs(v)) if mpmath.isfinite(v) else 0.0 for v in vals]) if scale is None else scale
+    finite = np.array([bool(mpmath.isfinite(v)) for v in vals], dtype=bool)
+    assert np.array_equal(got[~finite], np.array([float(v) for v in vals])[~finite], equal_nan=True), (got, vals)
+    if finite.any():
+        check_value(name, got[finite], [v for v, f in zip(vals, finite, strict=True) if f], np.asarray(scale)[finite])
+
+
+def check_reductions(name, arrays, params, vals, denominator=None, scale=None, batch=None):
+    """none, sum, mean (and batchmean) against the mpmath values of the unreduced loss."""
+    loss = LOSSES[name]
+    check(name, loss(*arrays, reduction="none", **params), vals, scale)
+    scale = np.array([float(abs(v)) for v in vals]) if scale is None else np.asarray(scale)
+    total = mpmath.fsum(vals)
+    check(name, [loss(*arrays, reduction="sum", **params)], [total], [float(np.sum(scale))])
+    n = len(vals) if denominator is None else denominator
+    mean = total / n if n != 0 else mpmath.nan
+    check(name, [loss(*arrays, reduction="mean", **params)], [mean], [float(np.sum(scale)) / float(n or 1)])
+    if batch is not None:
+        check(name, [loss(*arrays, reduction="batchmean", **params)], [total / batch if batch else mpmath.nan],
+              [float(np.sum(scale)) / (batch or 1)])
+
+
+def log_sigmoid(x):
+    """log(1 / (1 + e^-x)) in mpmath."""
+    return -mpmath.log1p(mpmath.exp(-x))
+
+
+# ---------------------------------------------------------------- cross entropy / nll
+
+CE_EDGE_X = np.array([[1e3, -1e3, 0.0, 0.0], [1e3, -1e3, 0.0, 0.0], [-1e3, 1e3, 1e3, 0.0],
+                      [30.0, 0.0, 0.0, 0.0], [1e8, 1e8 + 1, 1e8, -1e8], [1e-9, 0.0, -1e-9, 2e-9],
+                      [0.0, 0.0, 0.0, 0.0], [40.0, 40.0, -5.0, 0.0]])
+CE_EDGE_Y = np.array([0, 1, 0, 0, 1, 3, 2, 1])
+
+
+def ce_oracle(x, target, weight=None, ignore_index=-100, label_smoothing=0.0, clip_eps=0.0):
+    """Per-position -sum_c w_c q_c log p_c in mpmath; x (N, C, ...) and index or probability targets."""
+    x = np.moveaxis(x, 1, -1)
+    c = x.shape[-1]
+    rows = x.reshape(-1, c)
+    probs = np.issubdtype(np.asarray(target).dtype, np.floating)
+    t = np.moveaxis(target, 1, -1).reshape(-1, c) if probs else np.ravel(target)
+    w = [M(1)] * c if weight is None else mpf_array(weight)
+    ls = M(label_smoothing)
+    vals, den = [], M(0)
+    for r, row in enumerate(rows):
+        xr = mpf_array(row)
+        lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in xr))
+        logp = [v - lse for v in xr]
+        if clip_eps > 0:
+            lo, hi = M(clip_eps), M(float(1 - clip_eps))
+            logp = [mpmath.log(min(max(mpmath.exp(v), lo), hi)) for v in logp]
+        if probs:
+            q = [(1 - ls) * M(float(v)) + ls / c for v in t[r]]
+        elif t[r] == ignore_index:
+            vals.append(M(0))
+            continue
+        else:
+            q = [(1 - ls) * (k == t[r]) + ls / c for k in range(c)]
+            den += w[t[r]]
+        vals.append(-mpmath.fsum(w[k] * q[k] * logp[k] for k in range(c) if q[k] * w[k] != 0))
+    return vals, (None if probs else den)
+
+
+CE_VARIANTS = [
+    {}, {"weight": np.array([0.5, 0.0, 2.0, 1.0])}, {"ignore_index": 1}, {"ignore_index": -1},
+    {"label_smoothing": 0.1}, {"label_smoothing": 0.25, "weight": np.array([0.5, 0.0, 2.0, 1.0])},
+    {"label_smoothing": 0.3, "weight": np.array([1.0, 3.0, 2.0, 1.0]), "ignore_index": 2}, {"clip_eps": 1e-7},
+]
+
+
+@pytest.mark.parametrize("params", CE_VARIANTS)
+def test_values_cross_entropy_index_targets(params):
+    x = np.concatenate([CE_EDGE_X, RNG.normal(size=(16, 4)) * 3])
+    y = np.concatenate([CE_EDGE_Y, RNG.integers(0, 4, size=16)])
+    y[[9, 13]] = params.get("ignore_index", -100)
+    vals, den = ce_oracle(x, y, **params)
+    check_reductions("cross_entropy", (x, y), params, vals, den)
+
+
+@pytest.mark.parametrize("params", [{}, {"weight": np.array([1.0, 0.0, 2.5])}, {"label_smoothing": 0.2},
+                                    {"ignore_index": 0, "weight": np.array([1.0, 0.5, 2.5])}])
+def test_values_cross_entropy_kdim(params):
+    x = RNG.normal(size=(4, 3, 2, 2)) * 2
+    y = RNG.integers(0, 3, size=(4, 2, 2))
+    y[0, 0, 0] = params.get("ignore_index", -100)
+    vals, den = ce_oracle(x, y, **params)
+    # the oracle walks positions in (N, d1, d2) order, the reference's unreduced shape
+    check_reductions("cross_entropy", (x, y), params, vals, den)
+    assert LOSSES["cross_entropy"](x, y, reduction="none", **params).shape == (4, 2, 2)
+
+
+@pytest.mark.parametrize("params", [{}, {"label_smoothing": 0.1}, {"weight": np.array([0.5, 2.0, 0.0, 1.0])},
+                                    {"weight": np.array([0.5, 2.0, 0.0, 1.0]), "label_smoothing": 0.3}])
+def test_values_cross_entropy_probability_targets(params):
+    x = np.concatenate([CE_EDGE_X, RNG.normal(size=(14, 4))])
+    e = np.exp(RNG.normal(size=x.shape) * 2)
+    t = e / e.sum(axis=1, keepdims=True)
+    t[0] = [1.0, 0.0, 0.0, 0.0]
+    t[1] = [0.0, 0.0, 0.5, 0.5]
+    vals, _ = ce_oracle(x, t, **params)
+    check_reductions("cross_entropy", (x, t), params, vals)
+    xk = RNG.normal(size=(2, 4, 3))
+    tk = np.exp(RNG.normal(size=(2, 4, 3)))
+    tk /= tk.sum(axis=1, keepdims=True)
+    vals, _ = ce_oracle(xk, tk, **params)
+    check_reductions("cross_entropy", (xk, tk), params, vals)
+
+
+@pytest.mark.parametrize("name", ["cross_entropy", "nll"])
+def test_all_ignored_and_empty_batches(name):
+    x = RNG.normal(size=(3, 4))
+    for y in (np.full(3, -100), np.array([2, 2, 2])):
+        params = {} if y[0] == -100 else {"ignore_index": 2}
+        assert np.isnan(LOSSES[name](x, y, **params))
+        assert LOSSES[name](x, y, reduction="sum", **params) == 0.0
+        assert np.array_equal(LOSSES[name](x, y, reduction="none", **params), np.zeros(3))
+        assert np.array_equal(LOSSES[name].grad(x, y, reduction="sum", **params)["input"], np.zeros((3, 4)))
+    empty = (np.zeros((0, 4)), np.zeros(0, dtype=np.int64))
+    assert np.isnan(LOSSES[name](*empty)) and LOSSES[name](*empty, reduction="sum") == 0.0
+    assert LOSSES[name](*empty, reduction="none").shape == (0,)
+    assert LOSSES[name].grad(*empty, reduction="mean")["input"].shape == (0, 4)
+
+
+@pytest.mark.parametrize("params", [{}, {"weight": np.array([0.5, 0.0, 2.0, 1.0, 1.0])}, {"ignore_index": 3},
+                                    {"ignore_index": -1, "weight": np.array([0.5, 1.0, 2.0, 1.0, 3.0])}])
+def test_values_nll(params):
+    x = np.concatenate([[[-1e-300, -np.inf, -1e8, -1e-9, 0.0]], -np.exp(RNG.normal(size=(21, 5)) * 3)])
+    y = np.concatenate([[0], RNG.integers(0, 5, size=21)])
+    y[[4, 7]] = params.get("ignore_index", -100)
+    w = params.get("weight", np.ones(5))
+    ig = params.get("ignore_index", -100)
+    vals = [M(0) if t == ig else -M(float(w[t])) * M(float(r[t])) for r, t in zip(x, y, strict=True)]
+    den = mpmath.fsum(M(float(w[t])) for t in y if t != ig)
+    check_reductions("nll", (x, y), params, vals, den)
+    # log p = -inf at the target: +inf
+    assert LOSSES["nll"](np.array([[-np.inf, 0.0]]), np.array([0]), reduction="sum") == np.inf
+
+
+# ---------------------------------------------------------------- binary
+
+BCE_P = np.array([0.0, 0.0, 1.0, 1.0, 1e-300, 1e-300, 1 - 2.0**-40, 1 - 2.0**-40, 0.5, 1e-12, 1 - 1e-7, 0.3,
+                  1e-9, 0.999, 0.0, 1.0])
+BCE_Y = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.5, 1.0, 0.0, 0.3, 0.25, 1.0, 0.5, 0.75])
+
+
+def bce_oracle(p, y, weight=None, log_min=None, clip_eps=0.0, log_eps=0.0, label_smoothing=0.0):
+    vals = []
+    ls = M(label_smoothing)
+    w = np.broadcast_to(1.0 if weight is None else weight, np.shape(p))
+    for pi, yi, wi in zip(np.ravel(p), np.ravel(y), np.ravel(w), strict=True):
+        q = M(float(pi))
+        if clip_eps > 0:
+            q = min(max(q, M(clip_eps)), M(float(1 - clip_eps)))
+        yy = M(float(yi)) * (1 - ls) + ls / 2
+
+        def clamp(v):
+            return v if log_min is None else max(v, M(log_min))
+
+        lp = mpmath.log(q + M(log_eps)) if q + M(log_eps) > 0 else -mpmath.inf
+        z = M(log_eps) - q  # log(1 - q + e) = log1p(e - q): 1 - 1e-300 is 1 at 40 digits
+        l1p = mpmath.log1p(z) if z > -1 else -mpmath.inf
+        terms = [a * clamp(b) for a, b in ((yy, lp), (1 - yy, l1p)) if a != 0]
+        vals.append(-M(float(wi)) * mpmath.fsum(terms) if M(float(wi)) != 0 else M(0))
+    return vals
+
+
+@pytest.mark.parametrize("params", [{}, {"log_min": -100.0}, {"clip_eps": 1e-7}, {"clip_eps": 1e-7, "log_eps": 1e-7},
+                                    {"label_smoothing": 0.1}, {"log_eps": 1e-12, "log_min": -100.0}])
+def test_values_binary_cross_entropy(params):
+    p = np.concatenate([BCE_P, 1 / (1 + np.exp(-RNG.normal(size=8) * 3))])
+    y = np.concatenate([BCE_Y, RNG.random(8)])
+    w = RNG.random(4) * 2
+    w[1] = 0.0
+    for arrays, prm in (((p, y), params), ((p.reshape(6, 4), y.reshape(6, 4)), {**params, "weight": w})):
+        vals = bce_oracle(*arrays, **prm)
+        scale = np.array([float(abs(v)) if mpmath.isfinite(v) else 0.0 for v in vals])
+        if params.get("log_eps", 0) > 0:
+            scale = scale + np.broadcast_to(prm.get("weight", 1.0), arrays[0].shape).ravel()
+        check_reductions("binary_cross_entropy", arrays, prm, vals, scale=scale)
+
+
+BCEL_X = np.array([1e3, -1e3, 1e4, -1e4, 0.0, 1e-9, -1e-9, 1e8, -1e8, 36.0, -36.0, 745.0, -745.0, 20.0])
+BCEL_Y = np.array([1.0, 1.0, 0.0, 0.0, 0.5, 1.0, 0.0, 1.0, 0.0, 0.5, 0.25, 0.0, 1.0, 1.0])
+
+
+def bcel_oracle(x, y, weight=None, pos_weight=None, label_smoothing=0.0):
+    ls = M(label_smoothing)
+    w = np.broadcast_to(1.0 if weight is None else weight, np.shape(x))
+    pw = np.broadcast_to(1.0 if pos_weight is None else pos_weight, np.shape(x))
+    vals = []
+    for xi, yi, wi, pwi in zip(*(np.ravel(a) for a in (x, y, w, pw)), strict=True):
+        xx, yy = M(float(xi)), M(float(yi)) * (1 - ls) + ls / 2
+        vals.append(-M(float(wi)) * (M(float(pwi)) * yy * log_sigmoid(xx) + (1 - yy) * log_sigmoid(-xx)))
+    return vals
+
+
+@pytest.mark.parametrize("params", [{}, {"label_smoothing": 0.1}, {"weight": "w"}, {"pos_weight": "pw"},
+                                    {"weight": "w", "pos_weight": "pw", "label_smoothing": 0.2}])
+def test_values_binary_cross_entropy_with_logits(params):
+    x = np.concatenate([BCEL_X, RNG.normal(size=10) * 3]).reshape(6, 4)
+    y = np.concatenate([BCEL_Y, RNG.random(10)]).reshape(6, 4)
+    extra = {"w": RNG.random((6, 4)) * 2, "pw": np.array([1.0, 3.0, 0.0, 0.5])}
+    params = {k: (extra[v] if isinstance(v, str) else v) for k, v in params.items()}
+    check_reductions("binary_cross_entropy_with_logits", (x, y), params, bcel_oracle(x, y, **params))
+
+
+def test_values_multilabel_soft_margin():
+    x = np.concatenate([BCEL_X, RNG.normal(size=10) * 3]).reshape(6, 4)
+    y = np.concatenate([BCEL_Y, RNG.random(10)]).reshape(6, 4)
+    for w in (None, np.array([1.0, 0.0, 2.0, 0.5])):
+        terms = bcel_oracle(x, y, weight=None if w is None else np.broadcast_to(w, x.shape))
+        vals = [mpmath.fsum(terms[4 * i: 4 * i + 4]) / 4 for i in range(6)]
+        check_reductions("multilabel_soft_margin", (x, y), {} if w is None else {"weight": w}, vals)
+    x = RNG.normal(size=(22, 3))
+    y = (RNG.random((22, 3)) < 0.5).astype(float)
+    terms = bcel_oracle(x, y)
+    vals = [mpmath.fsum(terms[3 * i: 3 * i + 3]) / 3 for i in range(22)]
+    check_reductions("multilabel_soft_margin", (x, y), {}, vals)
+
+
+def test_values_soft_margin():
+    x = np.concatenate([BCEL_X, RNG.normal(size=10) * 3])
+    y = np.where(RNG.random(24) < 0.5, -1.0, 1.0)
+    vals = [mpmath.log1p(mpmath.exp(-M(float(b)) * M(float(a)))) for a, b in zip(x, y, strict=True)]
+    check_reductions("soft_margin", (x, y), {}, vals)
+
+
+def focal_oracle(x, y, alpha=0.25, gamma=2.0):
+    vals = []
+    for xi, yi in zip(np.ravel(x), np.ravel(y), strict=True):
+        xx, yy = M(float(xi)), M(float(yi))
+        p = 1 / (1 + mpmath.exp(-xx))
+        pt = p * yy + (1 - p) * (1 - yy)
+        ce = -(yy * log_sigmoid(xx) + (1 - yy) * log_sigmoid(-xx))
+        v = (1 - pt) ** M(gamma) * ce if gamma != 0 else ce
+        if alpha is not None:
+            v *= M(alpha) * yy + (1 - M(alpha)) * (1 - yy)
+        vals.append(v)
+    return vals
+
+
+@pytest.mark.parametrize("params", [{}, {"alpha": None}, {"gamma": 0.0}, {"alpha": 0.5, "gamma": 0.5},
+                                    {"alpha": 0.9, "gamma": 3.0}])
+def test_values_sigmoid_focal(params):
+    x = np.concatenate([BCEL_X, RNG.normal(size=10) * 3])
+    y = np.concatenate([BCEL_Y, (RNG.random(10) < 0.5).astype(float)])
+    vals = focal_oracle(x, y, **params)
+    # (1 - p_t)^gamma raises the relative error of the rounded sigmoid to the power: scale max(1, gamma) |exact|
+    scale = np.array([float(abs(v)) for v in vals]) * max(1.0, params.get("gamma", 2.0))
+    check_reductions("sigmoid_focal", (x, y), params, vals, scale=scale)
+
+
+@pytest.mark.parametrize("log_target", [False, True])
+def test_values_kl_div(log_target):
+    x = np.concatenate([[-1e4, 0.0, -700.0, -1e-300, -1e-9, -1e8, np.log(0.3), -2.0], -np.exp(RNG.normal(size=16))])
+    t = np.concatenate([[0.0, 1.0, 1e-300, 1.0, 1.0 - 2.0**-40, 0.5, 0.3, 0.0], RNG.random(16)])
+    if log_target:
+        t = np.concatenate([[-1e4, 0.0, -700.0, -1e-300, -1e-9, -1e8, np.log(0.3), -np.inf],
+                            -np.exp(RNG.normal(size=16))])
+    vals, scale = [], []
+    for a, b in zip(x, t, strict=True):
+        xx, tt = M(float(a)), M(float(b))
+        if log_target:
+            e = mpmath.exp(tt) if mpmath.isfinite(tt) else M(0)
+            vals.append(e * (tt - xx) if e != 0 else M(0))
+            scale.append(float(e * (abs(tt) + abs(xx))) if e != 0 else 0.0)
+        else:
+            vals.append(tt * (mpmath.log(tt) - xx) if tt != 0 else M(0))
+            scale.append(float(tt * (abs(mpmath.log(tt)) + abs(xx))) if tt != 0 else 0.0)
+    x2, t2 = x.reshape(6, 4), t.reshape(6, 4)
+    check_reductions("kl_div", (x2, t2), {"log_target": log_target}, vals, scale=np.array(scale), batch=6)
+
+
+def test_values_kl_div_clipped():
+    x = np.log(np.concatenate([[1e-12, 1.0, 0.5, 1e-8], RNG.random(20)]))
+    t = np.concatenate([[0.0, 1e-9, 0.5, 1.0], RNG.random(20)])
+    eps = 1e-7
+    vals, scale = [], []
+    for a, b in zip(x, t, strict=True):
+        q = min(max(mpmath.exp(M(float(a))), M(eps)), M(1))
+        tt = min(max(M(float(b)), M(eps)), M(1))
+        vals.append(tt * (mpmath.log(tt) - mpmath.log(q)))
+        scale.append(float(tt * (abs(mpmath.log(tt)) + abs(mpmath.log(q)))))
+    check_reductions("kl_div", (x, t), {"clip_eps": eps}, vals, scale=np.array(scale), batch=24)
+
+
+def dice_oracle(x, t, smooth=1.0, eps=0.0, from_logits=True):
+    vals = []
+    for xr, tr in zip(x.reshape(len(x), -1), t.reshape(len(t), -1), strict=True):
+        p = [1 / (1 + mpmath.exp(-M(float(v)))) if from_logits else M(float(v)) for v in xr]
+        tt = mpf_array(tr)
+        inter = mpmath.fsum(a * b for a, b in zip(p, tt, strict=True))
+        vals.append(1 - (2 * inter + M(smooth)) / (mpmath.fsum(p) + mpmath.fsum(tt) + M(smooth) + M(eps)))
+    return vals
+
+
+@pytest.mark.parametrize("params", [{}, {"smooth": 0.0}, {"smooth": 0.0, "eps": 1e-7, "from_logits": False},
+                                    {"from_logits": False}, {"smooth": 1e-5}])
+def test_values_dice(params):
+    x = RNG.normal(size=(22, 2, 3)) * 2
+    x[0, 0] = [1e4, -1e4, 40.0]
+    x[1, 0] = [1e-9, -1e-9, 0.0]
+    t = (RNG.random((22, 2, 3)) < 0.4).astype(float)
+    t[2] = 0.0
+    t[3] = RNG.random((2, 3))
+    if not params.get("from_logits", True):
+        x = 0.5 + 0.5 * np.tanh(x / 2)  # sigmoid
+        x[4] = 0.0
+        x[5, 0] = [1e-300, 1.0, 1 - 2.0**-40]
+    check_reductions("dice", (x, t), params, dice_oracle(x, t, **params))
+
+
+def test_dice_degenerate():
+    z = np.zeros((1, 3))
+    assert LOSSES["dice"](z, z, from_logits=False, reduction="sum") == 0.0  # smooth = 1: (0 + 1) / (0 + 1)
+    assert np.isnan(LOSSES["dice"](z, z, smooth=0.0, from_logits=False, reduction="sum"))  # 0 / 0: no limit
+    assert LOSSES["dice"](z, z, smooth=0.0, eps=1e-7, from_logits=False, reduction="sum") == 1.0  # Keras: 1 - 0/eps
+
+
+# ---------------------------------------------------------------- gradients: Richardson FD
+
+
+def fd_check(name, arrays, params, reductions=("none", "mean", "sum"), directions=3, h=1e-3, rtol=1e-7):
+    loss = LOSSES[name]
+    rng = np.random.default_rng(11)
+    for reduction in reductions:
+        shape = np.shape(loss(*arrays, reduction=reduction, **params))
+        for _ in range(directions):
+            cot = rng.normal(size=shape)
+            g = loss.grad(*arrays, reduction=reduction, cotangent=cot, **params)["input"]
+            u = rng.normal(size=np.shape(arrays[0]))
+            fd = directional_fd(lambda *a, r=reduction: loss(*a, reduction=r, **params), arrays, 0, u, cot, h)
+            an = float(np.sum(g * u))
+            assert abs(an - fd) <= rtol * (abs(fd) + np.sum(np.abs(g * u))) + 1e-13, (name, params, reduction, an, fd)
+
+
+def _probs(shape, axis=1):
+    e = np.exp(RNG.normal(size=shape))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+W5 = np.array([0.5, 0.0, 2.0, 1.0, 3.0])
+GRAD_POINTS = [
+    ("cross_entropy", lambda: (RNG.normal(size=(6, 5)), np.array([0, 4, -100, 2, 2, 1])), {}),
+    ("cross_entropy", lambda: (RNG.normal(size=(6, 5)), np.array([0, 4, 3, 2, 2, 1])),
+     {"weight": W5, "label_smoothing": 0.1, "ignore_index": 2}),
+    ("cross_entropy", lambda: (RNG.normal(size=(3, 4, 2, 2)), RNG.integers(0, 4, size=(3, 2, 2))),
+     {"label_smoothing": 0.3}),
+    ("cross_entropy", lambda: (RNG.normal(size=(6, 5)), _probs((6, 5))), {"weight": W5, "label_smoothing": 0.2}),
+    ("cross_entropy", lambda: (np.array([[3.0, 0.0, -1.0], [0.2, 0.1, 0.0], [20.0, 0.0, 0.0]]),
+                               np.array([0, 1, 0])), {"clip_eps": 1e-7}),
+    ("nll", lambda: (-np.exp(RNG.normal(size=(6, 5))), np.array([0, 4, -100, 2, 2, 1])), {"weight": W5}),
+    ("nll", lambda: (-np.exp(RNG.normal(size=(3, 4, 2))), RNG.integers(0, 4, size=(3, 2))), {"ignore_index": 1}),
+    ("binary_cross_entropy", lambda: (RNG.uniform(0.05, 0.95, (4, 5)), RNG.random((4, 5))), {}),
+    ("binary_cross_entropy", lambda: (RNG.uniform(0.05, 0.95, (4, 5)), RNG.random((4, 5))),
+     {"weight": W5, "label_smoothing": 0.1, "log_eps": 1e-7, "clip_eps": 1e-7, "log_min": -100.0}),
+    ("binary_cross_entropy", lambda: (np.array([0.3, 0.7, 1e-3]), np.array([0.0, 1.0, 0.0])), {}),
+    ("binary_cross_entropy_with_logits", lambda: (RNG.normal(size=(4, 5)) * 3, RNG.random((4, 5))), {}),
+    ("binary_cross_entropy_with_logits", lambda: (RNG.normal(size=(4, 5)) * 3, RNG.random((4, 5))),
+     {"weight": RNG.random((4, 5)), "pos_weight": W5, "label_smoothing": 0.2}),
+    ("kl_div", lambda: (np.log(_probs((4, 5))), _probs((4, 5))), {}),
+    ("kl_div", lambda: (np.log(_probs((4, 5))), np.log(_probs((4, 5)))), {"log_target": True}),
+    ("kl_div", lambda: (np.log(_probs((4, 5))) - 0.1, _probs((4, 5))), {"clip_eps": 1e-7}),
+    ("multilabel_soft_margin", lambda: (RNG.normal(size=(4, 5)) * 3, RNG.random((4, 5))), {"weight": W5}),
+    ("soft_margin", lambda: (RNG.normal(size=(4, 5)) * 3, np.where(RNG.random((4, 5)) < 0.5, -1.0, 1.0)), {}),
+    ("sigmoid_focal", lambda: (RNG.normal(size=(4, 5)) * 3, RNG.random((4, 5))), {}),
+    ("sigmoid_focal", lambda: (RNG.normal(size=(4, 5)) * 3, (RNG.random((4, 5)) < 0.5) * 1.0),
+     {"alpha": None, "gamma": 0.5}),
+    ("sigmoid_focal", lambda: (RNG.normal(size=(4, 5)) * 3, RNG.random((4, 5))), {"alpha": 0.7, "gamma": 0.0}),
+    ("dice", lambda: (RNG.normal(size=(3, 2, 4)) * 2, (RNG.random((3, 2, 4)) < 0.5) * 1.0), {}),
+    ("dice", lambda: (RNG.uniform(0.05, 0.95, (3, 6)), RNG.random((3, 6))),
+     {"smooth": 0.0, "eps": 1e-7, "from_logits": False}),
+]
+
+
+@pytest.mark.parametrize("name,make,params", GRAD_POINTS, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(GRAD_POINTS)])
+def test_grad_fd(name, make, params):
+    arrays = make()
+    reductions = LOSSES[name].reductions
+    fd_check(name, arrays, params, reductions, h=1e-4 if name in ("binary_cross_entropy", "dice") else 1e-3)
+
+
+CLOSED = [p for p in GRAD_POINTS if p[0] in ("cross_entropy", "binary_cross_entropy_with_logits", "dice")]
+CLOSED += [("dice", lambda: (RNG.normal(size=(2, 3, 2, 2)), RNG.random((2, 3, 2, 2))), {"smooth": 0.5, "eps": 1e-3}),
+           ("cross_entropy", lambda: (RNG.normal(size=(4, 3)) * 30, np.array([0, 1, 2, 0])), {"clip_eps": 1e-7}),
+           ("binary_cross_entropy_with_logits", lambda: (BCEL_X, BCEL_Y), {"pos_weight": np.array([2.0])})]
+
+
+@pytest.mark.parametrize("name,make,params", CLOSED, ids=[f"{n}-{i}" for i, (n, _, _) in enumerate(CLOSED)])
+def test_closed_form_matches_autograd(name, make, params, monkeypatch):
+    arrays = make()
+    loss = LOSSES[name]
+    assert loss.closed_form is not None
+    rng = np.random.default_rng(12)
+    for reduction in ("none", "mean", "sum"):
+        shape = np.shape(loss(*arrays, reduction=reduction, **params))
+        cot = rng.normal(size=shape)
+        closed = loss.grad(*arrays, reduction=reduction, cotangent=cot, **params)["input"]
+        monkeypatch.setattr(loss, "closed_form", None)
+        auto = loss.grad(*arrays, reduction=reduction, cotangent=cot, **params)["input"]
+        monkeypatch.undo()
+        assert np.allclose(closed, auto, rtol=1e-12, atol=1e-300), (reduction, closed, auto)
+
+
+def test_cross_entropy_gradient_is_softmax_minus_q():
+    x = RNG.normal(size=(5, 4))
+    y = np.array([0, 3, 1, 1, 2])
+    p = np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
+    q = np.eye(4)[y] * 0.9 + 0.1 / 4
+    g = LOSSES["cross_entropy"].grad(x, y, reduction="sum", label_smoothing=0.1)["input"]
+    assert np.allclose(g, p - q, rtol=1e-13, atol=1e-16)
+    g = LOSSES["binary_cross_entropy_with_logits"].grad(x, p, reduction="sum")["input"]
+    assert np.allclose(g, 1 / (1 + np.exp(-x)) - p, rtol=1e-13, atol=1e-16)
+
+
+def test_saturated_gradients_are_finite():
+    x = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 0.0]])
+    g = LOSSES["cross_entropy"].grad(x, np.array([0, 0]), reduction="sum")["input"]
+    assert np.array_equal(g, [[0.0, 0.0, 0.0], [-1.0, 1.0, 0.0]])
+    for name in ("binary_cross_entropy_with_logits", "sigmoid_focal", "multilabel_soft_margin", "dice"):
+        g = LOSSES[name].grad(x, np.array([[1.0, 0.0, 1.0], [1.0, 0.0, 0.0]]), reduction="sum")["input"]
+        assert np.all(np.isfinite(g)), name
+    # 0 log 0 = 0 on both sides of BCE: p = y in {0, 1} has zero loss and the one-sided slope
+    g = LOSSES["binary_cross_entropy"].grad(np.array([0.0, 1.0]), np.array([0.0, 1.0]), reduction="none")
+    assert np.array_equal(g["input"], [1.0, -1.0])
+    lo, hi = g.one_sided["input"]
+    assert np.all(lo <= g["input"]) and np.all(g["input"] <= hi)
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_bad_input():
+    L = LOSSES
+    x, y = RNG.normal(size=(4, 3)), np.array([0, 2, 1, 1])
+    p, t = RNG.uniform(0.1, 0.9, (4, 3)), RNG.random((4, 3))
+    for name in ("cross_entropy", "nll"):
+        with pytest.raises(ValueError, match="target"):
+            L[name](x, np.array([0, 3, 1, 1]))  # class index out of range
+        with pytest.raises(ValueError, match="target"):
+            L[name](x, np.array([0, -1, 1, 1]))  # -1 is not the ignore_index
+        with pytest.raises(ValueError, match="target"):
+            L[name](x, y[:3])  # shape mismatch
+        with pytest.raises(ValueError, match="weight"):
+            L[name](x, y, weight=np.ones(4))
+        with pytest.raises(ValueError, match="input"):
+            L[name](x.astype(int), y)
+        with pytest.raises(ValueError, match="reduction"):
+            L[name](x, y, reduction="batchmean")
+        with pytest.raises(ValueError, match="unknown parameter"):
+            L[name](x, y, size_average=True)
+    with pytest.raises(ValueError, match="target"):
+        L["nll"](x, y.astype(float))
+    with pytest.raises(ValueError, match="target"):
+        L["cross_entropy"](x, t * 2)  # probabilities outside [0, 1]
+    with pytest.raises(ValueError, match="shape mismatch"):
+        L["cross_entropy"](x, t[:, :2])
+    with pytest.raises(ValueError, match="label_smoothing"):
+        L["cross_entropy"](x, y, label_smoothing=1.5)
+    prob_inputs = {"binary_cross_entropy": p, "binary_cross_entropy_with_logits": x, "kl_div": np.log(p),
+                   "multilabel_soft_margin": x, "sigmoid_focal": x, "dice": x}
+    for name, a in prob_inputs.items():
+        with pytest.raises(ValueError, match="shape mismatch"):
+            L[name](a, t[:, :2])
+        with pytest.raises(ValueError, match="target"):
+            L[name](a, t + 1.0)  # probability outside [0, 1]
+        with pytest.raises(ValueError, match="target"):
+            L[name](a, t - 1.0)
+        with pytest.raises(ValueError, match="input"):
+            L[name](np.zeros((4, 3), dtype=np.int64), t)
+        with pytest.raises(ValueError, match="reduction"):
+            L[name](a, t, reduction="elementwise_mean")
+    with pytest.raises(ValueError, match="input"):
+        L["binary_cross_entropy"](p + 1.0, t)
+    with pytest.raises(ValueError, match="input"):
+        L["dice"](p - 1.0, t, from_logits=False)
+    with pytest.raises(ValueError, match="weight"):
+        L["binary_cross_entropy"](p, t, weight=np.ones(4))
+    with pytest.raises(ValueError, match="pos_weight"):
+        L["binary_cross_entropy_with_logits"](x, t, pos_weight=np.ones(2))
+    with pytest.raises(ValueError, match="label_smoothing"):
+        L["binary_cross_entropy_with_logits"](x, t, label_smoothing=-0.1)
+    with pytest.raises(ValueError, match="target"):
+        L["soft_margin"](x, (t > 0.5) * 1.0)  # {0, 1} labels
+    with pytest.raises(ValueError, match="shape mismatch"):
+        L["soft_margin"](x, np.ones((4, 2)))
+    with pytest.raises(ValueError, match="alpha"):
+        L["sigmoid_focal"](x, t, alpha=-1.0)
+    with pytest.raises(ValueError, match="gamma"):
+        L["sigmoid_focal"](x, t, gamma=-1.0)
+    with pytest.raises(ValueError, match="input"):
+        L["multilabel_soft_margin"](x.ravel(), t.ravel())
+
+
+# ---------------------------------------------------------------- identities
+
+
+def np_log_softmax(x, axis=1):
+    m = x.max(axis=axis, keepdims=True)
+    return x - m - np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
+
+
+def test_cross_entropy_is_nll_of_log_softmax():
+    for x, y, params in [(RNG.normal(size=(6, 5)), np.array([0, 4, -100, 2, 2, 1]), {}),
+                         (RNG.normal(size=(6, 5)), np.array([0, 4, 3, 2, 2, 1]), {"weight": W5, "ignore_index": 2}),
+                         (RNG.normal(size=(3, 4, 2, 2)), RNG.integers(0, 4, size=(3, 2, 2)), {})]:
+        for reduction in ("none", "mean", "sum"):
+            a = LOSSES["cross_entropy"](x, y, reduction=reduction, label_smoothing=0.0, **params)
+            b = LOSSES["nll"](np_log_softmax(x), y, reduction=reduction, **params)
+            assert np.allclose(a, b, rtol=1e-14, atol=1e-16)
+
+
+def test_document_004_label_smoothing_cross_entropy():
+    # 004_18f5d166812d638a.txt, CrossEntropyLossWithLabelSmoothing(n_dim, ls_): target = one_hot * ls_
+    # + (1 - ls_) / n_dim; loss = (-log_softmax(x, -1) * target).sum(-1).mean()  (ls_ is the confidence)
+    x, y = RNG.normal(size=(7, 5)), RNG.integers(0, 5, size=7)
+    for ls_ in (0.9, 0.75, 1.0):
+        target = np.eye(5)[y] * ls_ + (1 - ls_) / 5
+        doc = (-np_log_softmax(x, -1) * target).sum(-1)
+        got = LOSSES["cross_entropy"](x, y, label_smoothing=1 - ls_, reduction="none")
+        assert np.allclose(got, doc, rtol=1e-14)
+        assert LOSSES["cross_entropy"](x, y, label_smoothing=1 - ls_) == pytest.approx(doc.mean(), rel=1e-14)
+
+
+def test_bce_with_logits_is_bce_of_sigmoid():
+    x = RNG.normal(size=(5, 4)) * 3
+    y = RNG.random((5, 4))
+    s = 1 / (1 + np.exp(-x))
+    for params in ({}, {"weight": RNG.random(4)}, {"label_smoothing": 0.1}):
+        for reduction in ("none", "mean", "sum"):
+            a = LOSSES["binary_cross_entropy_with_logits"](x, y, reduction=reduction, **params)
+            b = LOSSES["binary_cross_entropy"](s, y, reduction=reduction, **params)
+            assert np.allclose(a, b, rtol=1e-12)
+    # multilabel soft margin is the per-sample mean of BCE with logits; focal with gamma 0, alpha None is BCE
+    assert np.allclose(LOSSES["multilabel_soft_margin"](x, y, reduction="none"),
+                       LOSSES["binary_cross_entropy_with_logits"](x, y, reduction="none").mean(axis=1), rtol=1e-15)
+    assert np.allclose(LOSSES["sigmoid_focal"](x, y, alpha=None, gamma=0.0, reduction="none"),
+                       LOSSES["binary_cross_entropy_with_logits"](x, y, reduction="none"), rtol=1e-15)
+    # pos_weight = 1 is no pos_weight; label smoothing is a target transformation
+    assert np.array_equal(LOSSES["binary_cross_entropy_with_logits"](x, y, pos_weight=np.ones(4), reduction="none"),
+                          LOSSES["binary_cross_entropy_with_logits"](x, y, reduction="none"))
+    assert np.allclose(LOSSES["binary_cross_entropy"](s, y, label_smoothing=0.2, reduction="none"),
+                       LOSSES["binary_cross_entropy"](s, y * 0.8 + 0.1, reduction="none"), rtol=1e-15)
+
+
+def test_soft_margin_is_logistic_loss():
+    x = RNG.normal(size=(6, 4)) * 3
+    y = np.where(RNG.random((6, 4)) < 0.5, -1.0, 1.0)
+    assert np.allclose(LOSSES["soft_margin"](x, y, reduction="none"), np.log1p(np.exp(-y * x)), rtol=1e-15)
+    # and BCE with logits on {0, 1} labels
+    assert np.allclose(LOSSES["soft_margin"](x, y, reduction="none"),
+                       LOSSES["binary_cross_entropy_with_logits"](x, (y + 1) / 2, reduction="none"), rtol=1e-15)
+
+
+def test_kl_div_log_target_and_batchmean():
+    x, t = np.log(_probs((4, 5))), _probs((4, 5))
+    a = LOSSES["kl_div"](x, t, reduction="none")
+    assert np.allclose(a, LOSSES["kl_div"](x, np.log(t), log_target=True, reduction="none"), rtol=1e-13, atol=1e-16)
+    assert LOSSES["kl_div"](x, t, reduction="batchmean") == pytest.approx(a.sum() / 4, rel=1e-15)
+    assert LOSSES["kl_div"](x, t, reduction="mean") == pytest.approx(a.sum() / 20, rel=1e-15)
+    assert np.all(a.sum(axis=1) >= 0)  # KL(t || p) >= 0 per sample
+    g = LOSSES["kl_div"].grad(x, t, reduction="batchmean")["input"]
+    assert np.allclose(g, -t / 4, rtol=1e-15)
+
+
+def _arrays_for(name):
+    x = RNG.normal(size=(6, 4))
+    y = RNG.integers(0, 4, size=6)
+    t = RNG.random((6, 4))
+    return {"cross_entropy": (x, y), "nll": (np_log_softmax(x), y), "binary_cross_entropy": (1 / (1 + np.exp(-x)), t),
+            "binary_cross_entropy_with_logits": (x, t), "kl_div": (np_log_softmax(x), _probs((6, 4))),
+            "multilabel_soft_margin": (x, t), "soft_margin": (x, np.where(t < 0.5, -1.0, 1.0)),
+            "sigmoid_focal": (x, t), "dice": (x, t)}[name]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_mean_is_sum_over_count(name):
+    arrays = _arrays_for(name)
+    loss = LOSSES[name]
+    n = loss(*arrays, reduction="none").size
+    assert loss(*arrays, reduction="mean") == pytest.approx(loss(*arrays, reduction="sum") / n, rel=1e-15)
+    if name in ("cross_entropy", "nll"):  # weighted: sum / sum of the target weights
+        w = RNG.random(4) + 0.1
+        den = w[arrays[1]].sum()
+        assert loss(*arrays, weight=w) == pytest.approx(loss(*arrays, weight=w, reduction="sum") / den, rel=1e-15)
+
+
+@pytest.mark.parametrize("name", ["cross_entropy", "nll", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+                                  "multilabel_soft_margin"])
+def test_weights_of_ones_are_no_weights(name):
+    arrays = _arrays_for(name)
+    for reduction in ("none", "mean", "sum"):
+        a = LOSSES[name](*arrays, reduction=reduction)
+        b = LOSSES[name](*arrays, weight=np.ones(4), reduction=reduction)
+        assert np.allclose(a, b, rtol=1e-15, atol=0)
+
+
+# ---------------------------------------------------------------- conformance cases
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_cases_accepted_by_reference(name):
+    cs = cases_for(name)
+    assert 6 <= len(cs) <= 18, len(cs)
+    for c in cs:
+        loss = LOSSES[c.loss]
+        arrays = [c.arrays[k] for k in loss.inputs]
+        for a in arrays:
+            assert a.dtype in (np.float64, np.int64), (c.id, a.dtype)
+        if c.bad_input:
+            with pytest.raises(ValueError):
+                loss(*arrays, **c.params)
+            continue
+        for reduction in loss.reductions:
+            loss(*arrays, reduction=reduction, **c.params)
+        g = loss.grad(*arrays, reduction="sum", **c.params)
+        assert set(g) == set(loss.differentiable), c.id
+    assert any(c.bad_input for c in cs)
