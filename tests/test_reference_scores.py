@@ -246,8 +246,9 @@ def test_modified_huber_grads_c1():
     check_grads("modified_huber", [f, np.array([1, 1, -1, -1, 1])])
     # z = +-1 are C1 points: the one-sided bounds collapse onto the derivative (-4 y at z = -1, 0 at z = 1)
     check_kinks("modified_huber", [np.array([-1.0, 1.0, 1.0, -1.0]), np.array([1, -1, 1, -1])])
-    g = LOSSES["modified_huber"].grad(np.array([-1.0, 1.0]), np.array([1, 1]), reduction="none")["input"]
-    assert np.array_equal(g, [-4.0, 0.0])
+    g = LOSSES["modified_huber"].grad(np.array([-1.0, 1.0, -np.inf, np.inf]), np.array([1, 1, 1, 1]),
+                                      reduction="none")["input"]
+    assert np.array_equal(g, [-4.0, 0.0, -4.0, 0.0])  # the linear branch's slope reaches z = -inf (no NaN)
 
 
 def test_exponential_values():

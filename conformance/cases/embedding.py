@@ -1,1 +1,155 @@
-"""(being written)"""
+"""Cases for margin_ranking, multilabel_margin, hinge_embedding, cosine_embedding, triplet_margin, center.
+
+Canonical encodings: y in {-1, 1} as float64 (torch takes the input's dtype); class
+indices int64; multilabel targets int64 (N, C), -1 terminated. Edge values are exact in
+float16, so quantizing to a framework dtype keeps them on the edge. eps = 0 is the pure
+definition: torch's defaults (cosine 1e-12 on squared norms, pairwise_distance 1e-6) are
+parameters the adapters pass.
+"""
+
+import numpy as np
+
+from ._core import Case, cases
+
+I = np.int64  # noqa: E741
+
+
+def pm1(rng, shape):
+    return rng.choice(np.array([-1.0, 1.0]), size=shape)
+
+
+@cases("margin_ranking")
+def _margin_ranking(rng):
+    def case(id, x1, x2, y, params=None, tags=("interior",), note=""):
+        return Case("margin_ranking", id, {"x1": x1, "x2": x2, "y": y}, params or {}, set(tags), note)
+
+    yield case("batch1", np.array([0.3]), np.array([-0.4]), np.array([-1.0]))
+    yield case("interior_16", rng.normal(size=16), rng.normal(size=16), pm1(rng, 16))
+    yield case("interior_margin_0.5", rng.normal(size=(4, 3)), rng.normal(size=(4, 3)), pm1(rng, (4, 3)),
+               {"margin": 0.5})
+    yield case("margin_met", np.array([1.0, 0.0, 2.5, -1.0]), np.array([1.5, 0.5, 2.0, -1.5]),
+               np.array([-1.0, -1.0, 1.0, 1.0]), {"margin": 0.5}, ("kink",), "-y (x1 - x2) + margin = 0")
+    yield case("margin_met_zero", np.array([1.0, -2.0]), np.array([1.0, -2.0]), np.array([1.0, -1.0]),
+               tags=("kink",), note="x1 = x2 with the default margin 0")
+    yield case("extreme", np.array([1e8, 1e-9, -1e8]), np.array([-1e8, 2e-9, 1e8 - 64]), np.array([1.0, -1.0, 1.0]),
+               tags=("extreme",))
+    yield case("nonfinite", np.array([np.inf, np.nan, 1.0]), np.array([0.0, 0.0, -np.inf]), np.array([1.0, 1.0, 1.0]),
+               tags=("nonfinite",))
+    yield case("y_zero", np.array([0.1, 0.2]), np.array([0.3, 0.4]), np.array([1.0, 0.0]), tags=("bad_input",))
+    yield case("shape_mismatch", np.array([0.1, 0.2]), np.array([0.3]), np.array([1.0, 1.0]), tags=("bad_input",))
+
+
+@cases("multilabel_margin")
+def _multilabel_margin(rng):
+    def case(id, input, target, tags=("interior",), note=""):
+        return Case("multilabel_margin", id, {"input": input, "target": np.asarray(target, dtype=I)},
+                    tags=set(tags), note=note)
+
+    t = np.full((6, 5), -1)
+    for n in range(6):
+        k = 1 + n % 4
+        t[n, :k] = rng.permutation(5)[:k]
+    yield case("batch1", np.array([[0.1, 0.2, 0.4, 0.8]]), [[3, 0, -1, 1]], note="the torch docs' example: 0.85")
+    yield case("interior_6x5", rng.normal(size=(6, 5)), t)
+    yield case("junk_after_terminator", rng.normal(size=(2, 4)), [[1, -1, 0, 2], [0, 3, -1, 3]], ("edge",),
+               "slots after the first -1 are ignored")
+    yield case("no_labels_and_all_labels", rng.normal(size=(2, 3)), [[-1, 0, 1], [2, 0, 1]], ("edge",),
+               "no listed label, or every class listed: loss 0")
+    yield case("margin_met", np.array([[1.0, 0.0, 2.5, -1.0], [0.5, 0.5, -0.5, 2.0]]), [[0, 2, -1, 0], [3, -1, 0, 0]],
+               ("kink",), "x_0 - x_1 = 1 (row 0); x_3 - x_2 = 2.5, x_3 - x_0 = 1.5 (row 1 smooth)")
+    yield case("extreme", np.array([[1e8, 1e8 - 1, -1e8], [1e-9, -1e-9, 0.0]]), [[0, -1, 0], [1, 2, -1]], ("extreme",))
+    yield case("nonfinite", np.array([[np.inf, 0.0, 1.0], [np.nan, 0.0, 1.0]]), [[1, -1, 0], [0, -1, 0]],
+               ("nonfinite",))
+    yield case("duplicate_label", np.array([[0.1, 0.2, 0.4]]), [[0, 0, -1]], ("bad_input",),
+               "torch counts a repeated label twice; the reference rejects it")
+    yield case("class_out_of_range", np.array([[0.1, 0.2, 0.4]]), [[0, 3, -1]], ("bad_input",))
+
+
+@cases("hinge_embedding")
+def _hinge_embedding(rng):
+    def case(id, input, target, params=None, tags=("interior",), note=""):
+        return Case("hinge_embedding", id, {"input": input, "target": target}, params or {}, set(tags), note)
+
+    yield case("batch1", np.array([0.3]), np.array([-1.0]))
+    yield case("interior_4x5", np.abs(rng.normal(size=(4, 5))) * 1.5, pm1(rng, (4, 5)), note="x >= 0, a distance")
+    yield case("margin_0.5", np.abs(rng.normal(size=8)), pm1(rng, 8), {"margin": 0.5})
+    yield case("margin_met", np.array([1.0, 1.0, 0.0]), np.array([-1.0, 1.0, -1.0]), tags=("kink",),
+               note="x = margin with y = -1")
+    yield case("negative_input", np.array([-0.5, -2.0, -0.25]), np.array([1.0, -1.0, 1.0]), tags=("edge",),
+               note="y = 1 gives x itself, negative here")
+    yield case("extreme", np.array([1e8, 1e-9, -1e8]), np.array([-1.0, -1.0, 1.0]), tags=("extreme",))
+    yield case("nonfinite", np.array([np.inf, -np.inf, np.nan]), np.array([-1.0, 1.0, -1.0]), tags=("nonfinite",))
+    yield case("y_zero", np.array([0.1, 0.2]), np.array([1.0, 0.0]), tags=("bad_input",),
+               note="torch sums both branches where y is neither 1 nor -1")
+
+
+@cases("cosine_embedding")
+def _cosine_embedding(rng):
+    def case(id, x1, x2, y, params=None, tags=("interior",), note=""):
+        return Case("cosine_embedding", id, {"x1": x1, "x2": x2, "y": y}, params or {}, set(tags), note)
+
+    yield case("batch1", rng.normal(size=(1, 3)), rng.normal(size=(1, 3)), np.array([1.0]))
+    yield case("interior_8x5", rng.normal(size=(8, 5)), rng.normal(size=(8, 5)), pm1(rng, 8))
+    x = rng.normal(size=(6, 4))
+    yield case("interior_margin_0.5", x, x + 0.5 * rng.normal(size=(6, 4)), pm1(rng, 6), {"margin": 0.5})
+    yield case("cos_equals_margin", np.array([[1.0, 0.0, 2.0], [1.0, 1.0, 0.0]]), np.array([[0.0, 3.0, 0.0],
+               [1.0, 0.0, 0.0]]), np.array([-1.0, -1.0]), tags=("kink",), note="cos = 0 = margin (row 0)")
+    z, o = np.zeros((3, 3)), np.ones((3, 3))
+    yield case("zero_vectors", np.stack([z[0], o[0], z[0]]), np.stack([o[0], z[0], z[0]]), np.array([1.0, -1.0, 1.0]),
+               tags=("edge",), note="eps = 0: cos := 0 (the eps -> 0 limit), gradient 0")
+    yield case("zero_vectors_torch_eps", np.stack([z[0], o[0], z[0]]), np.stack([o[0], z[0], z[0]]),
+               np.array([1.0, -1.0, 1.0]), {"eps": 1e-12}, ("edge",), "torch's EPSILON = 1e-12 on squared norms")
+    yield case("parallel_and_opposite", np.array([[1.0, 2.0, -0.5], [0.5, 0.5, 1.0]]), np.array([[2.0, 4.0, -1.0],
+               [-1.0, -1.0, -2.0]]), np.array([1.0, -1.0]), tags=("edge",), note="1 - cos = 0; cos = -1")
+    yield case("extreme", np.array([[1e8, -2e8, 3e8], [1e-9, 2e-9, -1e-9]]), np.array([[1e-9, 1e-9, 0.0],
+               [3e8, 1e8, 2e8]]), np.array([1.0, -1.0]), tags=("extreme",),
+               note="float32 squares of 1e-9 are 1e-18: fine; float16 underflows")
+    yield case("nonfinite", np.array([[np.inf, 0.0], [np.nan, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]]),
+               np.array([1.0, -1.0]), tags=("nonfinite",))
+    yield case("y_zero", np.ones((2, 3)), np.ones((2, 3)), np.array([1.0, 0.0]), tags=("bad_input",))
+    yield case("shape_mismatch", np.ones((2, 3)), np.ones((2, 2)), np.array([1.0, -1.0]), tags=("bad_input",))
+
+
+@cases("triplet_margin")
+def _triplet_margin(rng):
+    def case(id, a, p, n, params=None, tags=("interior",), note=""):
+        return Case("triplet_margin", id, {"anchor": a, "positive": p, "negative": n}, params or {}, set(tags), note)
+
+    a = rng.normal(size=(8, 4))
+    pos, neg = a + 0.5 * rng.normal(size=(8, 4)), rng.normal(size=(8, 4))
+    yield case("batch1", a[:1], pos[:1], neg[:1])
+    yield case("interior_8x4", a, pos, neg)
+    yield case("p1", a, pos, neg, {"p": 1.0})
+    yield case("p3_margin_0.5", a, pos, neg, {"p": 3.0, "margin": 0.5})
+    yield case("swap", a, pos, a + 0.3 * rng.normal(size=(8, 4)), {"swap": True}, note="d(p, n) < d(a, n) on some rows")
+    yield case("torch_eps", a, pos, neg, {"eps": 1e-6}, note="torch's pairwise_distance adds eps to a - b")
+    z = np.zeros((1, 2))
+    yield case("margin_met", z, np.array([[0.75, 1.0]]), np.array([[1.5, 2.0]]), {"margin": 1.25}, ("kink",),
+               "d(a, p) - d(a, n) + margin = 1.25 - 2.5 + 1.25 = 0")
+    yield case("swap_tie", np.array([[0.75, 1.0]]), np.array([[1.25, 0.0]]), z, {"swap": True}, ("kink",),
+               "d(a, n) = d(p, n) = 1.25")
+    yield case("zero_distance", a[:3], a[:3].copy(), neg[:3], tags=("edge",),
+               note="a = p: the norm's gradient at 0 (reference: 0; torch's eps = 1e-6 avoids it)")
+    yield case("extreme", 1e8 * a[:3], 1e8 * pos[:3], 1e8 * neg[:3], {"margin": 1e8}, ("extreme",))
+    yield case("nonfinite", np.array([[np.inf, 0.0], [np.nan, 0.0]]), np.zeros((2, 2)), np.ones((2, 2)),
+               tags=("nonfinite",))
+    yield case("p_zero", a[:2], pos[:2], neg[:2], {"p": 0.0}, ("bad_input",))
+
+
+@cases("center")
+def _center(rng):
+    def case(id, x, t, c, tags=("interior",), note=""):
+        return Case("center", id, {"input": x, "target": np.asarray(t, dtype=I), "centers": c}, tags=set(tags),
+                    note=note)
+
+    c = rng.normal(size=(4, 3))
+    yield case("batch1", rng.normal(size=(1, 3)), [2], c)
+    yield case("interior_8x3", rng.normal(size=(8, 3)), rng.integers(0, 4, 8), c,
+               note="several samples share a center: its gradient sums them")
+    yield case("at_center", c[[1, 3]].copy(), [1, 3], c, ("edge",), "x = c_y: loss 0, gradient 0")
+    yield case("unused_centers", rng.normal(size=(3, 3)), [0, 0, 0], c, ("edge",), "centers 1..3 get gradient 0")
+    yield case("extreme", np.array([[1e8, -1e8, 0.0], [1e-9, 0.0, 0.0]]), [0, 1], np.array([[0.0, 0.0, 1.0],
+               [2e-9, 1e-9, 0.0]]), ("extreme",))
+    yield case("nonfinite", np.array([[np.inf, 0.0, 0.0], [np.nan, 0.0, 0.0]]), [0, 1], c, ("nonfinite",))
+    yield case("class_out_of_range", rng.normal(size=(2, 3)), [0, 4], c, ("bad_input",))
+    yield case("centers_dim_mismatch", rng.normal(size=(2, 3)), [0, 1], c[:, :2], ("bad_input",))
