@@ -17,17 +17,13 @@ Condition scales (the ulp unit of each value check, beside max(|exact|, smallest
 - reduced values: the sum of the per-element scales (over the mean's denominator).
 """
 
-import os
-import sys
-
 import mpmath
 import numpy as np
 import pytest
 from numerics import check_value, directional_fd
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repo root (no install needed)
-from conformance.cases import cases_for  # noqa: E402
-from reference import LOSSES  # noqa: E402
+from conformance.cases import cases_for
+from reference import LOSSES
 
 NAMES = ("cross_entropy", "nll", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
          "multilabel_soft_margin", "soft_margin", "sigmoid_focal", "dice")
