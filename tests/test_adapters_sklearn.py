@@ -1,0 +1,176 @@
+"""scikit-learn bindings: each agrees with the reference (under its declared conventions) on small interior
+cases, float32 and float64 (values only); every public *_loss / *_error metric is accounted for."""
+
+import os
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)  # pytest's rootdir is not on sys.path (pyproject sets no pythonpath)
+
+sklearn_metrics = pytest.importorskip("sklearn.metrics")
+
+from adapters import sklearn as adapter  # noqa: E402
+from reference import LOSSES  # noqa: E402
+
+RTOL = {"float32": 1e-5, "float64": 1e-10}
+
+
+def _own_cases(rng):
+    x, y = rng.normal(size=(2, 5, 3))
+    p3 = rng.dirichlet(np.ones(3), size=6)
+    labels = np.array([0, 2, 1, 2, 0, 1])
+    p1 = rng.uniform(0.05, 0.95, size=6)
+    bits = np.array([0, 1, 1, 0, 1, 0])
+    scores = np.array([[0.5, -0.3, -1.2], [-0.4, -0.8, -0.1], [1.5, 2.0, -0.2],
+                       [-2.0, -0.5, -0.7], [0.1, 0.1, 0.3], [0.0, 1.0, 0.5]])
+    return {
+        "l1": [({"input": x, "target": y}, {}), ({"input": rng.normal(size=(2, 3, 2)),
+                                                  "target": rng.normal(size=(2, 3, 2))}, {})],
+        "mse": [({"input": x, "target": y}, {})],
+        "log_loss": [({"input": p3, "target": labels}, {}), ({"input": p1, "target": bits}, {})],
+        "binary_cross_entropy": [({"input": rng.uniform(0.05, 0.95, (3, 4)),
+                                   "target": rng.integers(0, 2, (3, 4)).astype(float)}, {})],
+        "brier_score": [({"input": p3, "target": labels}, {}), ({"input": p1, "target": bits}, {}),
+                        ({"input": p3[:, :2] / p3[:, :2].sum(1, keepdims=True), "target": bits}, {})],
+        "hinge": [({"input": rng.normal(size=6), "target": 2 * bits - 1}, {}),
+                  ({"input": scores, "target": labels}, {})],
+        "zero_one": [({"input": np.array([0, 2, 2, 1, 0, 0]), "target": labels}, {}),
+                     ({"input": scores, "target": labels}, {})],
+        "label_ranking": [({"input": scores, "target": np.array([[1, 0, 0], [0, 1, 1], [1, 1, 0], [0, 0, 1],
+                                                                  [1, 0, 1], [0, 1, 0]])}, {})],
+    }
+
+
+OWN = _own_cases(np.random.default_rng(5))
+
+
+def _cases(loss):
+    out = []
+    try:
+        from conformance.cases import cases_for
+
+        suite = [c for c in cases_for(loss) if c.tags == frozenset({"interior"})]
+        out += [(c.arrays, c.params) for c in suite[:1]]
+    except Exception:  # the suite's generators are written in parallel; ours suffice
+        pass
+    return out + OWN.get(loss, [])
+
+
+def _applicable(binding, dtype, reduction):
+    if binding.loss not in LOSSES:
+        pytest.skip(f"reference loss {binding.loss!r} is not registered yet")
+    loss = LOSSES[binding.loss]
+    out = []
+    for arrays, params in _cases(binding.loss):
+        if not binding.supports(params, loss.params):
+            continue
+        quantized = [np.asarray(arrays[n]).astype(dtype) if np.asarray(arrays[n]).dtype.kind == "f"
+                     else np.asarray(arrays[n]) for n in loss.inputs]
+        fw_params = {k: v for k, v in params.items() if k in binding.params}
+        ref_params = {**params, **binding.conventions}
+        try:
+            loss(*quantized, reduction=reduction, **ref_params)
+        except ValueError:
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # float32 rows that sum to 1 within float32 may warn
+                adapter.FRAMEWORK.value(binding, quantized, dtype, reduction, fw_params)
+        except adapter.Unsupported:
+            continue
+        out.append((quantized, fw_params, ref_params))
+    assert out, f"{binding.id}: no applicable case"
+    return out
+
+
+# (binding id, dtype) -> reason: disagreements beyond the declared conventions.  The suite's first
+# interior hinge case is a batch of one +1 target, which hits this.
+KNOWN = {("sklearn.metrics.hinge_loss", dtype): adapter.HINGE_ONE_CLASS for dtype in ("float32", "float64")}
+
+
+def _params():
+    out = []
+    for b in adapter.BINDINGS:
+        for dtype in b.dtypes:
+            for reduction in b.reductions:
+                reason = KNOWN.get((b.id, dtype))
+                marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+                out.append(pytest.param(b, dtype, reduction, marks=marks, id=f"{b.id}-{dtype}-{reduction}"))
+    return out
+
+
+@pytest.mark.parametrize("binding, dtype, reduction", _params())
+def test_value_matches_reference(binding, dtype, reduction):
+    loss = LOSSES.get(binding.loss)
+    for arrays, fw_params, ref_params in _applicable(binding, dtype, reduction):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = adapter.FRAMEWORK.value(binding, arrays, dtype, reduction, fw_params)
+        want = loss(*arrays, reduction=reduction, **ref_params)
+        scale = max(abs(float(want)), 1.0)
+        np.testing.assert_allclose(got, want, rtol=RTOL[dtype], atol=RTOL[dtype] * scale,
+                                   err_msg=f"{binding.id} {dtype} {reduction}")
+
+
+def test_hinge_loss_reads_an_all_positive_batch_as_negative():
+    """The disagreement behind KNOWN, shown on sklearn alone (and the reference's own value)."""
+    f, y = np.array([0.4, -0.2]), np.array([1, 1])
+    assert sklearn_metrics.hinge_loss(y, f, labels=[-1, 1]) == pytest.approx(np.mean([1.4, 0.8]))
+    if "hinge" in LOSSES:
+        assert LOSSES["hinge"](f, y) == pytest.approx(np.mean([0.6, 1.2]))
+
+
+def test_grad_is_not_available():
+    with pytest.raises(NotImplementedError):
+        adapter.FRAMEWORK.grad(adapter.BINDINGS[0], [np.zeros(2), np.zeros(2)], "float64", "mean", {}, 1.0)
+    assert all(b.differentiable == () for b in adapter.BINDINGS)
+
+
+def test_every_public_metric_is_accounted_for():
+    apis = {f"sklearn.metrics.{n}" for n in dir(sklearn_metrics)
+            if n.endswith(("_loss", "_error")) and callable(getattr(sklearn_metrics, n))}
+    accounted = ({b.api for b in adapter.BINDINGS} | set(adapter.UNBOUND)
+                 | {d.api for d in adapter.DIFFERENT_DEFINITIONS})
+    assert not apis - accounted, f"public metrics neither bound nor listed: {sorted(apis - accounted)}"
+    for api in accounted:  # no stale entries
+        if api.startswith("sklearn.metrics."):
+            assert hasattr(sklearn_metrics, api.rsplit(".", 1)[1]), api
+
+
+def test_bindings_are_well_formed():
+    ids = [b.id for b in adapter.BINDINGS]
+    assert len(ids) == len(set(ids))
+    for b in adapter.BINDINGS:
+        assert b.framework == "sklearn" and "none" not in b.reductions
+        if b.loss in LOSSES:
+            assert set(b.params) | set(b.conventions) <= set(LOSSES[b.loss].params), b.id
+
+
+def test_log_loss_clip_is_finfo_eps_and_rows_are_not_renormalized():
+    """The declared convention, checked against sklearn itself at the clip and off the simplex."""
+    eps64 = np.finfo(np.float64).eps
+    got = sklearn_metrics.log_loss([0, 1], np.array([[1.0, 0.0], [1.0, 0.0]]), labels=[0, 1])
+    assert got == pytest.approx(-np.log(eps64) / 2, rel=1e-12)
+    with pytest.warns(UserWarning, match="do not sum to one"):
+        got = sklearn_metrics.log_loss([0, 1], np.array([[0.2, 0.2], [0.3, 0.3]]), labels=[0, 1])
+    assert got == pytest.approx(-(np.log(0.2) + np.log(0.3)) / 2, rel=1e-12)  # no renormalization
+    if "log_loss" in LOSSES:
+        want = LOSSES["log_loss"](np.array([[1.0, 0.0], [1.0, 0.0]]), np.array([0, 1]), clip_eps=eps64)
+        assert want == pytest.approx(-np.log(eps64) / 2, rel=1e-12)
+
+
+def test_version_and_availability():
+    import sklearn
+
+    assert adapter.FRAMEWORK.available() == (True, "")
+    assert adapter.FRAMEWORK.version() == {"sklearn": sklearn.__version__}
+
+
+def test_importing_adapters_does_not_import_sklearn():
+    code = "import sys, adapters; assert 'sklearn' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
