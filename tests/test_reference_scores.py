@@ -5,19 +5,14 @@ float inputs; it never calls the reference. Condition scales (where the ulp is t
 something larger than |exact|) are documented at the test that uses them.
 """
 
-import os
-import sys
-
 import mpmath as mp
 import numpy as np
 import pytest
 from numerics import check_value as _check_value
 from numerics import directional_fd
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repo root
-
-from conformance.cases import cases_for  # noqa: E402
-from reference import LOSSES  # noqa: E402
+from conformance.cases import cases_for
+from reference import LOSSES
 
 SCORES = ("zero_one", "log_loss", "hinge", "modified_huber", "exponential", "brier_score", "label_ranking")
 F = np.float64
