@@ -37,6 +37,7 @@ gradient for the logits before a log_softmax (pytorch/pytorch#52241, #82545,
 from __future__ import annotations
 
 import importlib
+import math
 import warnings
 
 import numpy as np
@@ -173,22 +174,30 @@ def _pair(loss, fname, cname, inputs, params=(), *, defaults=None, floats=(), **
 # ---------------------------------------------------------------- special argument mappings
 
 
-def _eye_weight(x):
-    if x.ndim != 2:
-        raise Unsupported("bound with an identity projection: (N, C) logits only")
-    return torch.eye(x.shape[1], dtype=x.dtype)
+def _identity_projection(x):
+    """x (N, C, d1, ...) as (N, F) features and an identity weight (C, d1, ..., F): the fused projection
+    then returns x itself (exactly: one product by 1, the rest by 0)."""
+    if x.ndim < 2:
+        raise Unsupported("linear_cross_entropy needs (N, C) or (N, C, d1, ...) logits")
+    if not bool(torch.isfinite(x).all()):
+        raise Unsupported("an identity projection spreads a NaN or inf over its row (0 * inf = NaN)")
+    n, c, *d = x.shape
+    f = math.prod(x.shape[1:])
+    return x.reshape(n, f), torch.eye(f, dtype=x.dtype).reshape(c, *d, f)
 
 
 def _linear_cross_entropy(x, y, reduction, **p):
-    return F.linear_cross_entropy(x, _eye_weight(x), y, reduction=reduction, **p)
+    features, eye = _identity_projection(x)
+    return F.linear_cross_entropy(features, eye, y, reduction=reduction, **p)
 
 
 def _linear_cross_entropy_module(x, y, reduction, **p):
-    c = x.shape[1] if x.ndim == 2 else 0
-    m = nn.LinearCrossEntropyLoss(c, c, dtype=x.dtype, reduction=reduction, **p)
+    features, eye = _identity_projection(x)
+    m = nn.LinearCrossEntropyLoss(features.shape[1], x.shape[1], out_features=tuple(x.shape[2:]), dtype=x.dtype,
+                                  reduction=reduction, **p)
     with torch.no_grad():
-        m.linear.weight.copy_(_eye_weight(x))
-    return m(x, y)
+        m.linear.weight.copy_(eye.reshape(-1, features.shape[1]))
+    return m(features, y)
 
 
 def _sigmoid_focal(x, y, reduction, alpha=0.25, gamma=2.0):
@@ -253,13 +262,16 @@ BINDINGS = [
            ("weight", "ignore_index", "label_smoothing"),
            note="index targets (int) or class probabilities (float, input's shape)"),
     _binding("cross_entropy", "torch.nn.functional.linear_cross_entropy", _linear_cross_entropy,
-             "F.linear_cross_entropy(input, torch.eye(C), target, weight=weight, ignore_index=ignore_index, "
-             "label_smoothing=label_smoothing, reduction=reduction)", kind="composed",
+             "F.linear_cross_entropy(input.reshape(N, -1), torch.eye(P).reshape(C, d1, ..., P), target, "
+             "weight=weight, ignore_index=ignore_index, label_smoothing=label_smoothing, reduction=reduction)",
+             kind="composed",
              params=("weight", "ignore_index", "label_smoothing"),
-             note="an identity projection makes the fused linear + cross entropy a plain cross entropy"),
+             note="an identity projection (P = C d1 ...) makes the fused linear + cross entropy a plain cross "
+                  "entropy; non-finite logits are Unsupported (the projection spreads them over the row)"),
     _binding("cross_entropy", "torch.nn.LinearCrossEntropyLoss", _linear_cross_entropy_module,
-             "m = nn.LinearCrossEntropyLoss(C, C, weight=weight, ignore_index=ignore_index, "
-             "label_smoothing=label_smoothing, reduction=reduction); m.linear.weight = eye(C); m(input, target)",
+             "m = nn.LinearCrossEntropyLoss(P, C, out_features=(d1, ...), weight=weight, ignore_index=ignore_index, "
+             "label_smoothing=label_smoothing, reduction=reduction); m.linear.weight = eye(P); "
+             "m(input.reshape(N, -1), target)",
              kind="composed", params=("weight", "ignore_index", "label_smoothing"),
              note="its learnable projection set to the identity"),
     *_pair("nll", "nll_loss", "NLLLoss", ("input", "target"), ("weight", "ignore_index")),
