@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)  # pytest's rootdir is not on sys.path (pyproject sets no pythonpath)
 
 sklearn_metrics = pytest.importorskip("sklearn.metrics")
 

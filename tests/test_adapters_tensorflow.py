@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)  # pytest's rootdir is not on sys.path (pyproject sets no pythonpath)
 
 tf = pytest.importorskip("tensorflow")  # imported once per test process
 keras = pytest.importorskip("keras")
