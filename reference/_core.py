@@ -249,7 +249,8 @@ class Loss:
         """Element-wise bounds of the gradients just beside the point.
 
         Each differentiable input is nudged alone by +-h and by +-h times a fixed
-        random sign pattern (to break ties inside a max); the bounds are the
+        random direction of mixed signs and sizes (to break ties inside a max, also
+        between elements of equal magnitude); the bounds are the
         element-wise min and max of those gradients and the one at the point.
         At a smooth point they collapse onto the gradient (to O(h))."""
         rng = np.random.default_rng(0)
@@ -259,7 +260,8 @@ class Loss:
             a = arrays[i]
             h = 2.0**-30 * np.maximum(np.abs(a), 1.0)
             gs = [base[name]]
-            for direction in (np.ones_like(a), rng.choice([-1.0, 1.0], size=a.shape)):
+            random = rng.uniform(0.5, 1.5, size=a.shape) * rng.choice([-1.0, 1.0], size=a.shape)
+            for direction in (np.ones_like(a), random):
                 for sign in (1.0, -1.0):
                     nudged = list(arrays)
                     nudged[i] = a + sign * direction * h
