@@ -179,8 +179,12 @@ def binding_tables(records, multi_device):
     return tables
 
 
-def reference_info(name):
-    """(doc, source) from the reference registry, or None where the loss is not registered."""
+def reference_info(name, carried=None):
+    """(doc, source): from the results files' optional "reference" entry, else from the reference registry
+    (pure NumPy, no framework); None where neither knows the loss."""
+    info = (carried or {}).get(name)
+    if info:
+        return str(info.get("doc", "")), str(info.get("source", ""))
     try:
         from reference import LOSSES
     except Exception:  # the reference is optional for the report
@@ -193,6 +197,11 @@ def verified(r):
     return r["check"] in ("value", "grad") and category(r) in ("pass", "convention")
 
 
+def _sum_err(a, b, key):
+    """The bound on the distance between two APIs via the reference: the sum of their errors."""
+    return None if a.get(key) is None or b.get(key) is None else a[key] + b[key]
+
+
 def porting(res, loss_pages):
     """For each pair of frameworks, which API equals which, from verified cells only."""
     stats = {}
@@ -202,13 +211,14 @@ def porting(res, loss_pages):
             b = res.bindings.get(r["api"], {})
             s = stats[r["api"]] = {"api": r["api"], "loss": r["loss"], "framework": r["framework"],
                                    "expression": b.get("expression") or r["api"], "n": 0, "bad": Counter(),
-                                   "value": None, "grad": None, "params": defaultdict(set), "conventions": {},
+                                   "err": {}, "params": defaultdict(set), "conventions": {},
                                    "unverified": []}
         if r["check"] not in ("value", "grad") or r["status"] == "skip":
             continue
         if verified(r):
             s["n"] += 1
-            s[r["check"]] = _maxerr(s[r["check"]], r.get("max_ulp_err"))
+            k = (r["dtype"], r["check"])
+            s["err"][k] = _maxerr(s["err"].get(k), r.get("max_ulp_err"))
             for k, v in (r.get("params") or {}).items():
                 s["params"][k].add(json.dumps(v, default=str))
             if category(r) == "convention" or r["status"] == "xfail":
@@ -241,10 +251,10 @@ def porting(res, loss_pages):
                 row = {"loss": loss, "page": loss_pages.get(loss), "matches": [], "missing": None}
                 for sa in a:
                     for sb in b:
-                        row["matches"].append({
-                            "a": sa, "b": sb,
-                            "value": None if sa["value"] is None or sb["value"] is None else sa["value"] + sb["value"],
-                            "grad": None if sa["grad"] is None or sb["grad"] is None else sa["grad"] + sb["grad"]})
+                        dtypes = sorted({dt for dt, _ in sa["err"]} & {dt for dt, _ in sb["err"]})
+                        row["matches"].append({"a": sa, "b": sb, "within": [
+                            (dt, _sum_err(sa["err"], sb["err"], (dt, "value")),
+                             _sum_err(sa["err"], sb["err"], (dt, "grad"))) for dt in dtypes]})
                 if not row["matches"]:
                     side, other = (fb, by_loss_fw.get((loss, fb), [])) if a else (fa, by_loss_fw.get((loss, fa), []))
                     row["missing"] = {"framework": side if (a or b) else f"{fa} and {fb}",
@@ -346,7 +356,8 @@ def build(results_paths, out, baseline_paths=None, factor=diffmod.DEFAULT_FACTOR
                 p = compact(json.loads(params))
                 svgs.append({"params": p, "svg": Markup(sweep_svg(f"{loss} {p}".strip(), group, f"{loss}-{j}"))})
         failing = [r for r in recs if r["status"] not in ("pass", "skip")]
-        emit(loss_pages[loss], "loss.html", title=f"{loss}", current=None, loss=loss, ref=reference_info(loss),
+        emit(loss_pages[loss], "loss.html", title=f"{loss}", current=None, loss=loss,
+             ref=reference_info(loss, res.reference),
              bindings=[b for b in res.bindings.values() if b.get("loss") == loss],
              defs=[d for d in res.different_definitions if d.get("loss") == loss],
              divergences=[d for d in res.divergences.values() if d.get("loss") == loss],

@@ -101,6 +101,7 @@ class Results:
     divergences: dict = field(default_factory=dict)  # divergence id -> divergence
     sweeps: list = field(default_factory=list)
     coverage: dict = field(default_factory=dict)
+    reference: dict = field(default_factory=dict)  # optional "reference": {loss: {"doc", "source"}} of a file
     sources: list = field(default_factory=list)  # [{"file", "machine", "device", "environment", "records"}]
 
 
@@ -144,6 +145,11 @@ def load(paths):
                 for p, values in cov.items():
                     have = merged.setdefault(p, [])
                     have.extend(v for v in values if v not in have)
+        ref = data.get("reference", {})
+        if isinstance(ref, dict):
+            for name, info in ref.items():
+                if isinstance(info, dict):
+                    res.reference.setdefault(name, info)
         res.sources.append({"file": path, "machine": machine, "device": device, "environment": env,
                             "records": len(data["records"])})
     res.different_definitions = _uniq_by(defs, lambda d: (d.get("loss"), d.get("framework"), d.get("api")))

@@ -75,7 +75,8 @@ def test_loss_page_shows_reference_bindings_divergences_plots_and_repros(site, s
     assert "keras-huber-beta0" in html
     assert html.count("<svg") >= 1
     # one repro with a copy button per failing or divergent cell
-    failing = [r for r in small["records"] if r["loss"] == "binary_cross_entropy" and r["status"] not in ("pass", "skip")]
+    failing = [r for r in small["records"]
+               if r["loss"] == "binary_cross_entropy" and r["status"] not in ("pass", "skip")]
     assert len(failing) > 5  # the saturation case diverges by convention in torch and keras
     html = read(os.path.join(site[0], "loss-binary_cross_entropy.html"))
     assert html.count('<button class="copy"') == len(failing)
@@ -86,9 +87,14 @@ def test_loss_outside_the_reference_registry_shows_what_the_results_carry(small,
     data = copy.deepcopy(small)
     for r in data["records"][:10]:
         r["loss"] = "my_custom_loss"
+    for r in data["records"][10:20]:
+        r["loss"] = "carried_loss"
+    data["reference"] = {"carried_loss": {"doc": "Carried: |x|^3.", "source": "def carried_loss(x, y): ..."}}
     build([dump(tmp_path / "c.json", data)], str(tmp_path / "o"), quiet=True, plots=False)
     html = read(str(tmp_path / "o" / "loss-my_custom_loss.html"))
     assert "Not in the reference registry" in html and html.count('<td class="case mono">') >= 1
+    html = read(str(tmp_path / "o" / "loss-carried_loss.html"))
+    assert "Carried: |x|^3." in html and "def carried_loss(x, y)" in html
 
 
 def test_porting_and_subgradient_pages(site):
