@@ -118,3 +118,12 @@ def test_table_and_framework_filter():
     listed = [ln for ln in lines if ln.strip() and ln.split()[1:2] == ["torch"]]
     assert len(listed) == sum(b.framework == "torch" for b in adapters.BINDINGS)
     assert not [ln for ln in lines if ln.split()[1:2] in (["tensorflow"], ["sklearn"])]
+
+
+def test_dtype_dependent_conventions_are_rendered_per_dtype():
+    b = Binding("binary_cross_entropy", "nosuch", "no_such_module.bce", fn=lambda *a, **k: None, expression="bce(p, y)",
+                conventions={"clip_eps": lambda dtype: 1e-7 if dtype == "float32" else 1e-12, "log_min": -100.0})
+    (r,) = rows([b], {"nosuch": _Missing()})
+    assert r["conventions"]["log_min"] == -100.0
+    assert "float32: 1e-07" in r["conventions"]["clip_eps"] and "float64: 1e-12" in r["conventions"]["clip_eps"]
+    json.dumps(r)  # every field JSON-able
