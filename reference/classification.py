@@ -14,8 +14,10 @@ from ._core import closed_form_grad, floats, integers, one_of, probability, regi
 
 
 def _softplus(x):
-    """log(1 + e^x) = -log sigmoid(-x), without overflow."""
-    return np.logaddexp(0.0, x)
+    """log(1 + e^x) = -log sigmoid(-x) = max(x, 0) + log1p(e^-|x|): nothing overflows, and the slope
+    is the sigmoid everywhere, x = +-inf included (max and |x| via where, so the slope at 0 is 1/2)."""
+    pos = x > 0
+    return np.where(pos, x, 0.0) + np.log1p(np.exp(-np.where(pos, x, -x)))
 
 
 def _sigmoid(x):
@@ -169,15 +171,25 @@ def nll(input, target, weight=None, ignore_index=-100):
 # ---------------------------------------------------------------- binary
 
 
+def _clamp_log(log, z, log_min):
+    """max(log(z), log_min); at z = 0 the log sees 1 instead, so that the clamped slope is 0, not 0 * inf."""
+    if log_min is None:
+        return log(z)
+    zero = z == 0
+    return np.maximum(np.where(zero, -np.inf, log(np.where(zero, 1.0, z))), log_min)
+
+
 def _log_clamped(q, log_eps, log_min):
-    v = np.log(q + log_eps)
-    return v if log_min is None else np.maximum(v, log_min)
+    """max(log(q + log_eps), log_min)."""
+    return _clamp_log(np.log, q + log_eps, log_min)
 
 
 def _log1m_clamped(p, log_eps, log_min):
-    """log(1 - p + log_eps): log1p(log_eps - p) for p < 1/2, log((1 - p) + log_eps) (1 - p exact) above."""
+    """max(log(1 - p + log_eps), log_min): log1p(log_eps - p) for p < 1/2, else log((1 - p) + log_eps) (1 - p exact)."""
     small = p < 0.5
-    v = np.where(small, np.log1p(np.where(small, log_eps - p, 0.0)), np.log(np.where(small, 1.0, (1.0 - p) + log_eps)))
+    lo = np.log1p(np.where(small, log_eps - p, 0.0))  # 1 - p + log_eps > 1/2 here
+    hi = _clamp_log(np.log, np.where(small, 1.0, (1.0 - p) + log_eps), log_min)
+    v = np.where(small, lo, hi)
     return v if log_min is None else np.maximum(v, log_min)
 
 

@@ -15,6 +15,12 @@ def l1(input, target):
     return np.abs(input - target)
 
 
+@closed_form_grad("l1")
+def _l1_grad(input, target, cot):
+    # sign(d): 0 at the kink d = 0 (torch's choice; any value in [-1, 1] is a subgradient), +-1 at d = +-inf
+    return {"input": cot * np.sign(input - target)}
+
+
 @register("mse")
 def mse(input, target):
     """Squared error (L2 / MSE): (x - y)^2.
@@ -62,6 +68,12 @@ def huber(input, target, delta=1.0):
         raise ValueError(f"delta: expected > 0, got {delta!r}")
     n = np.abs(input - target)
     return np.where(n <= delta, 0.5 * n**2, delta * (n - 0.5 * delta))
+
+
+@closed_form_grad("huber")
+def _huber_grad(input, target, cot, delta=1.0):
+    # d inside |d| <= delta, delta sign(d) outside: clip(d, -delta, delta) (also at d = +-inf)
+    return {"input": cot * np.clip(input - target, -delta, delta)}
 
 
 def _xlogy(y, x):

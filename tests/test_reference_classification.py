@@ -468,6 +468,18 @@ def test_saturated_gradients_are_finite():
     assert np.array_equal(g["input"], [1.0, -1.0])
     lo, hi = g.one_sided["input"]
     assert np.all(lo <= g["input"]) and np.all(g["input"] <= hi)
+    # log(0) where y != 0: -inf slope; clamped at log_min (torch's -100), the slope is 0, never NaN
+    p, y = np.array([0.0, 1.0, 0.0]), np.array([1.0, 0.0, 0.5])
+    assert LOSSES["binary_cross_entropy"].grad(p, y, reduction="none")["input"].tolist() == [-np.inf, np.inf, -np.inf]
+    g = LOSSES["binary_cross_entropy"].grad(p, y, log_min=-100.0, reduction="none")["input"]
+    assert g.tolist() == [0.0, 0.0, 0.5]  # third: -0.5 max(log p, -100) is flat, -0.5 log(1 - p) has slope 0.5
+    # logits at +-inf: the limits of the slope, sigmoid(x) - y
+    x, y = np.array([np.inf, -np.inf, np.inf]), np.array([1.0, 1.0, 0.25])
+    g = LOSSES["binary_cross_entropy_with_logits"].grad(x[None], y[None], reduction="sum")["input"]
+    assert np.array_equal(g, [[0.0, -1.0, 0.75]])
+    g = LOSSES["multilabel_soft_margin"].grad(x[None], y[None], reduction="sum")["input"]
+    assert np.array_equal(3 * g, [[0.0, -1.0, 0.75]])  # the mean over 3 classes
+    assert LOSSES["soft_margin"].grad(x, np.array([1.0, 1.0, -1.0]), reduction="sum")["input"].tolist() == [0, -1, 1]
 
 
 # ---------------------------------------------------------------- bad input

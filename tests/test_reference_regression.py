@@ -175,6 +175,13 @@ def test_gaussian_nll_homoscedastic_shapes():
     assert np.allclose(g["var"][:, 0], LOSSES["gaussian_nll"].grad(x, y, full, reduction="sum")["var"].sum(axis=1))
 
 
+def test_gradients_at_infinite_differences_are_the_limits():
+    x, y = np.array([np.inf, 1.0, -np.inf]), np.array([0.0, np.inf, 0.0])
+    assert LOSSES["l1"].grad(x, y, reduction="sum")["input"].tolist() == [1.0, -1.0, -1.0]
+    assert LOSSES["huber"].grad(x, y, delta=0.5, reduction="sum")["input"].tolist() == [0.5, -0.5, -0.5]
+    assert LOSSES["smooth_l1"].grad(x, y, reduction="sum")["input"].tolist() == [1.0, -1.0, -1.0]
+
+
 def test_gaussian_nll_zero_variance_limit():
     got = LOSSES["gaussian_nll"](np.array([1.0, 2.0]), np.array([0.0, 2.0]), np.array([0.0, 0.0]), reduction="none")
     assert got.tolist() == [np.inf, -np.inf]
@@ -307,10 +314,11 @@ def test_grad_kink_one_sided_bounds(name, params):
 
 
 @pytest.mark.parametrize("name,params", [("mse", {}), ("smooth_l1", {}), ("smooth_l1", {"beta": 1 / 9}),
-                                         ("smooth_l1", {"beta": 0.0})])
+                                         ("smooth_l1", {"beta": 0.0}), ("l1", {}), ("huber", {}),
+                                         ("huber", {"delta": 0.3})])
 def test_closed_form_matches_autograd(name, params, monkeypatch):
     rng = np.random.default_rng(6)
-    x, y = away_from(rng.normal(size=(4, 5)), rng.normal(size=(4, 5)), (params.get("beta", 1.0),))
+    x, y = away_from(rng.normal(size=(4, 5)), rng.normal(size=(4, 5)), (params.get("beta", params.get("delta", 1.0)),))
     loss = LOSSES[name]
     assert loss.closed_form is not None
     for reduction in ("none", "mean", "sum"):
