@@ -13,6 +13,7 @@ parameters, so that ``reference(..., **conventions)`` reproduces the framework.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -49,6 +50,10 @@ class Binding:
     dtypes: tuple = ("float32", "float64")
     params: tuple = ()  # reference parameters the API can express (others must be at their default)
     conventions: dict = field(default_factory=dict)  # reference params that reproduce its fixed behaviour
+    # Reference params the API is pinned to (a variant, not a deviation): e.g. Keras Dice takes
+    # probabilities, {"from_logits": False}.  Only cases with these values run on the binding.
+    fixed: dict = field(default_factory=dict)
+    requires: str = ""  # a module beyond the framework's own that the binding needs (e.g. "torchvision")
     differentiable: tuple | None = None  # None: the reference's; () for value-only APIs
     note: str = ""
 
@@ -58,7 +63,15 @@ class Binding:
 
     def supports(self, params, defaults):
         """Can this API express these reference parameter values?"""
-        return all(k in self.params or _same(v, defaults.get(k)) for k, v in params.items())
+        full = {**defaults, **params}
+        return all(_same(full.get(k), v) for k, v in self.fixed.items()) and all(
+            k in self.params or k in self.fixed or _same(v, defaults.get(k)) for k, v in params.items())
+
+    def available(self):
+        """(True, "") or (False, reason) for what the binding needs beyond its framework."""
+        if self.requires and importlib.util.find_spec(self.requires) is None:
+            return False, f"{self.requires} is not installed"
+        return True, ""
 
 
 def _same(a, b):

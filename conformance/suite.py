@@ -58,7 +58,7 @@ def cells_for(bindings):
     """Every cell of these bindings, in a stable order."""
     out = []
     for b in sorted(bindings, key=lambda b: (b.loss, b.id)):
-        if b.loss not in LOSSES:
+        if b.loss not in LOSSES or not b.available()[0]:
             continue
         loss = LOSSES[b.loss]
         diff = loss.differentiable if b.differentiable is None else b.differentiable
