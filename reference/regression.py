@@ -133,6 +133,8 @@ def gaussian_nll(input, target, var, full=False, eps=0.0, clamp_no_grad=False):
     else:
         v = np.maximum(var, eps)
     d2 = (input - target) ** 2
-    safe = np.where(v > 0, v, 1.0)
-    val = np.where(v > 0, 0.5 * (np.log(safe) + d2 / safe), np.where(d2 > 0, np.inf, -np.inf))
+    zero = v == 0
+    safe = np.where(zero, 1.0, v)
+    limit = np.where(d2 > 0, np.inf, np.where(d2 == 0, -np.inf, np.nan))
+    val = np.where(zero, limit, 0.5 * (np.log(safe) + d2 / safe))
     return val + 0.5 * np.log(2 * np.pi) if full else val

@@ -185,6 +185,9 @@ def test_gradients_at_infinite_differences_are_the_limits():
 def test_gaussian_nll_zero_variance_limit():
     got = LOSSES["gaussian_nll"](np.array([1.0, 2.0]), np.array([0.0, 2.0]), np.array([0.0, 0.0]), reduction="none")
     assert got.tolist() == [np.inf, -np.inf]
+    nan = LOSSES["gaussian_nll"](np.array([0.5, np.nan]), np.array([np.nan, 0.0]), np.array([np.nan, 0.0]),
+                                 reduction="none")
+    assert np.all(np.isnan(nan))  # NaN in, NaN out (not the zero-variance limit)
 
 
 def test_poisson_nll_zero_count_zero_rate():
