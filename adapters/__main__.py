@@ -11,7 +11,6 @@ top-level module of the API: torch vs torchvision, tensorflow vs keras).
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import sys
 
@@ -21,17 +20,16 @@ from . import BINDINGS, DIFFERENT_DEFINITIONS, FRAMEWORKS
 
 
 def availability(framework, binding, cache):
-    """(ok, reason) for one binding; a framework's ``available`` may take the binding (torchvision, keras)."""
+    """(ok, reason) for one binding: its framework, then what the binding needs beyond it (torchvision)."""
     if framework is None:
         return False, f"no framework {binding.framework!r} is registered"
-    key = (binding.framework, binding.api.split(".")[0])
-    if key not in cache:
+    if binding.framework not in cache:
         try:
-            per_binding = len(inspect.signature(framework.available).parameters) >= 1
-            cache[key] = tuple(framework.available(binding) if per_binding else framework.available())
+            cache[binding.framework] = tuple(framework.available())
         except Exception as e:  # an availability check must not take the listing down
-            cache[key] = (False, f"availability check failed: {type(e).__name__}: {e}")
-    return cache[key]
+            cache[binding.framework] = (False, f"availability check failed: {type(e).__name__}: {e}")
+    ok, reason = cache[binding.framework]
+    return binding.available() if ok else (ok, reason)
 
 
 def _plain(v, dtypes):

@@ -64,16 +64,6 @@ class TorchFramework(Framework):
     name = "torch"
     module = "torch"
 
-    def available(self, binding=None):
-        """torch importable; for a torchvision API, torchvision too."""
-        ok, why = super().available()
-        if ok and binding is not None and binding.api.startswith("torchvision."):
-            try:
-                importlib.import_module("torchvision")
-            except Exception as e:
-                return False, f"torchvision cannot be imported: {type(e).__name__}: {e}"
-        return ok, why
-
     def version(self):
         try:
             tv = importlib.import_module("torchvision").__version__
@@ -148,7 +138,8 @@ def _reduce(v, reduction):
 
 
 def _binding(loss, api, fn, expression, **kw):
-    return Binding(loss=loss, framework="torch", api=api, fn=fn, expression=expression, **kw)
+    requires = "torchvision" if api.startswith("torchvision.") else ""
+    return Binding(loss=loss, framework="torch", api=api, fn=fn, expression=expression, requires=requires, **kw)
 
 
 def _pair(loss, fname, cname, inputs, params=(), *, defaults=None, floats=(), **kw):

@@ -1,2 +1,8 @@
-from conformance.plugin import *  # noqa: F401,F403  (the plugin: --framework, --results)
-from conformance.plugin import pytest_addoption, pytest_collection_modifyitems, pytest_configure, pytest_pycollect_makeitem  # noqa: F401
+"""Loads the conformance plugin (--framework, --results) for `pytest conformance`."""
+
+from conformance.plugin import (  # noqa: F401
+    pytest_addoption,
+    pytest_collection_modifyitems,
+    pytest_configure,
+    pytest_pycollect_makeitem,
+)

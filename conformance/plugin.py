@@ -138,7 +138,7 @@ def environment(framework, version):
         frameworks.update(version)
     return {"python": platform.python_version(), "platform": platform.platform(), "machine": socket.gethostname(),
             "device": os.environ.get("LOSS_CONFORMANCE_DEVICE", "cpu"), "commit": commit,
-            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "framework": framework, "frameworks": frameworks, "argv": sys.argv[1:]}
 
 

@@ -21,9 +21,9 @@ import numpy as np
 
 from reference import LOSSES
 
+from . import divergences as _divergences
 from . import registry, tolerance
 from .cases import Case, cases_for
-from . import divergences as _divergences
 
 CHECKS = ("value", "grad", "error")
 
@@ -383,6 +383,7 @@ def repro(cell, cotangent=None):
                   f"print('reference:', LOSSES[{b.loss!r}](*ref_arrays, reduction={cell.reduction!r}, "
                   "**ref_params))"]
     if b.conventions:
+        conventions = _jsonable(resolve(b.conventions, cell.dtype))
         lines.append(f"print('reference with conventions:', LOSSES[{b.loss!r}](*ref_arrays, "
-                     f"reduction={cell.reduction!r}, **ref_params, **{_jsonable(resolve(b.conventions, cell.dtype))!r}))")
+                     f"reduction={cell.reduction!r}, **ref_params, **{conventions!r}))")
     return "\n".join(lines) + "\n"

@@ -9,7 +9,8 @@ from .suite import _jsonable
 def binding_row(b, available=True, reason=""):
     return {"id": b.id, "loss": b.loss, "framework": b.framework, "api": b.api, "variant": b.variant,
             "kind": b.kind, "expression": b.expression, "reductions": list(b.reductions), "dtypes": list(b.dtypes),
-            "params": list(b.params), "fixed": _jsonable(b.fixed), "requires": b.requires, "differentiable": None if b.differentiable is None else list(b.differentiable),
+            "params": list(b.params), "fixed": _jsonable(b.fixed), "requires": b.requires,
+            "differentiable": None if b.differentiable is None else list(b.differentiable),
             "conventions": {k: (f"<{getattr(v, '__name__', 'fn')}(dtype)>" if callable(v) else _jsonable(v))
                             for k, v in b.conventions.items()},
             "available": available, "reason": reason, "note": b.note}
@@ -36,7 +37,7 @@ def for_framework(framework, records):
     try:
         fw, bindings = load_framework(framework)
         available, reason = fw.available()
-        rows = [binding_row(b, *((available, reason) if not available else b.available())) for b in bindings]
+        rows = [binding_row(b, *(b.available() if available else (available, reason))) for b in bindings]
         module_name = framework if "." not in framework else None
         diff_defs = []
         if module_name:

@@ -11,9 +11,9 @@ import pytest
 
 from reference import LOSSES
 
+from . import sweeps
 from .plugin import RECORD_KEY, SWEEP_KEY, VERSION_KEY
 from .suite import Judge, cells_for, resolve
-from . import sweeps
 from .worker import Worker, load_framework
 
 

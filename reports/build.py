@@ -16,7 +16,7 @@ import time
 from collections import Counter, defaultdict
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import diff as diffmod
 from .load import load
@@ -34,8 +34,10 @@ CATEGORIES = [
     ("pass", "agrees", "#5cb85c"),
     ("na", "not available / skipped", "#d9d9d9"),
 ]
+SHORT = {"fails": "failing", "na": "n/a"}
 RANK = {k: i for i, (k, _, _) in enumerate(CATEGORIES)}
 CHECKS = ("value", "grad", "error")
+EMPTY = Markup("<td></td>")
 
 
 def category(r):
@@ -139,7 +141,8 @@ def matrix(res, losses):
                       for dt in sorted({dt for dt, _ in c["err"]})]
         c["bar"] = [(k, round(100 * c["counts"][k] / c["total"], 2)) for k, _, _ in CATEGORIES
                     if c["counts"].get(k)] if c["total"] else []
-        c["notes"] = ", ".join(f"{c['counts'][k]} {k}" for k, _, _ in CATEGORIES if c["counts"].get(k) and k != "pass")
+        c["notes"] = ", ".join(f"{c['counts'][k]} {SHORT.get(k, k)}" for k, _, _ in CATEGORIES
+                               if c["counts"].get(k) and k != "pass")
         c["title"] = ", ".join(f"{n} {k}" for k, n in sorted(c["counts"].items(), key=lambda kv: RANK[kv[0]]))
     columns = [(fw, sorted(fams)) for fw, fams in sorted(families.items())]
     return cells, columns
@@ -161,18 +164,23 @@ def binding_tables(records, multi_device):
             row = rows.get(label)
             if row is None:
                 row = rows[label] = {"case": label, "tags": " ".join(map(str, r.get("tags") or [])),
-                                     "params": compact(r.get("params")), "cells": [None] * len(cols)}
+                                     "params": compact(r.get("params")), "cells": [EMPTY] * len(cols)}
             cat = category(r)
             if r["check"] == "error":
-                text = r.get("framework_behaviour") or r["status"]
+                text = str(r.get("framework_behaviour") or r["status"])
+                text = text if len(text) <= 40 else text[:39] + "\u2026"
             else:
                 text = fmt(r.get("max_ulp_err")) if r.get("max_ulp_err") is not None else r["status"]
             title = f"{r['status']}" + (f" - {r['message']}" if r.get("message") else "")
+            if r.get("framework_behaviour"):
+                title += f" (framework: {r['framework_behaviour']})"
             if r.get("pure_ulp_err") is not None and r.get("pure_ulp_err") != r.get("max_ulp_err"):
                 title += f" (pure definition: {fmt(r['pure_ulp_err'])} ulps)"
             if r.get("subgradient"):
                 title += f" subgradient: {r['subgradient']}"
-            row["cells"][col_index[(r["check"], r["dtype"], r["reduction"])]] = (cat, text, title)
+            # the hot loop of a big build: the cell is rendered here, every string escaped
+            row["cells"][col_index[(r["check"], r["dtype"], r["reduction"])]] = Markup(
+                f'<td class="c-{cat}" title="{escape(title)}">{escape(text)}</td>')
         counts = Counter(category(r) for r in recs)
         tables.append({"api": api, "cols": cols, "rows": list(rows.values()), "counts": counts,
                        "worst": _worst([k for k in counts if k != "na"]) if any(k != "na" for k in counts) else "na"})

@@ -17,6 +17,7 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 matplotlib.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.titlesize": 10,
                             "axes.spines.top": False, "axes.spines.right": False})
@@ -91,6 +92,11 @@ def sweep_svg(title, sweeps, salt):
     ax_g.set_title("derivative")
     ax_u.set_title("error (ulps)")
     ax_u.set_yscale("symlog", linthresh=1)
+    top = max([np.nanmax(ln.get_ydata()) for ln in ax_u.lines if np.isfinite(ln.get_ydata()).any()] or [1.0])
+    decades = int(np.ceil(np.log10(max(top, 10.0))))
+    ax_u.yaxis.set_major_locator(FixedLocator([0] + [10.0**k for k in range(0, decades + 1, max(1, decades // 5))]))
+    ax_u.yaxis.set_minor_locator(NullLocator())
+    ax_u.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # plain text: mathtext is slow
     for ax in (ax_v, ax_g, ax_u):
         ax.set_xlabel("sweep variable")
         ax.grid(alpha=0.3, lw=0.5)
