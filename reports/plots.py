@@ -5,7 +5,7 @@ One figure per (loss, sweep parameters): the loss and its derivative over the
 ulps across the sweep.  The ulp panel uses the sweep's own ``value_ulp`` /
 ``grad_ulp`` arrays when the results file carries them, else
 |framework - reference| / ulp(|reference|) in the sweep's dtype (plain, not the
-suite's condition-aware scale).
+suite's condition-aware scale).  An optional ``x_label`` names the swept variable.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def sweep_svg(title, sweeps, salt):
     ax_u.yaxis.set_minor_locator(NullLocator())
     ax_u.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # plain text: mathtext is slow
     for ax in (ax_v, ax_g, ax_u):
-        ax.set_xlabel("sweep variable")
+        ax.set_xlabel(_label(next((s["x_label"] for s in sweeps if s.get("x_label")), "sweep variable")))
         ax.grid(alpha=0.3, lw=0.5)
     ax_v.legend(fontsize=7, frameon=False, loc="upper center")
     fig.suptitle(_label(title), fontsize=10)
