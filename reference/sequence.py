@@ -89,7 +89,7 @@ def _ctc_nll(lp, labels, blank):
 
 
 @register("ctc", inputs=("log_probs", "targets", "input_lengths", "target_lengths"), differentiable=("log_probs",))
-def ctc(log_probs, targets, input_lengths, target_lengths, blank=0, zero_infinity=False):
+def ctc(log_probs, targets, input_lengths, target_lengths, blank=0, zero_infinity=False, log_softmax_grad=False):
     """Connectionist temporal classification: -log p(target | input), per sample.
 
     p(l | x) = sum over the alignments pi (length T_n paths over the C classes) whose
@@ -102,6 +102,12 @@ def ctc(log_probs, targets, input_lengths, target_lengths, blank=0, zero_infinit
     in a whole neighbourhood: the recursion is not traced for it, no NaN).
     "mean" = mean_n loss_n / max(target_length_n, 1) (torch's convention).
 
+    log_softmax_grad=True keeps the value and changes only the gradient: it adds
+    sum_{t < T_n, c} (exp(lp) - [exp(lp)]), a zero whose derivative is exp(lp)
+    ([.] held constant), so the gradient is the one w.r.t. logits z with
+    lp = log_softmax(z), as torch's and TensorFlow's CTC return it (exact when
+    log_probs is normalized, for every sample with a finite loss).
+
     Source: Graves et al. 2006, "Connectionist Temporal Classification", eqs. 5-10;
     torch ``CTCLoss`` (targets layout, reduction, zero_infinity)."""
     floats("log_probs", log_probs)
@@ -111,5 +117,8 @@ def ctc(log_probs, targets, input_lengths, target_lengths, blank=0, zero_infinit
         loss = _ctc_nll(log_probs[: int(input_lengths[n]), n, :], seq, blank)
         if zero_infinity and onp.isinf(getval(loss)):
             loss = 0.0
+        elif log_softmax_grad and onp.isfinite(getval(loss)):
+            q = np.exp(log_probs[: int(input_lengths[n]), n, :])
+            loss = loss + (np.sum(q) - getval(np.sum(q)))
         losses.append(loss * np.ones(()))  # every entry an array (traced or not) for np.stack
     return np.stack(losses), onp.maximum(onp.asarray(target_lengths), 1)
