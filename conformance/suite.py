@@ -20,6 +20,7 @@ from functools import cached_property
 import numpy as np
 
 from reference import LOSSES
+from reference._core import reduce
 
 from . import divergences as _divergences
 from . import registry, tolerance
@@ -120,8 +121,12 @@ class Judge:
             loss = cell.loss
             if what == "value":
                 self._ref[key] = loss(*ref_arrays, reduction=cell.reduction, **full)
-            elif what == "scale":
-                self._ref[key] = loss.condition(*ref_arrays, reduction=cell.reduction, **full)
+            elif what == "scale":  # the unreduced terms are shared by the reductions
+                tkey = (cell.binding.loss, cell.case.id, cell.dtype, "terms", repr(sorted(full.items())))
+                if tkey not in self._ref:
+                    self._ref[tkey] = loss.condition_terms(*ref_arrays, **full)
+                scale, denominator = self._ref[tkey]
+                self._ref[key] = reduce(scale, cell.reduction, denominator)
             else:
                 c = None if cotangent is None else cotangent.astype(np.float64)
                 self._ref[key] = loss.grad(*ref_arrays, reduction=cell.reduction, cotangent=c, **full)

@@ -223,7 +223,13 @@ class Loss:
         multiple of u * scale, not of u * |v|: where the loss cancels (x - y for
         x ~ y large), the scale says so.  Inputs autograd cannot trace (integer
         labels, or code paths that read raw values) contribute nothing."""
-        arrays, params = self._prepare(arrays, reduction, params)
+        self._prepare(arrays, reduction, params)  # checks the reduction
+        scale, denominator = self.condition_terms(*arrays, **params)
+        return reduce(scale, reduction, denominator)
+
+    def condition_terms(self, *arrays, **params):
+        """(unreduced scale, mean denominator): ``condition`` before the reduction."""
+        arrays, params = self._prepare(arrays, "none" if "none" in self.reductions else self.reductions[0], params)
         with np.errstate(all="ignore"):
             v, denominator = self._unreduced(arrays, params)
             v = np.asarray(getval(v), dtype=np.float64)
@@ -231,19 +237,32 @@ class Loss:
             for i, a in enumerate(arrays):
                 if a.dtype.kind != "f" or a.size == 0 or v.size == 0:
                     continue
-
-                def unreduced(x, i=i):
-                    full = list(arrays)
-                    full[i] = x
-                    return self._unreduced(full, params)[0]
-
                 try:
-                    jac = np.asarray(autograd.jacobian(unreduced)(a), dtype=np.float64)
+                    term = self._sensitivity(arrays, params, i, v.shape)
                 except Exception:  # not traceable in this input
                     continue
-                term = np.abs(jac.reshape(v.size, a.size)) @ np.abs(a.ravel())
-                scale = scale + np.nan_to_num(term.reshape(v.shape), nan=0.0, posinf=0.0)
-            return reduce(scale, reduction, denominator)
+                scale = scale + np.nan_to_num(term, nan=0.0, posinf=0.0)
+            return scale, denominator
+
+    def _sensitivity(self, arrays, params, i, vshape):
+        """sum_k |x_k| |d v_j / d x_k| for input i, shaped like v.
+
+        Where input i is shaped like v, or like v with trailing axes (element-wise
+        and per-sample losses: each x_k feeds one v_j), one VJP with ones gives
+        every d v_j / d x_k; otherwise the full Jacobian, one VJP per output."""
+        a = arrays[i]
+
+        def unreduced(x):
+            full = list(arrays)
+            full[i] = x
+            return self._unreduced(full, params)[0]
+
+        if a.shape[: len(vshape)] == tuple(vshape):
+            vjp, _ = autograd.make_vjp(unreduced)(a)
+            g = np.abs(np.asarray(vjp(np.ones(vshape)), dtype=np.float64)) * np.abs(a)
+            return g.reshape(*vshape, -1).sum(axis=-1)
+        jac = np.asarray(autograd.jacobian(unreduced)(a), dtype=np.float64)
+        return (np.abs(jac.reshape(int(np.prod(vshape)), a.size)) @ np.abs(a.ravel())).reshape(vshape)
 
     def _one_sided(self, arrays, reduction, cotangent, params, base):
         """Element-wise bounds of the gradients just beside the point.
