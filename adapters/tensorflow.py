@@ -165,7 +165,7 @@ bind_keras("smooth_l1", "Huber", "huber", _smooth_l1, XY, "delta=beta", "{} / be
                 + ELEMENTWISE_NOTE)
 
 bind_keras("poisson_nll", "Poisson", "poisson", _elementwise, XY, kind="composed",
-           conventions={"log_input": False, "eps": KERAS_EPS},
+           fixed={"log_input": False}, conventions={"eps": KERAS_EPS},
            note=f"x - y log(x + 1e-7): rates, not log-rates, with eps = keras.backend.epsilon() ({KERAS_SRC} "
                 "poisson). " + ELEMENTWISE_NOTE)
 
@@ -414,8 +414,8 @@ def _dice(name, x, t, reduction):
     return _keras(name, t, x, reduction, axis=tuple(range(1, x.shape.rank)))
 
 
-bind_keras("dice", "Dice", "dice", _dice, "t, x", "axis=(1, ..., ndim - 1)",
-           conventions={"smooth": 0.0, "eps": KERAS_EPS, "from_logits": False},
+bind_keras("dice", "Dice", "dice", _dice, "t, p", "axis=(1, ..., ndim - 1)",
+           fixed={"from_logits": False}, conventions={"smooth": 0.0, "eps": KERAS_EPS},
            note=f"1 - 2 sum(t p) / (sum t + sum p + 1e-7) per sample ({KERAS_SRC} dice): no smoothing, "
                 "probabilities in.  axis=None (the default) pools the whole batch into one value.")
 

@@ -249,6 +249,20 @@ def _dice(rng):
     yield Case("dice", "kdim_2x3x4x4", {"input": rng.normal(size=(2, 3, 4, 4)),
                                         "target": (rng.random((2, 3, 4, 4)) < 0.3).astype(np.float64)})
     yield Case("dice", "probabilities", {"input": p, "target": y}, {"from_logits": False})
+    probs = {"from_logits": False}  # Keras Dice takes probabilities: the same edges, on p
+    yield Case("dice", "probabilities_kdim_2x3x4x4", {"input": rng.random((2, 3, 4, 4)),
+                                                      "target": (rng.random((2, 3, 4, 4)) < 0.3) * 1.0}, probs)
+    yield Case("dice", "probabilities_saturated", {"input": SATURATED_P.reshape(2, 4),
+                                                   "target": (SATURATED_Y.reshape(2, 4) > 0.5) * 1.0}, probs,
+               tags={"saturation"}, note="p exactly 0 and 1")
+    yield Case("dice", "probabilities_nonfinite", {"input": np.array([[np.nan, 0.5], [0.25, 0.5]]),
+                                                   "target": np.array([[1.0, 0.0], [1.0, 1.0]])}, probs,
+               tags={"nonfinite"})
+    yield Case("dice", "probabilities_empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, probs,
+               tags={"edge"})
+    yield Case("dice", "probabilities_input_outside_0_1", {"input": p + 0.6, "target": y}, probs, tags={"bad_input"})
+    yield Case("dice", "probabilities_target_outside_0_1", {"input": p, "target": 2 * y - 1}, probs,
+               tags={"bad_input"})
     yield Case("dice", "keras_smooth0_eps_1e-7", {"input": p, "target": y},
                {"smooth": 0.0, "eps": 1e-7, "from_logits": False}, note="Keras Dice with axis=(1, ...)")
     y0 = y.copy()
@@ -256,6 +270,8 @@ def _dice(rng):
     yield Case("dice", "empty_target_rows", {"input": x, "target": y0}, tags={"edge"})
     p0 = p.copy()
     p0[0] = 0.0
+    yield Case("dice", "probabilities_empty_target_rows", {"input": p0, "target": y0}, probs, tags={"edge"},
+               note="p = t = 0 on row 0, t = 0 on row 1")
     yield Case("dice", "all_zero_keras", {"input": p0, "target": y0},
                {"smooth": 0.0, "eps": 1e-7, "from_logits": False},
                tags={"edge"}, note="p = t = 0 on a row: 0 / eps = 0 loss")

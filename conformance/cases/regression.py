@@ -95,6 +95,17 @@ def _poisson_nll(rng):
     yield Case("poisson_nll", "nonfinite", {"input": np.array([np.nan, np.inf, -np.inf, 0.0]),
                                             "target": np.array([1.0, 1.0, 0.0, np.inf])}, tags={"nonfinite"})
     yield Case("poisson_nll", "empty", {"input": np.zeros((0, 2)), "target": np.zeros((0, 2))}, tags={"edge"})
+    rates = {"log_input": False}  # Keras Poisson takes rates: the same edges, on rates
+    yield Case("poisson_nll", "rate_input_extreme", {"input": np.array([1e-30, 1e30, 1e-38, 1e18, 30.0]),
+                                                     "target": np.array([0.0, 1e30, 1e30, 1e-30, 1e12])}, rates,
+               tags={"extreme"})
+    yield Case("poisson_nll", "rate_input_nonfinite", {"input": np.array([np.nan, np.inf, 1.0, 2.0]),
+                                                       "target": np.array([1.0, 1.0, np.inf, np.nan])}, rates,
+               tags={"nonfinite"})
+    yield Case("poisson_nll", "rate_input_empty", {"input": np.zeros((0, 2)), "target": np.zeros((0, 2))}, rates,
+               tags={"edge"})
+    yield Case("poisson_nll", "rate_input_negative_count", {"input": rate[0], "target": -y[0] - 1}, rates,
+               tags={"bad_input"})
     yield Case("poisson_nll", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
     yield Case("poisson_nll", "negative_count", {"input": x[0], "target": -y[0] - 1}, tags={"bad_input"})
     yield Case("poisson_nll", "negative_rate", {"input": -rate[0], "target": y[0]}, {"log_input": False},
