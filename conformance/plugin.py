@@ -167,6 +167,7 @@ def write_json_atomically(path, doc):
         with os.fdopen(fd, "w") as fh:
             json.dump(doc, fh, indent=1, sort_keys=False, allow_nan=False, default=str)
             fh.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a results file is for everyone to read
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

@@ -46,6 +46,10 @@ def for_framework(framework, records):
             diff_defs = [d.__dict__ for d in adapters.MODULES[framework].DIFFERENT_DEFINITIONS]
     except Exception as e:  # a broken framework still gets its records written
         rows, diff_defs = [], [{"error": f"{type(e).__name__}: {e}"}]
-    return {"bindings": rows, "different_definitions": diff_defs,
+    from reference import LOSSES
+
+    losses = sorted({r["loss"] for r in rows} | {r["loss"] for r in records})
+    reference = {name: {"doc": LOSSES[name].doc, "source": LOSSES[name].source} for name in losses if name in LOSSES}
+    return {"bindings": rows, "different_definitions": diff_defs, "reference": reference,
             "divergences": [d.as_dict() for d in DIVERGENCES if d.framework == framework],
             "coverage": coverage(records)}

@@ -98,6 +98,15 @@ def sweep(cell, judge, request):
             "conventions": {k: v for k, v in conventions.items() if not isinstance(v, np.ndarray)}}
     if conventions:
         data["ref_value_conventions"] = loss(*ref_arrays, reduction="none", **params, **conventions).tolist()
+    others = ", ".join(f"{k} = {v:g}" for k, v in spec.items() if not isinstance(v, str))
+    data["x_label"] = f"{swept} ({others})" if others else swept
+    u = np.finfo(np.float32).eps
+    if v.kind == "ok":  # the distance to the pure definition, in units of float32 against the condition scale
+        scale = loss.condition(*ref_arrays, reduction="none", **params)
+        data["value_ulp"] = (np.abs(v.result - data["ref_value"]) / (u * np.maximum(scale, 1e-38))).tolist()
+    if g.kind == "ok" and swept in g.result:
+        ref_g = np.asarray(data["ref_grad"])
+        data["grad_ulp"] = (np.abs(g.result[swept] - ref_g) / (u * np.maximum(np.abs(ref_g), 1e-38))).tolist()
     data = {k: _clean(v) for k, v in data.items()}
     request.node.user_properties.append((SWEEP_KEY, data))
     assert v.kind in ("ok", "unsupported"), v.error

@@ -1,5 +1,5 @@
 """python -m reports build RESULTS... --out DIR [--baseline FILE...]
-python -m reports diff BASELINE CURRENT [--factor F]
+python -m reports diff BASELINE CURRENT... [--factor F]
 
 Exit status: 0 fine; 1 the diff found a regression; 2 a results file is unusable.
 """
@@ -25,7 +25,7 @@ def main(argv=None):
     b.add_argument("--quiet", action="store_true")
     d = sub.add_parser("diff", help="regressions of CURRENT against BASELINE (exit 1 if any)")
     d.add_argument("baseline", help="results file or directory")
-    d.add_argument("current", help="results file or directory")
+    d.add_argument("current", nargs="+", help="results file(s) or directory")
     d.add_argument("--factor", type=float, default=diffmod.DEFAULT_FACTOR,
                    help="error growth factor counted as a regression (default %(default)s)")
     a = ap.parse_args(argv)
@@ -36,7 +36,7 @@ def main(argv=None):
             out = build(a.results, a.out, a.baseline, factor=a.factor, quiet=a.quiet, plots=not a.no_plots)
             print(f"{len(out['pages'])} pages in {a.out} ({out['seconds']:.2f} s)")
             return 0
-        changes = diffmod.compare(load([a.baseline]), load([a.current]), a.factor)
+        changes = diffmod.compare(load([a.baseline]), load(a.current), a.factor)
     except ResultsError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

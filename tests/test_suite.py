@@ -37,6 +37,17 @@ def test_a_crashing_or_hanging_framework_call_costs_one_cell(tmp_path):
     assert all(r["repro"] and "fault.aborts" in r["repro"] or "fault.hangs" in r["repro"] for r in crashed)
 
 
+def test_the_results_file_carries_coverage_sweeps_and_the_reference(tmp_path):
+    _, doc = run_suite(tmp_path, "tables", "-k", "fault.smooth_l1")
+    coverage = doc["coverage"]["fault.smooth_l1"]
+    assert {"float32", "float64"} <= set(coverage["dtype"]) and {"none", "mean", "sum"} <= set(coverage["reduction"])
+    assert len(coverage["beta"]) >= 3  # every beta the cases use, the kink-selecting 0 included
+    sweeps = [s for s in doc["sweeps"] if s["api"] == "fault.smooth_l1"]
+    assert sweeps and all(len(s["x"]) == len(s["value"]) == len(s["ref_value"]) for s in sweeps)
+    assert "Smooth L1" in doc["reference"]["smooth_l1"]["doc"] and "def smooth_l1" in doc["reference"]["smooth_l1"]["source"]
+    assert doc["environment"]["frameworks"]["numpy"]
+
+
 def _without_timings(doc):
     doc = json.loads(json.dumps(doc))
     for key in ("created", "argv"):
