@@ -44,7 +44,8 @@ def test_the_results_file_carries_coverage_sweeps_and_the_reference(tmp_path):
     assert len(coverage["beta"]) >= 3  # every beta the cases use, the kink-selecting 0 included
     sweeps = [s for s in doc["sweeps"] if s["api"] == "fault.smooth_l1"]
     assert sweeps and all(len(s["x"]) == len(s["value"]) == len(s["ref_value"]) for s in sweeps)
-    assert "Smooth L1" in doc["reference"]["smooth_l1"]["doc"] and "def smooth_l1" in doc["reference"]["smooth_l1"]["source"]
+    reference = doc["reference"]["smooth_l1"]
+    assert "Smooth L1" in reference["doc"] and "def smooth_l1" in reference["source"]
     assert doc["environment"]["frameworks"]["numpy"]
 
 
