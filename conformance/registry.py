@@ -45,7 +45,10 @@ class Divergence:
         def case_match(p):
             return any(fnmatchcase(t, p[4:]) for t in tags) if p.startswith("tag:") else fnmatchcase(case_id, p)
 
-        return (fnmatchcase(loss, self.loss) and framework == self.framework and fnmatchcase(api, self.api)
+        # A binding id names its variant in brackets ("api[from_logits=True]"), which fnmatch would read as a
+        # character class: an exact id matches as itself.
+        return (fnmatchcase(loss, self.loss) and framework == self.framework
+                and (api == self.api or fnmatchcase(api, self.api))
                 and fnmatchcase(check, self.check) and any_match(dtype, self.dtypes)
                 and any_match(reduction, self.reductions) and any(case_match(p) for p in self.cases))
 
