@@ -89,7 +89,8 @@ def _ctc_nll(lp, labels, blank):
 
 
 @register("ctc", inputs=("log_probs", "targets", "input_lengths", "target_lengths"), differentiable=("log_probs",))
-def ctc(log_probs, targets, input_lengths, target_lengths, blank=0, zero_infinity=False, log_softmax_grad=False):
+def ctc(log_probs, targets, input_lengths, target_lengths, blank=0, zero_infinity=False, log_softmax_grad=False,
+        log_softmax=False):
     """Connectionist temporal classification: -log p(target | input), per sample.
 
     p(l | x) = sum over the alignments pi (length T_n paths over the C classes) whose
@@ -108,10 +109,17 @@ def ctc(log_probs, targets, input_lengths, target_lengths, blank=0, zero_infinit
     lp = log_softmax(z), as torch's and TensorFlow's CTC return it (exact when
     log_probs is normalized, for every sample with a finite loss).
 
+    log_softmax=True takes log_probs as logits and normalizes them first, lp = log_softmax(log_probs)
+    over the classes (TensorFlow's ``tf.nn.ctc_loss(logits=...)``): value and gradient are the loss's
+    on lp, the gradient through the log_softmax.
+
     Source: Graves et al. 2006, "Connectionist Temporal Classification", eqs. 5-10;
     torch ``CTCLoss`` (targets layout, reduction, zero_infinity)."""
     floats("log_probs", log_probs)
     labels = _check_ctc(log_probs, targets, input_lengths, target_lengths, blank)
+    if log_softmax:
+        m = onp.max(getval(log_probs), axis=-1, keepdims=True)  # a constant shift: log_softmax ignores it
+        log_probs = log_probs - (m + np.log(np.sum(np.exp(log_probs - m), axis=-1, keepdims=True)))
     losses = []
     for n, seq in enumerate(labels):
         loss = _ctc_nll(log_probs[: int(input_lengths[n]), n, :], seq, blank)

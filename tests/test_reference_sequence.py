@@ -197,3 +197,24 @@ def test_cases_accepted(case):
     g = CTC.grad(*arrays, reduction="mean", **case.params)["log_probs"]
     assert time.perf_counter() - start < 1.0
     assert v.shape == (arrays[0].shape[1],) and not np.any(np.isnan(v)) and not np.any(np.isnan(g))
+
+
+def test_log_softmax_normalizes_logits_first():
+    """log_softmax=True (TensorFlow's logits): the loss of the mpmath-normalized rows; the gradient is the
+    one through the log_softmax (finite differences), so every used frame's gradient sums to 0."""
+    x, tg, il, tl, params = BATCHES["concatenated_unnormalized"]
+    v = CTC(x, tg, il, tl, reduction="none", log_softmax=True, **params)
+    for n, labels in enumerate(_labels(tg, tl)):
+        rows = [[mp.mpf(float(z)) for z in row] for row in x[: il[n], n, :]]
+        lp = [[z - mp.log(mp.fsum(mp.exp(w) for w in row)) for z in row] for row in rows]
+        paths = [p for p in itertools.product(range(x.shape[2]), repeat=int(il[n]))
+                 if collapse(p, params["blank"]) == labels]
+        exact = -mp.log(mp.fsum(mp.exp(mp.fsum(lp[t][c] for t, c in enumerate(p))) for p in paths))
+        check_value("ctc", v[n], exact, scale=float(np.sum(np.abs(x[: il[n], n, :]))))
+    rng = np.random.default_rng(5)
+    cot = rng.normal(size=len(tl))
+    g = CTC.grad(x, tg, il, tl, reduction="none", cotangent=cot, log_softmax=True, **params)["log_probs"]
+    u = rng.normal(size=x.shape)
+    fd = directional_fd(lambda z: CTC(z, tg, il, tl, reduction="none", log_softmax=True, **params), [x], 0, u, cot)
+    assert abs(np.sum(g * u) - fd) <= 1e-8 * max(1.0, abs(fd))
+    np.testing.assert_allclose(g.sum(axis=-1), 0.0, atol=1e-13)
