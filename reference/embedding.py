@@ -87,7 +87,7 @@ def cosine_embedding(x1, x2, y, margin=0.0, eps=0.0):
     u1, u2 = x1 * s1, x2 * s2  # cos(x1, x2) = cos(u1, u2); eps scales with the squared norms
     n1 = np.sum(u1 * u1, axis=1) + (eps * s1[:, 0] ** 2 if eps > 0 else 0.0)
     n2 = np.sum(u2 * u2, axis=1) + (eps * s2[:, 0] ** 2 if eps > 0 else 0.0)
-    ok = n1 * n2 > 0
+    ok = n1 * n2 != 0  # not `> 0`: a NaN norm must give a NaN cos, not the zero-vector limit
     cos = np.where(ok, np.sum(u1 * u2, axis=1) / np.sqrt(np.where(ok, n1 * n2, 1.0)), 0.0)
     return np.where(y == 1, 1.0 - cos, np.maximum(0.0, cos - margin))
 
@@ -98,7 +98,7 @@ def _distance(a, b, p, eps):
     s = _pow2_scale(v)
     w = np.abs(v * s)
     t = np.sum(w * w if p == 2 else w**p, axis=1)
-    ok = t > 0
+    ok = t != 0  # a NaN stays NaN
     t = np.where(ok, t, 1.0)
     root = np.sqrt(t) if p == 2 else t if p == 1 else t ** (1.0 / p)
     return np.where(ok, root / s[:, 0], 0.0)

@@ -212,6 +212,15 @@ def test_triplet_margin_kinks():
     check_kinks("triplet_margin", [np.array([[0.75, 1.0]]), np.array([[1.25, 0.0]]), z], {"swap": True})
 
 
+def test_nan_rows_stay_nan():
+    """A NaN in a row gives a NaN loss there (not the zero-vector limit, cos := 0 / distance := 0)."""
+    x1, x2 = np.array([[np.nan, 1.0], [1.0, 2.0]]), np.array([[1.0, 1.0], [2.0, 1.0]])
+    v = unreduced("cosine_embedding", x1, x2, np.array([-1.0, -1.0]))
+    assert np.isnan(v[0]) and np.isfinite(v[1])
+    v = unreduced("triplet_margin", x1, x2, np.zeros((2, 2)))
+    assert np.isnan(v[0]) and np.isfinite(v[1])
+
+
 # ---------------------------------------------------------------- center
 
 
