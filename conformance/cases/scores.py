@@ -72,6 +72,8 @@ def _hinge(rng):
 
     yield case("binary_batch1", np.array([0.4]), labels(1))
     yield case("binary_16", 2 * rng.normal(size=16), pm1(rng, 16))
+    yield case("binary_all_positive", np.array([0.4, -0.5, 2.0]), labels(1, 1, 1), ("edge",),
+               "one class in the batch: the targets alone must not decide which label is positive")
     yield case("multiclass_8x4", 2 * rng.normal(size=(8, 4)), rng.integers(0, 4, 8).astype(I))
     yield case("binary_margin_met", np.array([1.0, -1.0, 0.5, -2.0]), labels(1, -1, 1, -1), ("kink",),
                "y f = 1 on the first two")
