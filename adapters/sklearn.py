@@ -71,11 +71,15 @@ bind("mse", "mean_squared_error", _regression("mean_squared_error"), "mean_squar
 
 # ---------------------------------------------------------------- probabilities
 
-EPS_NOTE = (f"y_proba clipped to [eps, 1 - eps] with eps = finfo(y_proba.dtype).eps ({SRC} _log_loss): "
-            "2.2e-16 for float64 (declared), 1.19e-7 for float32 (a per-dtype convention the binding's "
-            "conventions cannot express).  Rows that do not sum to 1 are not renormalized: sklearn only warns "
-            "(UserWarning 'The y_prob values do not sum to one', _validate_multiclass_probabilistic_prediction).")
-EPS64 = float(np.finfo(np.float64).eps)
+def finfo_eps(dtype):
+    """sklearn's log_loss clip: the machine epsilon of the dtype it computes in (the input's)."""
+    return float(np.finfo(np.dtype(dtype)).eps)
+
+
+EPS_NOTE = (f"y_proba is clipped to [eps, 1 - eps] with eps = finfo(y_proba.dtype).eps ({SRC} _log_loss), in "
+            "the input's dtype (check_array keeps float32): 2.2e-16 for float64, 1.19e-7 for float32.  Rows that "
+            "do not sum to 1 are not renormalized: sklearn only warns (UserWarning 'The y_prob values do not sum to "
+            "one', _validate_multiclass_probabilistic_prediction).")
 
 
 def _log_loss(p, target, reduction):
@@ -84,20 +88,23 @@ def _log_loss(p, target, reduction):
 
 
 bind("log_loss", "log_loss", _log_loss, "log_loss(y, p, normalize=reduction == 'mean', labels=range(C) or [0, 1])",
-     reductions=("mean", "sum"), conventions={"clip_eps": EPS64}, note=EPS_NOTE)
+     reductions=("mean", "sum"), conventions={"clip_eps": finfo_eps}, note=EPS_NOTE)
 
 
 def _bce_log_loss(p, target, reduction):
-    if not np.all(np.isin(target, (0.0, 1.0))):
-        raise Unsupported("soft targets: log_loss takes class labels")
-    return metrics.log_loss(target.ravel().astype(np.int64), p.ravel(), normalize=_normalize(reduction),
+    if np.any((target < 0) | (target > 1)):
+        raise Unsupported("a target outside [0, 1] is no label probability to pass as a sample weight")
+    p, y = p.ravel(), target.ravel()
+    labels = np.r_[np.ones(len(y), np.int64), np.zeros(len(y), np.int64)]
+    return metrics.log_loss(labels, np.r_[p, p], sample_weight=np.r_[y, 1 - y], normalize=_normalize(reduction),
                             labels=[0, 1])
 
 
-bind("binary_cross_entropy", "log_loss", _bce_log_loss, "log_loss(y.ravel().astype(int), p.ravel(), "
-     "normalize=reduction == 'mean', labels=[0, 1])", kind="composed", variant="binary, flattened",
-     reductions=("mean", "sum"), conventions={"clip_eps": EPS64},
-     note="targets must be 0 or 1; every element is one binary sample. " + EPS_NOTE)
+bind("binary_cross_entropy", "log_loss", _bce_log_loss, "log_loss([1] * n + [0] * n, concat(p, p), "
+     "sample_weight=concat(y, 1 - y), normalize=reduction == 'mean', labels=[0, 1]) on p, y flattened",
+     kind="composed", variant="binary, flattened", reductions=("mean", "sum"), conventions={"clip_eps": finfo_eps},
+     note="every element is a sample twice: as class 1 with weight y and as class 0 with weight 1 - y, so soft "
+          "targets are their expected log loss; 'mean' divides by the weight total, sum(y + 1 - y) = n. " + EPS_NOTE)
 
 
 def _brier(p, target, reduction):
@@ -118,7 +125,8 @@ bind("brier_score", "brier_score_loss", _brier, "brier_score_loss(y, p, pos_labe
 
 HINGE_ONE_CLASS = ("binary: y is binarized by LabelBinarizer(neg_label=-1) fitted on y_true, not on labels, so a "
                    "batch whose targets are all +1 is read as all -1: max(0, 1 + f) instead of max(0, 1 - f) "
-                   f"({SRC} hinge_loss).  Not a convention the reference expresses: a divergence.")
+                   f"({SRC} hinge_loss; https://github.com/scikit-learn/scikit-learn/issues/6723).  A bug, "
+                   "registered as sklearn-hinge-binary-one-class-read-as-negative.")
 
 
 def _hinge(f, target, reduction):
@@ -130,28 +138,25 @@ bind("hinge", "hinge_loss", _hinge, "hinge_loss(y, f, labels=[-1, 1] or range(C)
      note=HINGE_ONE_CLASS)
 
 
-def _labels(fn_name, scores):
-    def fn(pred, target, reduction):
-        if (pred.dtype.kind == "f") != scores:
-            raise Unsupported("float scores: see the argmax variant" if not scores else "integer labels")
-        if scores:
-            pred = np.argmax(pred, axis=1)
-        if fn_name == "hamming_loss":
-            return metrics.hamming_loss(target, pred)
-        return metrics.zero_one_loss(target, pred, normalize=_normalize(reduction))
-
-    return fn
+def _predicted(pred):
+    """Integer labels as they are; float scores (N, C) -> the first argmax, as a classifier's predict does."""
+    return np.argmax(pred, axis=1) if pred.dtype.kind == "f" else pred
 
 
-for scores in (False, True):
-    kind, variant, pred = ("composed", "scores: argmax", "argmax(f, axis=1)") if scores else (
-        "direct", "labels", "y_hat")
-    bind("zero_one", "zero_one_loss", _labels("zero_one_loss", scores),
-         f"zero_one_loss(y, {pred}, normalize=reduction == 'mean')", kind=kind, variant=variant,
-         reductions=("mean", "sum"))
-    bind("zero_one", "hamming_loss", _labels("hamming_loss", scores), f"hamming_loss(y, {pred})", kind=kind,
-         variant=variant, note="on 1-D (binary or multiclass) labels the Hamming loss is the error rate; on "
-                               "multilabel indicators it is something else.")
+def _zero_one(pred, target, reduction):
+    return metrics.zero_one_loss(target, _predicted(pred), normalize=_normalize(reduction))
+
+
+def _hamming(pred, target, reduction):
+    return metrics.hamming_loss(target, _predicted(pred))
+
+
+PREDICTED = "y_hat = the labels, or argmax(f, axis=1) for float scores (N, C)"
+bind("zero_one", "zero_one_loss", _zero_one, f"zero_one_loss(y, y_hat, normalize=reduction == 'mean'); {PREDICTED}",
+     kind="composed", reductions=("mean", "sum"), note="direct on labels; scores need the argmax first.")
+bind("zero_one", "hamming_loss", _hamming, f"hamming_loss(y, y_hat); {PREDICTED}", kind="composed",
+     note="direct on labels; scores need the argmax first.  On 1-D (binary or multiclass) labels the Hamming loss "
+          "is the error rate; on multilabel indicators it is something else.")
 
 
 def _label_ranking(f, target, reduction):
