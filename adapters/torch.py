@@ -203,31 +203,36 @@ def _box_loss(name):
     return fn
 
 
-def _diagonal(pairwise):
-    """A per-pair quantity from torchvision's all-pairs (N, M) function: its diagonal."""
+def _per_pair(pairwise):
+    """A per-pair quantity from torchvision's all-pairs (N, M) function: one (1, 1) call per pair.
+
+    Not the diagonal of one (N, N) call: a NaN in an off-diagonal pair (two identical boxes
+    elsewhere in the batch) would reach the gradient through the backward of the whole matrix."""
 
     def fn(b1, b2):
         shape = b1.shape[:-1]
-        return torch.diagonal(pairwise(b1.reshape(-1, 4), b2.reshape(-1, 4))).reshape(shape)
+        a, b = b1.reshape(-1, 4), b2.reshape(-1, 4)
+        pairs = [pairwise(a[i : i + 1], b[i : i + 1])[0, 0] for i in range(a.shape[0])]
+        return (torch.stack(pairs) if pairs else a.new_zeros(0)).reshape(shape)
 
     return fn
 
 
 def _iou_composed(b1, b2, reduction, form="linear"):
-    iou = _diagonal(tvops.box_iou)(b1, b2)
+    iou = _per_pair(tvops.box_iou)(b1, b2)
     return _reduce(1 - iou if form == "linear" else -torch.log(iou), reduction)
 
 
 def _giou_composed(b1, b2, reduction):
-    return _reduce(1 - _diagonal(tvops.generalized_box_iou)(b1, b2), reduction)
+    return _reduce(1 - _per_pair(tvops.generalized_box_iou)(b1, b2), reduction)
 
 
 def _diou_composed(b1, b2, reduction):
-    return _reduce(1 - _diagonal(lambda a, b: tvops.distance_box_iou(a, b, eps=0.0))(b1, b2), reduction)
+    return _reduce(1 - _per_pair(lambda a, b: tvops.distance_box_iou(a, b, eps=0.0))(b1, b2), reduction)
 
 
 def _ciou_composed(b1, b2, reduction):
-    return _reduce(1 - _diagonal(lambda a, b: tvops.complete_box_iou(a, b, eps=0.0))(b1, b2), reduction)
+    return _reduce(1 - _per_pair(lambda a, b: tvops.complete_box_iou(a, b, eps=0.0))(b1, b2), reduction)
 
 
 _TV_LOSS = "torchvision/ops/{}.py (torchvision 0.29.1)"
@@ -314,16 +319,19 @@ BINDINGS = [
              params=("eps",), conventions={"detach_alpha": True, "diou_eps": 1e-7},
              note=_CIOU_NOTE + "; alpha is computed under torch.no_grad()"),
     _binding("iou", "torchvision.ops.box_iou", _iou_composed,
-             "1 - torch.diagonal(torchvision.ops.box_iou(boxes1, boxes2))  (form='log': -log(diagonal))",
+             "1 - torchvision.ops.box_iou(boxes1[i:i+1], boxes2[i:i+1])[0, 0] per pair  (form='log': -log(...))",
              kind="composed", params=("form",), note="(..., 4) boxes flattened to (N, 4); no eps"),
     _binding("giou", "torchvision.ops.generalized_box_iou", _giou_composed,
-             "1 - torch.diagonal(torchvision.ops.generalized_box_iou(boxes1, boxes2))", kind="composed",
+             "1 - torchvision.ops.generalized_box_iou(boxes1[i:i+1], boxes2[i:i+1])[0, 0] per pair",
+             kind="composed",
              note="no eps"),
     _binding("diou", "torchvision.ops.distance_box_iou", _diou_composed,
-             "1 - torch.diagonal(torchvision.ops.distance_box_iou(boxes1, boxes2, eps=0.0))", kind="composed",
+             "1 - torchvision.ops.distance_box_iou(boxes1[i:i+1], boxes2[i:i+1], eps=0.0)[0, 0] per pair",
+             kind="composed",
              note="its eps reaches c^2 only (the IoU has none), which no reference eps expresses: bound at eps=0"),
     _binding("ciou", "torchvision.ops.complete_box_iou", _ciou_composed,
-             "1 - torch.diagonal(torchvision.ops.complete_box_iou(boxes1, boxes2, eps=0.0))", kind="composed",
+             "1 - torchvision.ops.complete_box_iou(boxes1[i:i+1], boxes2[i:i+1], eps=0.0)[0, 0] per pair",
+             kind="composed",
              conventions={"detach_alpha": True},
              note="alpha under torch.no_grad() (torchvision/ops/boxes.py); its eps reaches c^2 and alpha but "
                   "not the IoU: bound at eps=0"),

@@ -256,6 +256,32 @@ def test_cosine_epsilon_is_float32_1e_minus_12():
         _close(got, loss(*arrays, reduction="none", eps=1e-12), RTOL["float64"], "eps = 1e-12")
 
 
+def test_composed_box_losses_do_not_mix_pairs():
+    """The composed torchvision bindings evaluate each pair alone: two identical boxes elsewhere in the
+    batch (CIoU's alpha = 0 / 0 there with eps = 0) must not reach another pair's gradient."""
+    pytest.importorskip("torchvision")
+    b = next(b for b in torch_adapter.BINDINGS if b.api == "torchvision.ops.complete_box_iou")
+    unit = [0.0, 0.0, 1.0, 1.0]
+    boxes1, boxes2 = np.array([unit, [0.2, 0.1, 1.5, 1.2]]), np.array([[0.5, 0.5, 2.0, 1.5], unit])
+    g = FW.grad(b, [boxes1, boxes2], "float64", "none", {}, np.ones(2))
+    expected = LOSSES["ciou"].grad(boxes1, boxes2, reduction="none", **b.conventions)
+    for name in expected:
+        _close(g[name], expected[name], RTOL["float64"], f"d/d {name}")
+
+
+def test_ctc_grad_is_the_logits_gradient():
+    """What KNOWN_GRAD_BUGS says about CTC, as a number: torch's gradient is the reference's with
+    log_softmax_grad=True (the gradient for logits z, log_probs = log_softmax(z))."""
+    b = next(b for b in torch_adapter.BINDINGS if b.api == "torch.nn.functional.ctc_loss")
+    (_, arrays, params), = [c for c in _cases(b)][:1]
+    arrays = [_quantize(a, "float64") for a in arrays]
+    cot = np.random.default_rng(5).normal(size=np.shape(LOSSES["ctc"](*arrays, reduction="none", **params)))
+    got = FW.grad(b, arrays, "float64", "none", params, cot)["log_probs"]
+    loss = LOSSES["ctc"]
+    expected = loss.grad(*arrays, reduction="none", cotangent=cot, log_softmax_grad=True, **params)["log_probs"]
+    _close(got, expected, RTOL["float64"], "log_softmax_grad=True")
+
+
 # ---------------------------------------------------------------- completeness
 
 
