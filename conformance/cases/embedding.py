@@ -57,7 +57,8 @@ def _multilabel_margin(rng):
                "no listed label, or every class listed: loss 0")
     yield case("margin_met", np.array([[1.0, 0.0, 2.5, -1.0], [0.5, 0.5, -0.5, 2.0]]), [[0, 2, -1, 0], [3, -1, 0, 0]],
                ("kink",), "x_0 - x_1 = 1 (row 0); x_3 - x_2 = 2.5, x_3 - x_0 = 1.5 (row 1 smooth)")
-    yield case("extreme", np.array([[1e8, 1e8 - 1, -1e8], [1e-9, -1e-9, 0.0]]), [[0, -1, 0], [1, 2, -1]], ("extreme",))
+    yield case("extreme", np.array([[1e8, 1e8 - 1, -1e8], [1e-9, -1e-9, 0.0]]), [[0, -1, 0], [1, 2, -1]],
+               ("extreme", "kink"), "row 0: x_0 - x_1 = 1 exactly in float64, the margin met (float32 rounds it to 0)")
     yield case("nonfinite", np.array([[np.inf, 0.0, 1.0], [np.nan, 0.0, 1.0]]), [[1, -1, 0], [0, -1, 0]],
                ("nonfinite",))
     yield case("duplicate_label", np.array([[0.1, 0.2, 0.4]]), [[0, 0, -1]], ("bad_input",),
@@ -96,7 +97,8 @@ def _cosine_embedding(rng):
                [1.0, 0.0, 0.0]]), np.array([-1.0, -1.0]), tags=("kink",), note="cos = 0 = margin (row 0)")
     z, o = np.zeros((3, 3)), np.ones((3, 3))
     yield case("zero_vectors", np.stack([z[0], o[0], z[0]]), np.stack([o[0], z[0], z[0]]), np.array([1.0, -1.0, 1.0]),
-               tags=("edge",), note="eps = 0: cos := 0 (the eps -> 0 limit), gradient 0")
+               tags=("edge", "kink"), note="eps = 0: cos := 0 (the eps -> 0 limit), gradient 0; with eps > 0, row 1 "
+               "(y = -1) has cos = 0 = margin: the hinge's kink")
     yield case("zero_vectors_torch_eps", np.stack([z[0], o[0], z[0]]), np.stack([o[0], z[0], z[0]]),
                np.array([1.0, -1.0, 1.0]), {"eps": 1e-12}, ("edge",), "torch's EPSILON = 1e-12 on squared norms")
     yield case("parallel_and_opposite", np.array([[1.0, 2.0, -0.5], [0.5, 0.5, 1.0]]), np.array([[2.0, 4.0, -1.0],
