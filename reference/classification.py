@@ -252,7 +252,9 @@ def kl_div(input, target, log_target=False, clip_eps=0.0):
         probability("target", target)
     if clip_eps > 0:
         t = np.clip(np.exp(target) if log_target else target, clip_eps, 1.0)
-        return t * (np.log(t) - np.log(np.clip(np.exp(input), clip_eps, 1.0)))
+        q = np.exp(input)
+        q = np.where(q > 1.0, 1.0, np.where(q < clip_eps, clip_eps, q))  # slope 1 at the bounds, as tf.clip_by_value
+        return t * (np.log(t) - np.log(q))
     if log_target:  # log t = -inf is t = 0: 0 log 0 = 0
         zero = target == -np.inf
         return np.where(zero, 0.0, np.exp(target) * (np.where(zero, 0.0, target) - input))
