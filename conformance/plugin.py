@@ -72,7 +72,7 @@ class Recorder:
                 tr.write_line(msg)
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if path and framework and _is_controller(self.config):
-            write_results(path, framework, self.records, self.sweeps, self.version)
+            write_results(path, framework, self.records, self.sweeps, self.version, stale)
 
     def stale_divergences(self, framework):
         """Entries for this framework that matched no diverging cell: only judged on a full, unfiltered run."""
@@ -146,7 +146,7 @@ def sort_key(r):
     return (r["loss"], r["api"], r["check"], r["dtype"], r["reduction"], r["case"])
 
 
-def write_results(path, framework, records, sweeps, version):
+def write_results(path, framework, records, sweeps, version, stale=()):
     from . import tables
 
     env = environment(framework, version)
@@ -155,7 +155,7 @@ def write_results(path, framework, records, sweeps, version):
         r.setdefault("machine", env["machine"])
         r.setdefault("device", env["device"])
     sweeps = sorted(sweeps, key=lambda s: (s["loss"], s["api"], json.dumps(s["params"], sort_keys=True)))
-    doc = {"schema": SCHEMA, "environment": env, "records": records, "sweeps": sweeps,
+    doc = {"schema": SCHEMA, "environment": env, "records": records, "sweeps": sweeps, "stale_divergences": list(stale),
            **tables.for_framework(framework, records)}
     write_json_atomically(path, doc)
 

@@ -266,10 +266,13 @@ def decide(cell, record, d, pure, expl, message):
                 message = f"error {_fmt(expl)} > {tol:g} units of {cell.dtype}"
     else:
         record.update(divergence=d.id, divergence_kind=d.kind)
+        raised = (record.get("framework_behaviour") or "").startswith("raised")
+        checkable = (d.params or d.kind == "convention") and not raised  # a raise has no number to check
+        record["verified"] = bool(checkable and agrees_expl)
         if agrees_pure:
             status = "xpass"
             message = f"registered divergence {d.id} no longer diverges ({_fmt(pure)} units): remove the entry"
-        elif (d.params or d.kind == "convention") and not agrees_expl:
+        elif checkable and not agrees_expl:
             status = "fail"
             message = (f"divergence {d.id}: its explanation does not account for the difference "
                        f"({_fmt(expl)} > {tol:g} units with {record['conventions'] or d.params}); {message}")
@@ -331,7 +334,7 @@ def base_record(cell):
             "tags": sorted(cell.case.tags), "params": _jsonable(cell.case.params), "conventions": {},
             "status": None, "max_abs_err": None, "max_rel_err": None, "max_ulp_err": None,
             "pure_ulp_err": None, "tolerance": tolerance.THRESHOLD.get(cell.check), "divergence": None,
-            "divergence_kind": None, "subgradient": None, "message": "", "framework_behaviour": None,
+            "divergence_kind": None, "verified": None, "subgradient": None, "message": "", "framework_behaviour": None,
             "seconds": 0.0, "repro": None}
 
 

@@ -94,6 +94,23 @@ def test_statuses():
     assert _decide(convention, 1e3, 1e3) == "fail"  # the explanation does not hold
 
 
+def test_a_convention_is_verified_by_its_number_unless_the_framework_raised():
+    convention = registry.Divergence("c", "smooth_l1", "fault", "*", "convention", "validates", "doc")
+    record = {"conventions": {}, "framework_behaviour": "raised ValueError: NaN"}
+    assert suite.decide(_cell(), record, convention, None, None, "")["status"] == "xfail"
+    assert record["verified"] is False
+    record = {"conventions": {"beta": 2.0}}
+    assert suite.decide(_cell(), record, convention, 1e3, 1.0, "")["status"] == "xfail"
+    assert record["verified"] is True
+
+
+def test_a_variant_binding_id_is_matched_exactly_not_as_a_pattern():
+    entry = registry.Divergence("v", "smooth_l1", "fault", "api[from_logits=True]", "bug", "e", "c")
+    key = {**_cell().key(), "api": "api[from_logits=True]"}
+    assert registry.find([entry], **key) is entry
+    assert registry.find([entry], **{**key, "api": "api[from_logits=False]"}) is None
+
+
 def test_an_entry_that_matches_no_cell_fails_the_run(monkeypatch):
     import conformance.divergences as divergences
 
