@@ -28,10 +28,12 @@ Conventions (what torch does that no argument controls), with their sources
   torchvision/ops/ciou_loss.py.  ``complete_box_iou`` also detaches alpha
   (torchvision/ops/boxes.py).
 
-Known bug (not a convention; the reference does not reproduce it):
-``F.ctc_loss`` / ``nn.CTCLoss`` return, as the gradient for ``log_probs``, the
-gradient for the logits before a log_softmax (pytorch/pytorch#52241, #82545,
-#181534): the value is right, the gradient is not.
+Known bug (not a convention: upstream treats it as a silent-correctness bug, so
+it is a registered divergence, not always-on here): ``F.ctc_loss`` /
+``nn.CTCLoss`` return, as the gradient for ``log_probs``, the gradient for the
+logits before a log_softmax (pytorch/pytorch#52241, #82545, #181534): the value
+is right, the gradient is ``exp(log_probs) - occupancy``; the reference's
+``log_softmax_grad=True`` reproduces it (conformance/divergences/torch.py).
 """
 
 from __future__ import annotations
@@ -306,7 +308,7 @@ BINDINGS = [
     *_pair("ctc", "ctc_loss", "CTCLoss", ("log_probs", "targets", "input_lengths", "target_lengths"),
            ("blank", "zero_infinity"),
            note="the gradient for log_probs is the one for logits before a log_softmax "
-                "(pytorch/pytorch#52241, #82545, #181534)"),
+                "(pytorch/pytorch#52241, #82545, #181534; reference log_softmax_grad=True reproduces it)"),
     # boxes
     _binding("giou", "torchvision.ops.generalized_box_iou_loss", _box_loss("generalized_box_iou_loss"),
              "torchvision.ops.generalized_box_iou_loss(boxes1, boxes2, eps=eps, reduction=reduction)",
