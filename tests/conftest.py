@@ -6,6 +6,20 @@ sys.path.insert(0, os.path.dirname(__file__))
 import numerics  # noqa: E402
 
 
+def pytest_configure(config):
+    """torchvision before TensorFlow, when a session imports both.
+
+    Importing torchvision.ops after TensorFlow segfaults (torch._dynamo probes triton, whose
+    native module clashes with what TensorFlow loaded: seen with torch 2.14.1 + torchvision
+    0.29.1 + tensorflow-cpu 2.21.0); the other order works.  The conformance suite never
+    mixes them (one framework per worker process); the adapter tests of both frameworks can
+    share a pytest session, so the order is fixed here."""
+    from importlib.util import find_spec
+
+    if find_spec("tensorflow") and find_spec("torchvision"):
+        import torchvision.ops  # noqa: F401
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Print (and optionally save) the worst measured ulp error per loss."""
     if not numerics.MEASURED:
