@@ -47,6 +47,12 @@ def _softmax(x):
     return np.exp(_log_softmax(x))
 
 
+def _clip(x, lo, hi):
+    """x clipped to [lo, hi], with slope 1 at the bounds themselves (as tf.clip_by_value and torch.clamp;
+    autograd's np.clip gives 0 there, which matters where an input sits exactly on a bound)."""
+    return np.where(x < lo, lo, np.where(x > hi, hi, x))
+
+
 def _class_weight(weight, c, ndim):
     """weight (C,) -> shape broadcasting along axis 1 of an ndim-array; None -> ones."""
     if weight is None:
@@ -209,7 +215,7 @@ def binary_cross_entropy(input, target, weight=None, log_min=None, clip_eps=0.0,
     probability("input", input)
     y, ybar = _binary_target(target, label_smoothing)
     w = _weights_like("weight", weight, input)
-    p = np.clip(input, clip_eps, 1.0 - clip_eps) if clip_eps > 0 else input
+    p = _clip(input, clip_eps, 1.0 - clip_eps) if clip_eps > 0 else input
     pos = _times(y, _log_clamped(np.where(y == 0, 0.5, p), log_eps, log_min))
     neg = _times(ybar, _log1m_clamped(np.where(ybar == 0, 0.5, p), log_eps, log_min))
     return np.where(w == 0, 0.0, 0.0 - w * (pos + neg))  # weight 0 masks even an infinite term; +0, not -0
@@ -252,9 +258,7 @@ def kl_div(input, target, log_target=False, clip_eps=0.0):
         probability("target", target)
     if clip_eps > 0:
         t = np.clip(np.exp(target) if log_target else target, clip_eps, 1.0)
-        q = np.exp(input)
-        q = np.where(q > 1.0, 1.0, np.where(q < clip_eps, clip_eps, q))  # slope 1 at the bounds, as tf.clip_by_value
-        return t * (np.log(t) - np.log(q))
+        return t * (np.log(t) - np.log(_clip(np.exp(input), clip_eps, 1.0)))
     if log_target:  # log t = -inf is t = 0: 0 log 0 = 0
         zero = target == -np.inf
         return np.where(zero, 0.0, np.exp(target) * (np.where(zero, 0.0, target) - input))
