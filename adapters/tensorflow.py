@@ -381,14 +381,17 @@ bind_keras("hinge", "Hinge", "hinge", _hinge, "y[:, None], f[:, None]", kind="co
 def _categorical_hinge(name, f, y, reduction):
     if f.shape.rank != 2:
         raise Unsupported("binary scores: see Hinge")
-    shifted = f - tf.reduce_min(f, axis=-1, keepdims=True)
+    # shift-invariant, so the shift is a constant (no gradient through a tied min); + 1 keeps every score above
+    # the 0 that Keras puts at the true class, so that 0 never ties the rivals' max
+    shifted = f - tf.stop_gradient(tf.reduce_min(f, axis=-1, keepdims=True)) + 1
     return _keras(name, tf.one_hot(y, f.shape[1], dtype=f.dtype), shifted, reduction)
 
 
 bind_keras("hinge", "CategoricalHinge", "categorical_hinge", _categorical_hinge,
-           "onehot(y), f - f.min(axis=-1, keepdims=True)", kind="composed", variant="scores shifted to >= 0",
+           "onehot(y), f - stop_gradient(f.min(axis=-1, keepdims=True)) + 1", kind="composed",
+           variant="scores shifted to >= 0",
            note="Keras takes neg = max_c (1 - onehot_c) f_c, which is 0 (the zeroed true class) when every other "
-                "score is negative; shifting each row to be >= 0 makes it max_{c != y} f_c, and the hinge is "
+                "score is negative; shifting each row to be >= 1 makes it max_{c != y} f_c, and the hinge is "
                 "shift-invariant, so this is Crammer-Singer exactly (up to the rounding of the shift).")
 
 
@@ -448,34 +451,45 @@ def _tf_ctc(lp, targets, input_lengths, target_lengths, reduction, blank=0):
     return _ctc_mean(v, target_lengths, reduction)
 
 
-CTC_GRAD = ("the op applies log_softmax to its `logits`: fed normalized log-probabilities the value is the "
-            "reference's, but the gradient is taken through that log_softmax (g - softmax(x) sum_c g), "
-            "not w.r.t. free log_probs.")
+CTC_LOGITS = ("the op takes logits and applies log_softmax over the classes itself (convention log_softmax=True): "
+              "fed normalized log-probabilities the value is the reference's, but the gradient is the one through "
+              "that log_softmax (g - softmax(x) sum_c g), not w.r.t. free log_probs; unnormalized rows are "
+              "renormalized.")
 CTC_FLOAT64 = ("float64 logits raise InvalidArgumentError ('cannot compute Mul as input #1 was expected to be a "
                "double tensor but is a float tensor') in tensorflow 2.21.0 on CPU; Keras's ctc casts float64 to "
                "float32 before calling it.")
 bind("ctc", "tf.nn.ctc_loss", _tf_ctc, "tf.nn.ctc_loss(labels=padded(y), logits=log_probs, label_length=S, "
      "logit_length=T, blank_index=blank)  (mean: reduce_mean(loss / max(S, 1)))", params=("blank",),
-     note="mean divides each sample by its target length (torch's convention), composed. " + CTC_GRAD + " "
+     conventions={"log_softmax": True},
+     note="mean divides each sample by its target length (torch's convention), composed. " + CTC_LOGITS + " "
           + CTC_FLOAT64)
+
+CTC_PAD = -1e4  # exp(-1e4) is 0 in float32 and float64: a padding frame emits the blank with probability 1
 
 
 def _keras_ctc(name, lp, targets, input_lengths, target_lengths, reduction):
-    steps = lp.shape[0]
-    if np.any(input_lengths.numpy() != steps):
-        raise Unsupported("input lengths shorter than T: keras CTC uses the full time axis")
+    steps, _, classes = lp.shape
+    if np.any(input_lengths.numpy() > steps):
+        raise Unsupported("input lengths beyond T: keras CTC takes no input lengths (it uses the full time axis)")
+    # Frames past a sample's input length become certain blanks (logits 0 for blank 0, -1e4 elsewhere): every
+    # alignment then ends in blanks there with probability 1, so p(target) is the one over the first T_n frames.
+    real = tf.range(steps)[:, None, None] < tf.cast(input_lengths, tf.int32)[None, :, None]
+    pad = tf.constant([0.0] + [CTC_PAD] * (classes - 1), dtype=lp.dtype)
+    logits = tf.transpose(tf.where(real, lp, pad), (1, 0, 2))
     y = _padded(targets, target_lengths)
-    logits = tf.transpose(lp, (1, 0, 2))
     if name[0].islower():
         return _ctc_mean(keras.losses.ctc(y, logits), target_lengths, reduction)
     sw = 1 / tf.cast(tf.maximum(target_lengths, 1), lp.dtype) if reduction == "mean" else None
     return _keras(name, y, logits, reduction, sample_weight=sw)
 
 
-bind_keras("ctc", "CTC", "ctc", _keras_ctc, "padded(y), transpose(log_probs, (1, 0, 2))",
+bind_keras("ctc", "CTC", "ctc", _keras_ctc, "padded(y), transpose(where(t < T_n, log_probs, blank_frame), (1, 0, 2))",
            wrap="{}  (mean: sample_weight=1 / max(S, 1), or reduce_mean(loss / max(S, 1)))", kind="composed",
-           note="blank = 0 and padding = 0 (mask_index); every sequence spans the full T.  Float64 inputs are "
-                f"computed in float32 ({KERAS_TF_NN} ctc_loss casts float64 to float32 and back). " + CTC_GRAD)
+           conventions={"log_softmax": True},
+           note="blank = 0 and padding = 0 (mask_index).  Keras CTC takes no input lengths: frames past T_n are "
+                "replaced by certain-blank frames (logits 0 for the blank, -1e4 for the rest), which leaves "
+                "p(target) unchanged and gives them no gradient.  Float64 inputs are computed in float32 "
+                f"({KERAS_TF_NN} ctc_loss casts float64 to float32 and back). " + CTC_LOGITS)
 
 
 # ---------------------------------------------------------------- not bound, or something else
