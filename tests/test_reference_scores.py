@@ -11,7 +11,6 @@ import pytest
 from numerics import check_value as _check_value
 from numerics import directional_fd
 
-from conformance.cases import cases_for
 from reference import LOSSES
 
 SCORES = ("zero_one", "log_loss", "hinge", "modified_huber", "exponential", "brier_score", "label_ranking")
@@ -392,24 +391,3 @@ BAD = [
 def test_bad_input_raises(name, arrays, params, argument):
     with pytest.raises(ValueError, match=argument):
         LOSSES[name](*arrays, **params)
-
-
-# ---------------------------------------------------------------- the conformance cases
-
-
-@pytest.mark.parametrize("name", SCORES)
-def test_cases_accepted(name):
-    cs = cases_for(name)
-    assert 5 <= len(cs) <= 12
-    loss = LOSSES[name]
-    for c in cs:
-        arrays = [c.arrays[k] for k in loss.inputs]
-        if c.bad_input:
-            with pytest.raises(ValueError):
-                loss(*arrays, reduction="none", **c.params)
-            continue
-        v = loss(*arrays, reduction="none", **c.params)
-        assert v.dtype == np.float64 and v.size > 0, c.id
-        if loss.differentiable and "nonfinite" not in c.tags:
-            g = loss.grad(*arrays, reduction="none", **c.params)
-            assert all(np.shape(g[k]) == np.shape(c.arrays[k]) for k in loss.differentiable), c.id
