@@ -13,15 +13,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 sklearn_metrics = pytest.importorskip("sklearn.metrics")
 
+import smoke  # noqa: E402
+
 from adapters import sklearn as adapter  # noqa: E402
 from reference import LOSSES  # noqa: E402
 
 RTOL = {"float32": 1e-5, "float64": 1e-10}
-
-
-def resolve(conventions, dtype):
-    """A convention may be a value or a callable dtype -> value (as conformance/suite.py resolves it)."""
-    return {k: v(dtype) if callable(v) else v for k, v in conventions.items()}
 
 
 def _own_cases(rng):
@@ -55,46 +52,13 @@ def _own_cases(rng):
 OWN = _own_cases(np.random.default_rng(5))
 
 
-def _cases(loss):
-    out = []
-    try:
-        from conformance.cases import cases_for
-
-        suite = [c for c in cases_for(loss) if c.tags == frozenset({"interior"})]
-        out += [(c.arrays, c.params) for c in suite[:1]]
-    except Exception:  # the suite's generators are written in parallel; ours suffice
-        pass
-    out += OWN.get(loss, [])
-    if loss == "hinge":  # a one-class binary batch hits sklearn-hinge-binary-one-class-read-as-negative (see below)
-        out = [(a, p) for a, p in out if np.ndim(a["input"]) == 2 or len(np.unique(a["target"])) == 2]
-    return out
+def _not_one_class_hinge(loss, arrays):
+    """A one-class binary batch hits sklearn-hinge-binary-one-class-read-as-negative (tested below)."""
+    return loss != "hinge" or np.ndim(arrays["input"]) == 2 or len(np.unique(arrays["target"])) == 2
 
 
 def _applicable(binding, dtype, reduction):
-    if binding.loss not in LOSSES:
-        pytest.skip(f"reference loss {binding.loss!r} is not registered yet")
-    loss = LOSSES[binding.loss]
-    out = []
-    for arrays, params in _cases(binding.loss):
-        if not binding.supports(params, loss.params):
-            continue
-        quantized = [np.asarray(arrays[n]).astype(dtype) if np.asarray(arrays[n]).dtype.kind == "f"
-                     else np.asarray(arrays[n]) for n in loss.inputs]
-        fw_params = {k: v for k, v in params.items() if k in binding.params}
-        ref_params = {**params, **resolve(binding.conventions, dtype)}
-        try:
-            loss(*quantized, reduction=reduction, **ref_params)
-        except ValueError:
-            continue
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # float32 rows that sum to 1 within float32 may warn
-                adapter.FRAMEWORK.value(binding, quantized, dtype, reduction, fw_params)
-        except adapter.Unsupported:
-            continue
-        out.append((quantized, fw_params, ref_params))
-    assert out, f"{binding.id}: no applicable case"
-    return out
+    return smoke.applicable(adapter.FRAMEWORK, binding, dtype, reduction, OWN, keep=_not_one_class_hinge)
 
 
 def _params():

@@ -13,6 +13,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 tf = pytest.importorskip("tensorflow")  # imported once per test process
 keras = pytest.importorskip("keras")
 
+import smoke  # noqa: E402
+
 from adapters import tensorflow as adapter  # noqa: E402
 from reference import LOSSES  # noqa: E402
 
@@ -74,43 +76,8 @@ def _own_cases(rng):
 OWN = _own_cases(np.random.default_rng(7))
 
 
-def _cases(loss):
-    """The suite's first interior case (if the suite has one), then ours."""
-    out = []
-    try:
-        from conformance.cases import cases_for
-
-        suite = [c for c in cases_for(loss) if c.tags == frozenset({"interior"})]
-        out += [(c.arrays, c.params) for c in suite[:1]]
-    except Exception:  # the suite's generators are written in parallel; ours suffice
-        pass
-    return out + OWN.get(loss, [])
-
-
 def _applicable(binding, dtype, reduction):
-    """[(arrays in dtype, framework params, reference params)] the binding accepts."""
-    if binding.loss not in LOSSES:
-        pytest.skip(f"reference loss {binding.loss!r} is not registered yet")
-    loss = LOSSES[binding.loss]
-    out = []
-    for arrays, params in _cases(binding.loss):
-        if not binding.supports(params, loss.params):
-            continue
-        quantized = [np.asarray(arrays[n]).astype(dtype) if np.asarray(arrays[n]).dtype.kind == "f"
-                     else np.asarray(arrays[n]) for n in loss.inputs]
-        fw_params = {k: v for k, v in params.items() if k in binding.params}
-        ref_params = {**params, **binding.conventions}
-        try:
-            loss(*quantized, reduction=reduction, **ref_params)
-        except ValueError:  # outside the domain the conventions give (e.g. log-rates fed to a rate API)
-            continue
-        try:
-            adapter.FRAMEWORK.value(binding, quantized, dtype, reduction, fw_params)
-        except adapter.Unsupported:
-            continue
-        out.append((quantized, fw_params, ref_params))
-    assert out, f"{binding.id}: no applicable case"
-    return out
+    return smoke.applicable(adapter.FRAMEWORK, binding, dtype, reduction, OWN)
 
 
 def _close(actual, expected, rtol, what):
