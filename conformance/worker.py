@@ -68,7 +68,8 @@ def _serve(conn, framework_name):
     warnings.simplefilter("ignore")
     framework, bindings = load_framework(framework_name)
     bindings = {b.id: b for b in bindings}
-    conn.send(("ready", framework.version()))
+    version = {k: None if v is None else str(v) for k, v in framework.version().items()}  # plain str (TorchVersion)
+    conn.send(("ready", version))
     while True:
         try:
             request = conn.recv()
@@ -89,7 +90,7 @@ class Worker:
         if not isolate:
             framework, bindings = load_framework(framework_name)
             self._local = (framework, {b.id: b for b in bindings})
-            self.version = framework.version()
+            self.version = {k: None if v is None else str(v) for k, v in framework.version().items()}
 
     def _start(self):
         ctx = mp.get_context("spawn")

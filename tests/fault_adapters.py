@@ -10,12 +10,16 @@ import numpy as np
 from adapters._core import Binding, Framework
 
 
+class _Version(str):
+    """Like torch's TorchVersion: a str subclass that xdist's channel cannot serialize."""
+
+
 class NumpyFramework(Framework):
     name = "fault"
     module = "numpy"
 
     def version(self):
-        return {"numpy": np.__version__}
+        return {"numpy": _Version(np.__version__)}
 
     def value(self, binding, arrays, dtype, reduction, params):
         return binding.fn(*arrays, reduction=reduction, **params)
