@@ -96,17 +96,25 @@ def _class_last(x):
     return tf.experimental.numpy.moveaxis(x, 1, -1) if x.shape.rank > 2 else x
 
 
-def _no_ignored(target, ignore_index=-100):
-    if np.any(target.numpy() == ignore_index):
-        raise Unsupported(f"targets equal to ignore_index={ignore_index}: this API cannot ignore them")
-
-
-def _index_or_probs(x, target, ignore_index=-100):
-    """Probability targets with the class axis last: one-hot of index targets, or the given probabilities."""
+def _index_or_probs(x, target):
+    """Probability targets with the class axis last: one-hot of index targets, or the given probabilities.
+    An index outside [0, C) (ignore_index = -100) one-hot encodes to a zero row (tf.one_hot's documented
+    off-value); the callers zero-weight ignored targets in any case (see _over_valid)."""
     if target.dtype.is_integer:
-        _no_ignored(target, ignore_index)
         return tf.one_hot(target, x.shape[1], axis=-1, dtype=x.dtype)
     return _class_last(target)
+
+
+def _valid(target, ignore_index, dtype):
+    """The zero-weight mask of ignore_index: 1 where the target is a class, 0 where it equals ignore_index."""
+    return tf.cast(tf.not_equal(target, ignore_index), dtype)
+
+
+def _over_valid(loss, valid, reduction):
+    """ignore_index by composition, for APIs without it.  ``loss(r)`` is the framework's loss with the ignored
+    positions zero-weighted, reduced with ``r``; "mean" is its sum over the number of valid targets (the
+    reference's denominator; 0 / 0 = NaN when every target is ignored), not over all positions."""
+    return loss("sum") / tf.reduce_sum(valid) if reduction == "mean" else loss(reduction)
 
 
 BINDINGS: list[Binding] = []
@@ -254,25 +262,35 @@ bind_keras("sigmoid_focal", "BinaryFocalCrossentropy", "binary_focal_crossentrop
 
 
 def _cce(from_logits):
-    def call(name, x, target, reduction, label_smoothing=0.0):
+    def call(name, x, target, reduction, label_smoothing=0.0, ignore_index=-100):
         q = _index_or_probs(x, target)
         z = _class_last(x) if from_logits else tf.nn.softmax(_class_last(x), axis=-1)
-        return _keras(name, q, z, reduction, from_logits=from_logits, label_smoothing=label_smoothing)
+        kw = {"from_logits": from_logits, "label_smoothing": label_smoothing}
+        if not target.dtype.is_integer:
+            return _keras(name, q, z, reduction, **kw)
+        m = _valid(target, ignore_index, x.dtype)  # the class zero-weights with sample_weight, the function is * m
+        return _over_valid(lambda r: _keras(name, q, z, r, sample_weight=m, **kw), m, reduction)
 
     return call
 
 
-CCE_NOTE = ("class axis moved last; index targets one-hot encoded (targets equal to ignore_index are "
-            "Unsupported); label smoothing uses the size of the *last* axis as the class count, so calling with "
+IGNORE_NOTE = ("ignore_index by composition: m = (y != ignore_index) zero-weights the ignored positions' losses, "
+               "and 'mean' is the masked sum over sum(m), the reference's mean (NaN when every target is ignored).")
+CCE_NOTE = ("class axis moved last; index targets one-hot encoded and masked (probability targets: the plain call). "
+            + IGNORE_NOTE + "  Label smoothing uses the size of the *last* axis as the class count, so calling with "
             "axis=1 on (N, C, d) inputs would smooth with 1/d.")
-bind_keras("cross_entropy", "CategoricalCrossentropy", "categorical_crossentropy", _cce(True),
-           "onehot(y) or q, moveaxis(x, 1, -1)", "from_logits=True, label_smoothing=ls", variant="from_logits=True",
-           params=("label_smoothing",), note=CCE_NOTE)
-bind_keras("cross_entropy", "CategoricalCrossentropy", "categorical_crossentropy", _cce(False),
-           "onehot(y) or q, softmax(moveaxis(x, 1, -1))", "label_smoothing=ls", kind="composed",
-           variant="from_logits=False",
-           params=("label_smoothing",), conventions={"clip_eps": KERAS_EPS},
-           note=f"p / sum(p) then clip to [1e-7, 1 - 1e-7] ({KERAS_TF_NN} categorical_crossentropy). " + CCE_NOTE)
+CCE_MASK = "  (m = y != ignore_index; mean: {} / sum(m); probability targets: q for onehot(y), no m)"
+for logits in (True, False):
+    z = "moveaxis(x, 1, -1)" if logits else "softmax(moveaxis(x, 1, -1))"
+    kwargs = "from_logits=True, label_smoothing=ls" if logits else "label_smoothing=ls"
+    extra = {"conventions": {}} if logits else {"conventions": {"clip_eps": KERAS_EPS}}
+    note = "" if logits else f"p / sum(p) then clip to [1e-7, 1 - 1e-7] ({KERAS_TF_NN} categorical_crossentropy). "
+    common = dict(kind="composed", variant=f"from_logits={logits}", params=("label_smoothing", "ignore_index"),
+                  note=note + CCE_NOTE, **extra)
+    bind_keras("cross_entropy", "CategoricalCrossentropy", None, _cce(logits), f"onehot(y), {z}, sample_weight=m",
+               kwargs, "{}" + CCE_MASK.format("reduction='sum'"), **common)
+    bind_keras("cross_entropy", None, "categorical_crossentropy", _cce(logits), f"onehot(y), {z}", kwargs,
+               "{} * m" + CCE_MASK.format("the sum"), **common)
 
 
 def _scce(from_logits, weighted):
@@ -280,10 +298,10 @@ def _scce(from_logits, weighted):
         if not target.dtype.is_integer:
             raise Unsupported("probability targets: SparseCategoricalCrossentropy takes class indices")
         z = _class_last(x) if from_logits else tf.nn.softmax(_class_last(x), axis=-1)
-        if name[0].islower():  # the function cannot ignore: it returns zeros there, and a mask reduce_mean ignores
-            _no_ignored(target, ignore_index)
-            return _keras(name, target, z, reduction, from_logits=from_logits)
         kw = {"from_logits": from_logits, "ignore_class": ignore_index}
+        if name[0].islower():  # the function zeroes ignored targets; its mask is for a Loss class, so the mean is ours
+            m = _valid(target, ignore_index, x.dtype)
+            return _over_valid(lambda r: _keras(name, target, z, r, **kw), m, reduction)
         if not weighted or weight is None:
             return _keras(name, target, z, reduction, **kw)
         valid = tf.not_equal(target, ignore_index)
@@ -299,9 +317,10 @@ def _scce_weighted(from_logits):
     return lambda *a, **p: call("SparseCategoricalCrossentropy", *a, **p)
 
 
-SCCE_NOTE = ("class axis moved last; the class form ignores targets == ignore_class (zero loss, and the Keras mask "
-             "makes 'sum_over_batch_size' divide by the number of non-ignored targets, as the reference's mean); the "
-             "function form cannot (targets equal to ignore_index are Unsupported).")
+SCCE_NOTE = ("class axis moved last; both forms take ignore_class and give ignored targets a zero loss.  The class's "
+             "Keras mask makes 'sum_over_batch_size' divide by the number of non-ignored targets, as the reference's "
+             "mean; the function's result carries that mask but tf.reduce_mean does not read it, so its mean is "
+             "composed: the sum over sum(y != ignore_index) (NaN when every target is ignored).")
 for logits in (True, False):
     conv = {} if logits else {"clip_eps": KERAS_EPS}
     extra = "" if logits else (
@@ -314,7 +333,8 @@ for logits in (True, False):
                f"from_logits={logits}, ignore_class=ignore_index", kind=kind, variant=f"from_logits={logits}",
                params=("ignore_index",), conventions=conv, note=SCCE_NOTE + extra)
     bind_keras("cross_entropy", None, "sparse_categorical_crossentropy", _scce(logits, False), f"y, {z}",
-               f"from_logits={logits}", kind=kind, variant=f"from_logits={logits}", conventions=conv,
+               f"from_logits={logits}, ignore_class=ignore_index", "{}  (mean: the sum / sum(y != ignore_index))",
+               kind="composed", variant=f"from_logits={logits}", params=("ignore_index",), conventions=conv,
                note=SCCE_NOTE + extra)
     bind("cross_entropy", "keras.losses.SparseCategoricalCrossentropy", _scce_weighted(logits),
          f"keras.losses.SparseCategoricalCrossentropy(from_logits={logits}, ignore_class=ignore_index, "
@@ -324,28 +344,35 @@ for logits in (True, False):
                                 "by their sum over non-ignored targets, the reference's weighted mean. " + extra)
 
 
-def _softmax_ce(x, target, reduction):
-    q = tf.one_hot(target, x.shape[1], axis=1, dtype=x.dtype) if target.dtype.is_integer else target
-    if target.dtype.is_integer:
-        _no_ignored(target)
-    return _reduce(tf.nn.softmax_cross_entropy_with_logits(labels=q, logits=x, axis=1), reduction)
+def _softmax_ce(x, target, reduction, ignore_index=-100):
+    if not target.dtype.is_integer:
+        return _reduce(tf.nn.softmax_cross_entropy_with_logits(labels=target, logits=x, axis=1), reduction)
+    q = tf.one_hot(target, x.shape[1], axis=1, dtype=x.dtype)
+    m = _valid(target, ignore_index, x.dtype)
+    return _over_valid(lambda r: _reduce(tf.nn.softmax_cross_entropy_with_logits(labels=q, logits=x, axis=1) * m, r),
+                       m, reduction)
 
 
 bind("cross_entropy", "tf.nn.softmax_cross_entropy_with_logits", _softmax_ce,
-     "tf.nn.softmax_cross_entropy_with_logits(labels=onehot(y) or q, logits=x, axis=1)",
-     note="index targets one-hot encoded; targets equal to ignore_index are Unsupported.")
+     "tf.nn.softmax_cross_entropy_with_logits(labels=onehot(y), logits=x, axis=1) * m  (m = y != ignore_index; "
+     "mean: the sum / sum(m); probability targets q: labels=q, no m)", kind="composed", params=("ignore_index",),
+     note="index targets one-hot encoded. " + IGNORE_NOTE)
 
 
-def _sparse_softmax_ce(x, target, reduction):
+def _sparse_softmax_ce(x, target, reduction, ignore_index=-100):
     if not target.dtype.is_integer:
         raise Unsupported("probability targets: the sparse op takes class indices")
-    _no_ignored(target)
-    return _reduce(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=target, logits=_class_last(x)), reduction)
+    m = _valid(target, ignore_index, x.dtype)
+    y = tf.where(m > 0, target, tf.zeros_like(target))  # the op rejects labels outside [0, C) (CPU)
+    return _over_valid(lambda r: _reduce(
+        tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=_class_last(x)) * m, r), m, reduction)
 
 
 bind("cross_entropy", "tf.nn.sparse_softmax_cross_entropy_with_logits", _sparse_softmax_ce,
-     "tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=moveaxis(x, 1, -1))",
-     note="class axis moved last; targets equal to ignore_index are Unsupported (the op rejects them on CPU).")
+     "tf.nn.sparse_softmax_cross_entropy_with_logits(labels=where(m, y, 0), logits=moveaxis(x, 1, -1)) * m  "
+     "(m = y != ignore_index; mean: the sum / sum(m))", kind="composed", params=("ignore_index",),
+     note="class axis moved last; ignored labels replaced by class 0 before the op, which rejects labels outside "
+          "[0, C) on CPU (and returns NaN for them on GPU), then masked. " + IGNORE_NOTE)
 
 
 # ---------------------------------------------------------------- kl_div

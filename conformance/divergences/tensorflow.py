@@ -46,6 +46,13 @@ DIVERGENCES: list[Divergence] = [
                           ("poisson_nll", ("rate_input_empty",)))],
     _d("keras-cross-entropy-mean-of-all-ignored-is-zero", "cross_entropy", "keras.losses.SparseCategorical*",
        "different-definition", _MEAN_OF_NOTHING, KERAS_LOSS, cases=("all_ignored",), reductions=("mean",)),
+    _d("keras-sparse-ce-ignore-class-where-gradient", "cross_entropy", "keras.losses.sparse_categorical_crossentropy*",
+       "different-definition",
+       "The function's ignore_class zeroes ignored positions with where(valid, loss, 0), which passes no gradient "
+       "to them whatever flows in: with every target ignored the composed mean sum / sum(valid) = 0 / 0 is NaN, as "
+       "the reference's, but its gradient is 0, not the reference's (1 / 0) * 0 = NaN.",
+       f"{KERAS_LOSSES} sparse_categorical_crossentropy (ignore_class: ops.where(valid_mask, res, 0.0))",
+       check="grad", cases=("all_ignored",), reductions=("mean",)),
     *[_d(f"keras-{loss}-empty-batch-unreduced", loss, "keras.losses.[A-Z]*", "bug", _UNREDUCED_EMPTY, KERAS_LOSS,
          check="value", cases=(case,), reductions=reductions)
       for loss, case, reductions in (("cross_entropy", "empty", ("mean", "sum")),
