@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -134,6 +135,19 @@ def tests(session):
         session.error(f"no baseline in {BASELINE}: commit the pinned results there (see README)")
     session.run("python", "-m", "conformance", "check", *results)  # no failing cell, no stale divergence
     session.run("python", "-m", "reports", "diff", str(BASELINE), *results)  # no regression against the baseline
+
+
+@nox.session(python="3.11")
+def baseline(session):
+    """Re-run the pinned conformance and make it the committed baseline (review `git diff --stat` first)."""
+    session.install("-e", ".[all]")
+    for framework in PINS:
+        _conformance(session, framework, RESULTS / f"{framework}.json")
+    session.run("python", "-m", "conformance", "check", *[str(RESULTS / f"{f}.json") for f in PINS])
+    BASELINE.mkdir(parents=True, exist_ok=True)
+    for framework in PINS:
+        shutil.copyfile(RESULTS / f"{framework}.json", BASELINE / f"{framework}.json")
+        session.log(f"baseline: {BASELINE / f'{framework}.json'}")
 
 
 @nox.session(python="3.11")
