@@ -48,8 +48,8 @@ def for_framework(framework, records):
         rows, diff_defs = [], [{"error": f"{type(e).__name__}: {e}"}]
     from reference import LOSSES
 
-    losses = sorted({r["loss"] for r in rows} | {r["loss"] for r in records})
-    reference = {name: {"doc": LOSSES[name].doc, "source": LOSSES[name].source} for name in losses if name in LOSSES}
+    # every reference loss, bound or not: the report lists the reference-only ones too
+    reference = {name: {"doc": loss.doc, "source": loss.source} for name, loss in sorted(LOSSES.items())}
     return {"bindings": rows, "different_definitions": diff_defs, "reference": reference,
             "divergences": [d.as_dict() for d in DIVERGENCES if d.framework == framework],
             "coverage": coverage(records)}

@@ -14,6 +14,7 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
+from fnmatch import fnmatchcase
 
 import jinja2
 from markupsafe import Markup, escape
@@ -328,8 +329,10 @@ def build(results_paths, out, baseline_paths=None, factor=diffmod.DEFAULT_FACTOR
     by_loss = defaultdict(list)
     for r in res.records:
         by_loss[r["loss"]].append(r)
-    losses = set(by_loss) | {b.get("loss") for b in res.bindings.values()} | {
-        d.get("loss") for d in res.divergences.values()} | {d.get("loss") for d in res.different_definitions}
+    # every loss the files name: cells, bindings, the reference section (reference-only losses get a row
+    # of "no API"), look-alike APIs; a divergence's loss may be a pattern ("*iou"): it is matched below
+    losses = set(by_loss) | {b.get("loss") for b in res.bindings.values()} | set(res.reference) | {
+        d.get("loss") for d in res.different_definitions}
     losses.discard(None)
     losses = sorted(losses, key=str)
     used = {}
@@ -368,7 +371,9 @@ def build(results_paths, out, baseline_paths=None, factor=diffmod.DEFAULT_FACTOR
              ref=reference_info(loss, res.reference),
              bindings=[b for b in res.bindings.values() if b.get("loss") == loss],
              defs=[d for d in res.different_definitions if d.get("loss") == loss],
-             divergences=[d for d in res.divergences.values() if d.get("loss") == loss],
+             divergences=[d for d in res.divergences.values()
+                          if d.get("loss") == loss or (fnmatchcase(loss, str(d.get("loss")))
+                                                       and d.get("id") in {r.get("divergence") for r in recs})],
              tables=binding_tables(recs, multi_device), failing=failing, plots=svgs, BIG_TABLE=BIG_TABLE,
              slug=slug, category=category, **common)
         if (i + 1) % 10 == 0 or i + 1 == len(losses):
