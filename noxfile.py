@@ -105,8 +105,8 @@ def report(session):
         if _fresh(RESULTS / f"{framework}.json") and "--rerun" not in session.posargs:
             session.log(f"reusing fresh {RESULTS / f'{framework}.json'}")
         else:
-            session.notify(framework)
-    session.notify("site")
+            session.notify(framework, posargs=[])  # not report's own --rerun
+    session.notify("site", posargs=[])
 
 
 @nox.session(python="3.11")
