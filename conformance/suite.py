@@ -143,7 +143,7 @@ class Judge:
         except Exception as e:  # the suite's own failure: never silent
             record.update(status="error", message=f"suite error: {type(e).__name__}: {e}")
         if record["status"] not in ("pass", "skip"):
-            record["repro"] = repro(cell, self._cot)
+            record["repro"] = repro(cell, self._cot, self.worker.framework_name)
         return record
 
     def _call(self, cell, record, cotangent=None):
@@ -366,31 +366,37 @@ def _literal(a):
     return f"np.array({body}, dtype=np.{a.dtype})"
 
 
-def repro(cell, cotangent=None):
-    """A runnable script: the framework (through its binding) and the reference on the cell's exact inputs."""
+def repro(cell, cotangent=None, framework=None):
+    """A runnable script: the framework (through its binding) and the reference on the cell's exact inputs.
+
+    ``framework`` is what --framework named (a module path for an out-of-tree framework)."""
     arrays, params, _, _ = cell_inputs(cell)
     b = cell.binding
-    lines = ["import numpy as np", "", "import adapters", "from reference import LOSSES", "",
-             f"# {b.id}: {b.expression}" if b.expression else f"# {b.id}",
+    ref_call = f"LOSSES[{b.loss!r}](*ref_arrays, reduction={cell.reduction!r}, **ref_params)"
+    lines = ["# run from the repository root, or anywhere with the project installed (pip install -e .)",
+             "import numpy as np", "", "from conformance.worker import load_framework", "from reference import LOSSES",
+             "", f"# {b.id}: {b.expression}" if b.expression else f"# {b.id}",
              "arrays = [", *[f"    {_literal(a)},  # {n}" for n, a in zip(cell.loss.inputs, arrays)], "]",
              "params = {" + ", ".join(f"{k!r}: {_literal(v) if isinstance(v, np.ndarray) else repr(v)}"
                                       for k, v in params.items()) + "}",
-             f"binding = next(b for b in adapters.BINDINGS if b.id == {b.id!r})",
-             f"fw = adapters.FRAMEWORKS[{b.framework!r}]",
+             f"fw, bindings = load_framework({(framework or b.framework)!r})",
+             f"binding = next(b for b in bindings if b.id == {b.id!r})",
              "accepted = {k: v for k, v in params.items() if k in binding.params}",
              "ref_arrays = [a.astype(np.float64) if a.dtype.kind == 'f' else a for a in arrays]",
              "ref_params = {k: v.astype(np.float64) if isinstance(v, np.ndarray) else v for k, v in params.items()}"]
     if cell.check == "grad":
-        lines += [f"loss = LOSSES[{b.loss!r}]",
-                  f"cot = {_literal(cotangent)}  # the cell's random cotangent",
+        lines += [f"cot = {_literal(cotangent)}  # the cell's random cotangent",
                   f"print('framework:', fw.grad(binding, arrays, {cell.dtype!r}, {cell.reduction!r}, accepted, cot))",
-                  f"print('reference:', dict(loss.grad(*ref_arrays, reduction={cell.reduction!r}, "
+                  f"print('reference:', dict(LOSSES[{b.loss!r}].grad(*ref_arrays, reduction={cell.reduction!r}, "
                   "cotangent=cot.astype(np.float64), **ref_params)))"]
+    elif cell.check == "error":
+        lines += [f"print('framework:', fw.value(binding, arrays, {cell.dtype!r}, {cell.reduction!r}, accepted))",
+                  "try:", f"    print('reference:', {ref_call})",
+                  "except ValueError as e:", "    print('reference: ValueError:', e)"]
     else:
         lines += [f"print('framework:', fw.value(binding, arrays, {cell.dtype!r}, {cell.reduction!r}, accepted))",
-                  f"print('reference:', LOSSES[{b.loss!r}](*ref_arrays, reduction={cell.reduction!r}, "
-                  "**ref_params))"]
-    if b.conventions:
+                  f"print('reference:', {ref_call})"]
+    if b.conventions and cell.check != "error":
         conventions = _jsonable(resolve(b.conventions, cell.dtype))
         lines.append(f"print('reference with conventions:', LOSSES[{b.loss!r}](*ref_arrays, "
                      f"reduction={cell.reduction!r}, **ref_params, **{conventions!r}))")

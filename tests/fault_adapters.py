@@ -1,5 +1,5 @@
 """A pretend framework for the suite's own tests: NumPy bindings, one honest,
-one that aborts the process, one that hangs.  Used as
+one that computes the wrong loss (L1), one that aborts the process, one that hangs.  Used as
 ``pytest conformance --framework tests.fault_adapters``."""
 
 import os
@@ -39,6 +39,11 @@ def _smooth_l1(x, y, reduction, beta=1.0):
     return v if reduction == "none" else v.mean() if reduction == "mean" else v.sum()
 
 
+def _wrong(x, y, reduction, beta=1.0):
+    v = np.abs(x - y)  # L1, not smooth L1: every cell inside the quadratic zone disagrees
+    return v if reduction == "none" else v.mean() if reduction == "mean" else v.sum()
+
+
 def _abort(x, y, reduction, beta=1.0):
     os.abort()
 
@@ -50,6 +55,8 @@ def _hang(x, y, reduction, beta=1.0):
 FRAMEWORK = NumpyFramework()
 BINDINGS = [
     Binding("smooth_l1", "fault", "fault.smooth_l1", _smooth_l1, params=("beta",)),
+    Binding("smooth_l1", "fault", "fault.wrong", _wrong, params=("beta",), reductions=("mean",),
+            differentiable=()),
     Binding("smooth_l1", "fault", "fault.aborts", _abort, params=("beta",), dtypes=("float64",),
             reductions=("mean",), differentiable=()),
     Binding("smooth_l1", "fault", "fault.hangs", _hang, params=("beta",), dtypes=("float64",),

@@ -32,6 +32,7 @@ def test_a_crashing_or_hanging_framework_call_costs_one_cell(tmp_path):
     assert by_api["fault.aborts"] == {"crash"}
     assert by_api["fault.hangs"] == {"timeout"}
     assert by_api["fault.smooth_l1"] == {"pass"}  # the cells after a crash still ran, in a restarted worker
+    assert {r["status"] for r in doc["records"] if r["api"] == "fault.wrong" and r["check"] == "value"} == {"fail"}
     crashed = [r for r in doc["records"] if r["status"] in ("crash", "timeout")]
     assert all("signal 6" in r["message"] or "no answer within 2 s" in r["message"] for r in crashed)
     assert all(r["repro"] and "fault.aborts" in r["repro"] or "fault.hangs" in r["repro"] for r in crashed)
@@ -47,6 +48,20 @@ def test_the_results_file_carries_coverage_sweeps_and_the_reference(tmp_path):
     reference = doc["reference"]["smooth_l1"]
     assert "Smooth L1" in reference["doc"] and "def smooth_l1" in reference["source"]
     assert doc["environment"]["frameworks"]["numpy"]
+
+
+def test_a_failing_cell_carries_a_repro_that_runs(tmp_path):
+    proc, doc = run_suite(tmp_path, "wrong", "-k", "fault.wrong and interior_8x5 and float64")
+    assert proc.returncode == 1
+    (record,) = [r for r in doc["records"] if r["api"] == "fault.wrong"]
+    assert record["status"] == "fail" and record["repro"]
+    script = tmp_path / "repro.py"
+    script.write_text(record["repro"])
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                         env={**os.environ, "PYTHONPATH": ROOT})
+    assert out.returncode == 0, out.stderr
+    lines = dict(line.split(": ", 1) for line in out.stdout.splitlines())
+    assert float(lines["framework"]) != pytest.approx(float(lines["reference"]))  # the disagreement, reproduced
 
 
 def _without_timings(doc):
