@@ -169,6 +169,14 @@ def regress(session, framework):
 
 
 @nox.session(python="3.11")
+@nox.parametrize("framework", list(PINS))
+def fuzz(session, framework):
+    """Property-based fuzzing of one framework's bindings; finds are printed as cases to paste (exit 1 if any)."""
+    _install_framework(session, framework)
+    session.run("python", "-m", "conformance.fuzz", "--framework", framework, *session.posargs)
+
+
+@nox.session(python="3.11")
 def lint(session):
     session.install("ruff")
     session.run("ruff", "check", ".")

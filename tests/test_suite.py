@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conformance import registry, suite, tolerance
-from conformance.cases import cases_for
+from conformance.cases import Case, cases_for
 from conformance.plugin import Recorder
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -62,6 +62,16 @@ def test_a_failing_cell_carries_a_repro_that_runs(tmp_path):
     assert out.returncode == 0, out.stderr
     lines = dict(line.split(": ", 1) for line in out.stdout.splitlines())
     assert float(lines["framework"]) != pytest.approx(float(lines["reference"]))  # the disagreement, reproduced
+
+
+def test_fuzzing_shrinks_a_disagreement_into_a_case_to_paste():
+    proc = subprocess.run([sys.executable, "-m", "conformance.fuzz", "--framework", "tests.fault_adapters",
+                           "--examples", "30"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    assert "fuzz fault.smooth_l1 ... ok" in proc.stderr and "fuzz fault.wrong ... found one" in proc.stderr
+    (snippet,) = [line for line in proc.stdout.splitlines() if line.startswith("Case(")]
+    case = eval(snippet, {"Case": Case, "np": np})  # the printed case is valid code for conformance/cases/
+    assert case.loss == "smooth_l1" and set(case.arrays) == {"input", "target"}
 
 
 def _without_timings(doc):
