@@ -42,7 +42,6 @@ class Recorder:
         self.config = config
         self.records = []
         self.sweeps = []
-        self.full_matrix = False
         self.version = {}
 
     # -- gathering (also runs on the xdist controller)
@@ -75,13 +74,27 @@ class Recorder:
             write_results(path, framework, self.records, self.sweeps, self.version, stale)
 
     def stale_divergences(self, framework):
-        """Entries for this framework that matched no diverging cell: only judged on a full, unfiltered run."""
-        if not framework or not self.full_matrix or not _is_controller(self.config):
+        """Entries for this framework that matched no diverging cell: only judged on a full, unfiltered run
+        (every cell recorded: also under xdist, whose controller collects nothing itself)."""
+        if not framework or not _is_controller(self.config) or not self.is_full_matrix(framework):
             return []
         from .divergences import DIVERGENCES
 
         used = {r["divergence"] for r in self.records if r.get("divergence")}
         return [d.id for d in DIVERGENCES if d.framework == framework and d.id not in used]
+
+
+    def is_full_matrix(self, framework):
+        config = self.config
+        if config.getoption("keyword") or config.getoption("markexpr") or any("::" in a for a in config.args):
+            return False
+        from .suite import cells_for
+        from .worker import load_framework
+
+        fw, bindings = load_framework(framework)
+        if not fw.available()[0]:
+            return False
+        return len(self.records) == len(cells_for(bindings))
 
 
 def _is_controller(config):
@@ -103,23 +116,11 @@ def pytest_configure(config):
     config.pluginmanager.register(Recorder(config), "loss-conformance-recorder")
 
 
-def recorder(config):
-    return config.pluginmanager.get_plugin("loss-conformance-recorder")
-
-
 def pytest_collection_modifyitems(session, config, items):
-    rec = recorder(config)
     cells = [i for i in items if i.name.startswith(("value[", "grad[", "error["))]
-    total = getattr(config, "_conformance_total", None)
-    filtered = bool(config.getoption("keyword") or config.getoption("markexpr")) or any(
-        "::" in a for a in config.args)
-    rec.full_matrix = total is not None and len(cells) == total and not filtered
-    if hasattr(config, "workerinput"):
-        return
-    if total is not None:
-        # xdist workers each see the whole collection; the controller reports the count once
-        config.pluginmanager.get_plugin("terminalreporter") and config.pluginmanager.get_plugin(
-            "terminalreporter").write_line(f"loss-conformance: {len(cells)} cells for {config.getoption('framework')}")
+    tr = config.pluginmanager.get_plugin("terminalreporter")
+    if cells and tr and _is_controller(config):
+        tr.write_line(f"loss-conformance: {len(cells)} cells for {config.getoption('framework')}")
 
 
 # ---------------------------------------------------------------- the results file

@@ -144,7 +144,7 @@ def test_an_entry_that_matches_no_cell_fails_the_run(monkeypatch):
             return None
 
     rec = Recorder(Config())
-    rec.full_matrix = True
+    rec.is_full_matrix = lambda framework: True
     rec.records = [{"divergence": "x"}]
     stale = registry.Divergence("stale", "l1", "fault", "*", "bug", "gone", "nowhere")
     monkeypatch.setattr(divergences, "DIVERGENCES", [ENTRY, stale])
