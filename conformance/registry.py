@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
+import numpy as np
+
 KINDS = ("convention", "bug", "different-definition", "precision")
 
 
@@ -67,11 +69,23 @@ class Divergence:
                 "kind": self.kind, "condition": self.condition, "explanation": self.explanation,
                 "citation": self.citation, "check": self.check, "cases": list(self.cases),
                 "dtypes": list(self.dtypes), "reductions": list(self.reductions),
-                "params": {k: _jsonable(v) for k, v in self.params.items()}}
+                "params": jsonable(self.params)}
 
 
-def _jsonable(v):
-    return v.tolist() if hasattr(v, "tolist") else v
+def jsonable(v):
+    """A JSON-able copy: arrays as lists, NumPy scalars as Python ones, non-finite floats as their repr."""
+    if isinstance(v, dict):
+        return {k: jsonable(x) for k, x in v.items()}
+    if isinstance(v, np.ndarray):
+        return [jsonable(x) for x in v.tolist()] if v.ndim else jsonable(v.item())
+    if isinstance(v, list | tuple):
+        return [jsonable(x) for x in v]
+    if isinstance(v, float) and not np.isfinite(v):
+        return repr(v)
+    if isinstance(v, np.generic):
+        return jsonable(v.item())
+    return v
+
 
 
 def find(entries, **cell):

@@ -25,6 +25,7 @@ from reference._core import reduce
 from . import divergences as _divergences
 from . import registry, tolerance
 from .cases import Case, cases_for
+from .registry import jsonable
 
 CHECKS = ("value", "grad", "error")
 
@@ -157,17 +158,13 @@ class Judge:
         d = cell.divergence
         conventions = resolve(cell.binding.conventions, cell.dtype)
         explained = {**conventions, **(d.params if d else {})}
-        record["conventions"] = _jsonable(conventions)
+        record["conventions"] = jsonable(conventions)
         cot = None
         if cell.check == "grad":
             shape = np.shape(self.reference(cell, "value", {}))
             cot = self._cot = cotangent_for(cell, shape)
         out = self._call(cell, record, cot)
-        if out.kind == "unsupported":
-            record.update(status="skip", message=out.error)
-            return record
-        if out.kind in ("crash", "timeout"):
-            record.update(status=out.kind, message=out.error)
+        if unanswered(out, record):
             return record
         if out.kind == "raised":
             pure = expl = None
@@ -232,8 +229,7 @@ class Judge:
             record.update(status="error", message="the reference accepted an input its case tags bad_input")
             return record
         out = self._call(cell, record)
-        if out.kind in ("crash", "timeout", "unsupported"):
-            record.update(status="skip" if out.kind == "unsupported" else out.kind, message=out.error)
+        if unanswered(out, record):
             return record
         rejected = out.kind == "raised"
         record["framework_behaviour"] = f"raised {out.error}" if rejected else f"returned {summarize(out.result)}"
@@ -248,6 +244,14 @@ class Judge:
             record["message"] = (f"the framework {record['framework_behaviour']} where the reference raises "
                                  f"ValueError; {record['message']}")
         return record
+
+
+def unanswered(out, record):
+    """A call the API cannot make (skip), or that crashed or hung: recorded as such; True if so."""
+    if out.kind not in ("unsupported", "crash", "timeout"):
+        return False
+    record.update(status="skip" if out.kind == "unsupported" else out.kind, message=out.error)
+    return True
 
 
 def decide(cell, record, d, pure, expl, message):
@@ -331,7 +335,7 @@ def base_record(cell):
     b = cell.binding
     return {"loss": b.loss, "framework": b.framework, "api": b.id, "kind": b.kind, "check": cell.check,
             "dtype": cell.dtype, "reduction": cell.reduction, "case": cell.case.id,
-            "tags": sorted(cell.case.tags), "params": _jsonable(cell.case.params), "conventions": {},
+            "tags": sorted(cell.case.tags), "params": jsonable(cell.case.params), "conventions": {},
             "status": None, "max_abs_err": None, "max_rel_err": None, "max_ulp_err": None,
             "pure_ulp_err": None, "tolerance": tolerance.THRESHOLD.get(cell.check), "divergence": None,
             "divergence_kind": None, "verified": None, "subgradient": None, "message": "", "framework_behaviour": None,
@@ -344,20 +348,6 @@ def _num(x):
 
 def _fmt(x):
     return "inf" if x is None or not np.isfinite(x) else f"{x:.3g}"
-
-
-def _jsonable(v):
-    if isinstance(v, dict):
-        return {k: _jsonable(x) for k, x in v.items()}
-    if isinstance(v, np.ndarray):
-        return [_jsonable(x) for x in v.tolist()] if v.ndim else _jsonable(v.item())
-    if isinstance(v, list | tuple):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, float) and not np.isfinite(v):
-        return repr(v)
-    if isinstance(v, np.generic):
-        return _jsonable(v.item())
-    return v
 
 
 def _literal(a):
@@ -397,7 +387,7 @@ def repro(cell, cotangent=None, framework=None):
         lines += [f"print('framework:', fw.value(binding, arrays, {cell.dtype!r}, {cell.reduction!r}, accepted))",
                   f"print('reference:', {ref_call})"]
     if b.conventions and cell.check != "error":
-        conventions = _jsonable(resolve(b.conventions, cell.dtype))
+        conventions = jsonable(resolve(b.conventions, cell.dtype))
         lines.append(f"print('reference with conventions:', LOSSES[{b.loss!r}](*ref_arrays, "
                      f"reduction={cell.reduction!r}, **ref_params, **{conventions!r}))")
     return "\n".join(lines) + "\n"

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+
 from .divergences import DIVERGENCES
-from .suite import _jsonable
+from .registry import jsonable
 
 
 def binding_row(b, available=True, reason=""):
     return {"id": b.id, "loss": b.loss, "framework": b.framework, "api": b.api, "variant": b.variant,
             "kind": b.kind, "expression": b.expression, "reductions": list(b.reductions), "dtypes": list(b.dtypes),
-            "params": list(b.params), "fixed": _jsonable(b.fixed), "requires": b.requires,
+            "params": list(b.params), "fixed": jsonable(b.fixed), "requires": b.requires,
             "differentiable": None if b.differentiable is None else list(b.differentiable),
-            "conventions": {k: (f"<{getattr(v, '__name__', 'fn')}(dtype)>" if callable(v) else _jsonable(v))
+            "conventions": {k: (f"<{getattr(v, '__name__', 'fn')}(dtype)>" if callable(v) else jsonable(v))
                             for k, v in b.conventions.items()},
             "available": available, "reason": reason, "note": b.note}
 
@@ -38,12 +40,8 @@ def for_framework(framework, records):
         fw, bindings = load_framework(framework)
         available, reason = fw.available()
         rows = [binding_row(b, *(b.available() if available else (available, reason))) for b in bindings]
-        module_name = framework if "." not in framework else None
-        diff_defs = []
-        if module_name:
-            import adapters
-
-            diff_defs = [d.__dict__ for d in adapters.MODULES[framework].DIFFERENT_DEFINITIONS]
+        module = importlib.import_module(framework if "." in framework else f"adapters.{framework}")
+        diff_defs = [d.__dict__ for d in getattr(module, "DIFFERENT_DEFINITIONS", [])]
     except Exception as e:  # a broken framework still gets its records written
         rows, diff_defs = [], [{"error": f"{type(e).__name__}: {e}"}]
     from reference import LOSSES

@@ -41,6 +41,11 @@ def load_framework(name):
     return adapters.FRAMEWORKS[name], adapters.bindings(framework=name)
 
 
+def plain_version(framework):
+    """{package: version} as plain str: torch's TorchVersion cannot cross xdist's channel."""
+    return {k: None if v is None else str(v) for k, v in framework.version().items()}
+
+
 def _call(framework, bindings, request):
     from adapters import Unsupported
 
@@ -68,8 +73,7 @@ def _serve(conn, framework_name):
     warnings.simplefilter("ignore")
     framework, bindings = load_framework(framework_name)
     bindings = {b.id: b for b in bindings}
-    version = {k: None if v is None else str(v) for k, v in framework.version().items()}  # plain str (TorchVersion)
-    conn.send(("ready", version))
+    conn.send(("ready", plain_version(framework)))
     while True:
         try:
             request = conn.recv()
@@ -90,7 +94,7 @@ class Worker:
         if not isolate:
             framework, bindings = load_framework(framework_name)
             self._local = (framework, {b.id: b for b in bindings})
-            self.version = {k: None if v is None else str(v) for k, v in framework.version().items()}
+            self.version = plain_version(framework)
 
     def _start(self):
         ctx = mp.get_context("spawn")
