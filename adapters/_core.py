@@ -38,6 +38,22 @@ def lazy(module_name):
 
 
 @dataclass(frozen=True)
+class Convention:
+    """What a stack does that no argument controls, as reference parameters, with why and where it says so.
+
+    ``params`` values may be callables of the dtype name (sklearn clips at the dtype's epsilon).  A cell whose
+    framework result differs from the pure definition but agrees with ``reference(..., **params)`` at the normal
+    tolerance has the status "convention": agrees under a declared convention."""
+
+    params: dict
+    why: str
+    citation: str
+
+    def resolve(self, dtype):
+        return {k: v(dtype) if callable(v) else v for k, v in self.params.items()}
+
+
+@dataclass(frozen=True)
 class Binding:
     loss: str  # reference name, a key of reference.LOSSES
     framework: str  # "torch" | "tensorflow" | "sklearn"
@@ -56,6 +72,15 @@ class Binding:
     requires: str = ""  # a module beyond the framework's own that the binding needs (e.g. "torchvision")
     differentiable: tuple | None = None  # None: the reference's; () for value-only APIs
     note: str = ""
+
+    def convention_params(self, dtype):
+        """The reference parameters of all declared conventions, resolved for this dtype."""
+        if isinstance(self.conventions, dict):  # legacy form: {param: value or dtype -> value}
+            return {k: v(dtype) if callable(v) else v for k, v in self.conventions.items()}
+        out = {}
+        for c in self.conventions:
+            out.update(c.resolve(dtype))
+        return out
 
     @property
     def id(self):
