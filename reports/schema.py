@@ -12,3 +12,7 @@ SCHEMA = "loss-conformance/results/2"
 STATUSES = ("pass", "convention", "fail", "xfail", "xpass", "error", "skip", "crash", "timeout")
 GOOD = ("pass", "convention", "xfail")  # moving away from these is a regression
 FAILING = ("fail", "error", "xpass", "crash", "timeout")  # any of these fails a run
+
+# The kinds of a registered divergence (conformance/divergences/).  A convention is not among them: it lives on
+# its binding (adapters._core.Convention) and its cells have the status "convention".
+DIVERGENCE_KINDS = ("bug", "precision", "different-definition", "unchecked-input")
