@@ -11,6 +11,8 @@ import sys
 import textwrap
 from collections import Counter
 
+from reports.schema import FAILING
+
 from .divergences import DIVERGENCES
 
 
@@ -31,15 +33,13 @@ def main(argv=None):
         print()
         return 0
     for d in entries:
-        print(f"{d.id}  [{d.kind}]  {d.framework}  {d.api}  ({d.loss})")
-        print(f"    when: {d.condition}")
+        print(f"{d.id}  [{d.kind}]  {d.framework}")
+        print(textwrap.fill(f"cells: {d.selection}", 100, initial_indent="    ", subsequent_indent="        "))
+        print(f"    absorbs: {d.bound}")
         print(textwrap.indent(textwrap.fill(d.explanation, 96), "    "))
         print(f"    see: {d.citation}")
     print(f"{len(entries)} divergence(s)", file=sys.stderr)
     return 0
-
-
-FAILING = ("fail", "error", "xpass", "crash", "timeout")
 
 
 def check(paths):

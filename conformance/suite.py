@@ -3,12 +3,14 @@
 A cell quantizes the case's float arrays to the framework dtype, asks the
 framework (through the worker) and the reference (on the same quantized
 values, in float64), measures the error in units of the dtype (tolerance.py)
-and decides a status against the divergence registry (registry.py):
+and decides a status (reports.schema.STATUSES) against the binding's conventions
+and the divergence registry (registry.py):
 
-    agrees with the definition, nothing registered      -> pass
-    disagrees, a registered divergence explains it      -> xfail (the explanation verified where it has params)
-    disagrees, nothing registered or not explained      -> fail
-    agrees, but a divergence is registered              -> xpass (a stale entry: fails the run)
+    agrees with the definition, nothing registered            -> pass
+    disagrees, agrees under the binding's conventions         -> convention (no entry needed)
+    disagrees, within the bound of the entry covering it      -> xfail
+    disagrees, nothing registered, or beyond the entry's bound -> fail
+    agrees (under the conventions), yet an entry covers it    -> xpass (a stale entry: fails the run)
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ import numpy as np
 
 from reference import LOSSES
 from reference._core import reduce
+from reports.schema import STATUSES
 
 from . import divergences as _divergences
 from . import registry, tolerance
 from .cases import Case, cases_for
-from .registry import jsonable
+from .registry import Observation, jsonable
 
-CHECKS = ("value", "grad", "error")
+PASS, CONVENTION, FAIL, XFAIL, XPASS, ERROR, SKIP, CRASH, TIMEOUT = STATUSES
 
 
 @dataclass(frozen=True)
@@ -47,13 +50,12 @@ class Cell:
         return LOSSES[self.binding.loss]
 
     def key(self):
-        return dict(loss=self.binding.loss, framework=self.binding.framework, api=self.binding.id,
-                    check=self.check, dtype=self.dtype, reduction=self.reduction, case_id=self.case.id,
-                    tags=tuple(sorted(self.case.tags)))
+        return registry.CellKey(self.binding.loss, self.binding.framework, self.binding.id, self.check, self.dtype,
+                                self.reduction, self.case.id, frozenset(self.case.tags))
 
     @cached_property
     def divergence(self):
-        return registry.find(_divergences.DIVERGENCES, **self.key())
+        return registry.find(_divergences.DIVERGENCES, self.key())
 
 
 def cells_for(bindings):
@@ -100,10 +102,6 @@ def cotangent_for(cell, shape):
     return np.random.default_rng(seed).normal(size=shape).astype(cell.dtype)
 
 
-def resolve(conventions, dtype):
-    return {k: v(dtype) if callable(v) else v for k, v in conventions.items()}
-
-
 # ---------------------------------------------------------------- judging
 
 
@@ -142,8 +140,8 @@ class Judge:
             else:
                 self._numeric_cell(cell, record)
         except Exception as e:  # the suite's own failure: never silent
-            record.update(status="error", message=f"suite error: {type(e).__name__}: {e}")
-        if record["status"] not in ("pass", "skip"):
+            record.update(status=ERROR, message=f"suite error: {type(e).__name__}: {e}")
+        if record["status"] not in (PASS, SKIP):
             record["repro"] = repro(cell, self._cot, self.worker.framework_name)
         return record
 
@@ -156,7 +154,7 @@ class Judge:
 
     def _numeric_cell(self, cell, record):
         d = cell.divergence
-        conventions = resolve(cell.binding.conventions, cell.dtype)
+        conventions = cell.binding.convention_params(cell.dtype)
         explained = {**conventions, **(d.params if d else {})}
         record["conventions"] = jsonable(conventions)
         cot = None
@@ -168,56 +166,54 @@ class Judge:
             return record
         if out.kind == "raised":
             pure = expl = None
+            observed = Observation(cell.check, cell.dtype, raised=out.error)
             record["framework_behaviour"] = f"raised {out.error}"
             message = f"the framework raised on a valid input: {out.error}"
         elif cell.check == "value":
-            pure, expl, message = self._value_errors(cell, out.result, explained, record)
+            pure, expl, observed, message = self._value_errors(cell, out.result, explained, record)
         else:
-            pure, expl, message = self._grad_errors(cell, out.result, explained, cot, record)
+            pure, expl, observed, message = self._grad_errors(cell, out.result, explained, cot, record)
         record.update(pure_ulp_err=_num(pure), max_ulp_err=_num(expl))
-        return decide(cell, record, d, pure, expl, message)
+        return decide(cell, record, d, pure, expl, message, observed)
 
     def _value_errors(self, cell, got, explained, record):
         ref = self.reference(cell, "value", {})
         scale = self.reference(cell, "scale", explained)
         _, _, pure, msg_pure = tolerance.compare(got, ref, scale, cell.dtype)
-        if explained:
-            ref_e = self.reference(cell, "value", explained)
-            abs_e, rel_e, expl, msg = tolerance.compare(got, ref_e, scale, cell.dtype)
-        else:
-            abs_e, rel_e, _, _ = tolerance.compare(got, ref, scale, cell.dtype)
-            expl, msg = pure, msg_pure
+        ref_e = self.reference(cell, "value", explained) if explained else ref
+        m = tolerance.measure(got, ref_e, scale, cell.dtype)
+        abs_e, rel_e, expl, msg = tolerance.compare(got, ref_e, scale, cell.dtype)
         record.update(max_abs_err=_num(abs_e), max_rel_err=_num(rel_e), tolerance=tolerance.THRESHOLD["value"])
-        return pure, expl, msg or msg_pure
+        return pure, expl, Observation("value", cell.dtype, m.units, m.mismatches), msg or msg_pure
 
     def _grad_errors(self, cell, got, explained, cot, record):
         names = [n for n in cell.loss.differentiable if n in got]
         if not names:
-            return None, None, "the framework returned no gradient for any differentiable input"
+            return None, None, None, "the framework returned no gradient for any differentiable input"
 
         def errors(params):
             ref = self.reference(cell, "grad", params, cot)
             worst, msg, abs_w, rel_w, sub = 0.0, "", 0.0, 0.0, None
+            units, mismatches = 0.0, frozenset()  # the observation: finite elements, non-finite disagreements
             for n in names:
-                scale = tolerance.grad_scale(ref[n])
-                a, r, e, m = tolerance.compare(got[n], ref[n], scale, cell.dtype)
-                if cell.case.kink and not tolerance.within(e, "grad"):
-                    e, m, sub = subgradient(got[n], ref.one_sided[n], scale, cell.dtype)
-                elif cell.case.kink:
-                    lo, hi = ref.one_sided[n]
-                    sub = classify(got[n], lo, hi) if np.any(hi > lo) else None
+                a, r, e, m, s = judge_grad(cell, got[n], ref, n)
+                sub = s if cell.case.kink else sub
                 if e > worst or m:
                     worst, msg, abs_w, rel_w = max(worst, e), m or msg, a, r
-            return worst, msg, abs_w, rel_w, sub
+                scale = tolerance.grad_scale(ref[n])
+                found = tolerance.measure(got[n], ref[n], scale, cell.dtype).mismatches
+                mismatches |= found
+                units = max(units, judge_grad(cell, tolerance.masked(got[n], ref[n]), ref, n)[2] if found else e)
+            return worst, msg, abs_w, rel_w, sub, Observation("grad", cell.dtype, units, mismatches)
 
-        pure, msg_pure, abs_p, rel_p, sub = errors({})
+        pure, msg_pure, abs_p, rel_p, sub, observed = errors({})
         if explained:
-            expl, msg, abs_e, rel_e, sub = errors(explained)
+            expl, msg, abs_e, rel_e, sub, observed = errors(explained)
         else:
             expl, msg, abs_e, rel_e = pure, msg_pure, abs_p, rel_p
         record.update(max_abs_err=_num(abs_e), max_rel_err=_num(rel_e), tolerance=tolerance.THRESHOLD["grad"],
                       subgradient=sub)
-        return pure, expl, msg or msg_pure
+        return pure, expl, observed, msg or msg_pure
 
     def _error_cell(self, cell, record):
         _, _, ref_arrays, ref_params = cell_inputs(cell)
@@ -226,7 +222,7 @@ class Judge:
         except ValueError as e:
             record["message"] = f"reference: ValueError: {e}"
         else:
-            record.update(status="error", message="the reference accepted an input its case tags bad_input")
+            record.update(status=ERROR, message="the reference accepted an input its case tags bad_input")
             return record
         out = self._call(cell, record)
         if unanswered(out, record):
@@ -234,15 +230,19 @@ class Judge:
         rejected = out.kind == "raised"
         record["framework_behaviour"] = f"raised {out.error}" if rejected else f"returned {summarize(out.result)}"
         d = cell.divergence
+        outside = "" if rejected or not d else d.bound.outside(
+            Observation("error", cell.dtype, returned=registry.summary_class(out.result)))
         if rejected:
-            record["status"] = "xpass" if d else "pass"
+            record["status"] = XPASS if d else PASS
         else:
-            record["status"] = "xfail" if d else "fail"
+            record["status"] = FAIL if not d or outside else XFAIL
         if d:
             record.update(divergence=d.id, divergence_kind=d.kind)
-        if record["status"] != "pass":
+        if record["status"] != PASS:
             record["message"] = (f"the framework {record['framework_behaviour']} where the reference raises "
                                  f"ValueError; {record['message']}")
+        if outside:
+            record["message"] = f"beyond the bound of divergence {d.id} ({d.bound}): {outside}; {record['message']}"
         return record
 
 
@@ -250,41 +250,59 @@ def unanswered(out, record):
     """A call the API cannot make (skip), or that crashed or hung: recorded as such; True if so."""
     if out.kind not in ("unsupported", "crash", "timeout"):
         return False
-    record.update(status="skip" if out.kind == "unsupported" else out.kind, message=out.error)
+    record.update(status=SKIP if out.kind == "unsupported" else {"crash": CRASH, "timeout": TIMEOUT}[out.kind],
+                  message=out.error)
     return True
 
 
-def decide(cell, record, d, pure, expl, message):
+def decide(cell, record, d, pure, expl, message, observed=None):
+    """The status of a numeric cell from its errors: ``pure`` against the definition, ``expl`` under the binding's
+    conventions (and the entry's params), ``observed`` (registry.Observation) for the entry's bound."""
     tol = tolerance.THRESHOLD[cell.check]
     agrees_pure = tolerance.within(pure, cell.check)
     agrees_expl = tolerance.within(expl, cell.check)
     if d is None:
         if agrees_pure:
-            status = "pass"
+            status = PASS
+        elif agrees_expl and record["conventions"]:
+            status = CONVENTION
+            record["verified"] = True
+            message = (f"differs from the definition by {_fmt(pure)} units; agrees under the binding's conventions "
+                       f"{record['conventions']} ({_fmt(expl)} units)")
         else:
-            status = "fail"
-            if agrees_expl and record["conventions"]:
-                message = (f"differs from the definition by {_fmt(pure)} units; the declared conventions "
-                           f"{record['conventions']} account for it ({_fmt(expl)}) but no divergence registers it")
-            elif not message:
-                message = f"error {_fmt(expl)} > {tol:g} units of {cell.dtype}"
+            status = FAIL
+            message = message or f"error {_fmt(expl)} > {tol:g} units of {cell.dtype}"
     else:
         record.update(divergence=d.id, divergence_kind=d.kind)
-        raised = (record.get("framework_behaviour") or "").startswith("raised")
-        checkable = (d.params or d.kind == "convention") and not raised  # a raise has no number to check
-        record["verified"] = bool(checkable and agrees_expl)
+        outside = d.bound.outside(observed) if observed is not None else "nothing observed"
         if agrees_pure:
-            status = "xpass"
+            status = XPASS
             message = f"registered divergence {d.id} no longer diverges ({_fmt(pure)} units): remove the entry"
-        elif checkable and not agrees_expl:
-            status = "fail"
-            message = (f"divergence {d.id}: its explanation does not account for the difference "
-                       f"({_fmt(expl)} > {tol:g} units with {record['conventions'] or d.params}); {message}")
+        elif agrees_expl and not d.params:
+            status = XPASS
+            message = (f"the binding's conventions {record['conventions']} account for the cell ({_fmt(expl)} units):"
+                       f" registered divergence {d.id} is not needed there")
+        elif outside:
+            status = FAIL
+            message = f"beyond the bound of divergence {d.id} ({d.bound}): {outside}; {message}"
         else:
-            status = "xfail"
+            status = XFAIL
             message = f"{d.id} ({d.kind}): {d.explanation}"
+        record["verified"] = bool(d.params) and status == XFAIL
     record.update(status=status, message=message)
     return record
+
+
+def judge_grad(cell, got, ref, name):
+    """(abs, rel, units, message, subgradient) of one input's gradient; at a kink any subgradient is accepted."""
+    scale = tolerance.grad_scale(ref[name])
+    a, r, e, m = tolerance.compare(got, ref[name], scale, cell.dtype)
+    if not cell.case.kink:
+        return a, r, e, m, None
+    if not tolerance.within(e, "grad"):
+        return a, r, *subgradient(got, ref.one_sided[name], scale, cell.dtype)
+    lo, hi = ref.one_sided[name]
+    return a, r, e, m, classify(got, lo, hi) if np.any(hi > lo) else None
 
 
 def subgradient(got, bounds, scale, dtype):
@@ -386,8 +404,8 @@ def repro(cell, cotangent=None, framework=None):
     else:
         lines += [f"print('framework:', fw.value(binding, arrays, {cell.dtype!r}, {cell.reduction!r}, accepted))",
                   f"print('reference:', {ref_call})"]
-    if b.conventions and cell.check != "error":
-        conventions = jsonable(resolve(b.conventions, cell.dtype))
+    conventions = jsonable(b.convention_params(cell.dtype))
+    if conventions and cell.check != "error":
         lines.append(f"print('reference with conventions:', LOSSES[{b.loss!r}](*ref_arrays, "
                      f"reduction={cell.reduction!r}, **ref_params, **{conventions!r}))")
     return "\n".join(lines) + "\n"

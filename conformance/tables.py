@@ -13,8 +13,9 @@ def binding_row(b, available=True, reason=""):
             "kind": b.kind, "expression": b.expression, "reductions": list(b.reductions), "dtypes": list(b.dtypes),
             "params": list(b.params), "fixed": jsonable(b.fixed), "requires": b.requires,
             "differentiable": None if b.differentiable is None else list(b.differentiable),
-            "conventions": {k: (f"<{getattr(v, '__name__', 'fn')}(dtype)>" if callable(v) else jsonable(v))
-                            for k, v in b.conventions.items()},
+            "conventions": [{"params": {k: (f"<{getattr(v, '__name__', 'fn')}(dtype)>" if callable(v) else jsonable(v))
+                                        for k, v in c.params.items()}, "why": c.why, "citation": c.citation}
+                            for c in b.conventions],
             "available": available, "reason": reason, "note": b.note}
 
 

@@ -14,14 +14,16 @@ relative error:
 
 The thresholds are a few dozen of those units, one per check kind and the same
 for both dtypes.  They are never widened for a cell: a cell that needs more is
-a divergence (kind "precision" when the framework is merely less accurate) to
-register in conformance/divergences.py.
+a divergence (kind "precision" when the framework is merely less accurate, with
+the most units it absorbs) to register in conformance/divergences/.
 
 Non-finite values must match exactly: NaN where the reference has NaN, the
 same infinity where it has one.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -39,25 +41,60 @@ def compare(got, ref, scale, dtype):
     ``scale`` is broadcast against ref (an array for value cells, a scalar for
     normwise gradient cells).  A non-finite mismatch gives inf errors and says
     where in the message."""
+    m = measure(got, ref, scale, dtype)
+    if m.mismatches:
+        return np.inf, np.inf, np.inf, m.message
+    return m.abs_err, m.rel_err, m.units, m.message
+
+
+@dataclass(frozen=True)
+class Measure:
+    abs_err: float
+    rel_err: float
+    units: float  # over the elements finite on both sides
+    mismatches: frozenset  # the other disagreements, "got/ref" classes (see _class), or "shape"
+    message: str
+
+
+def measure(got, ref, scale, dtype):
+    """The errors over the elements finite on both sides, and the non-finite disagreements beside them."""
     got = np.asarray(got, dtype=np.float64)
     ref = np.asarray(ref, dtype=np.float64)
     if got.shape != ref.shape:
-        return np.inf, np.inf, np.inf, f"shape {got.shape} != reference shape {ref.shape}"
-    finite = np.isfinite(ref) & np.isfinite(got)
-    same_nonfinite = (np.isnan(ref) & np.isnan(got)) | (np.isinf(ref) & (got == ref))
-    bad = ~finite & ~same_nonfinite
+        return Measure(np.inf, np.inf, 0.0, frozenset({"shape"}), f"shape {got.shape} != reference shape {ref.shape}")
+    finite, bad = _split(got, ref)
+    message = ""
     if np.any(bad):
         k = np.flatnonzero(bad.ravel())[0]
-        return (np.inf, np.inf, np.inf,
-                f"non-finite mismatch at flat index {k}: got {got.ravel()[k]!r}, reference {ref.ravel()[k]!r}")
+        message = f"non-finite mismatch at flat index {k}: got {got.ravel()[k]!r}, reference {ref.ravel()[k]!r}"
+    found = frozenset(f"{_class(g)}/{_class(r)}" for g, r in zip(got[bad], ref[bad]))
     if not np.any(finite):
-        return 0.0, 0.0, 0.0, ""
+        return Measure(0.0, 0.0, 0.0, found, message)
     diff = np.abs(got - ref)[finite]
     scale = np.broadcast_to(np.asarray(scale, dtype=np.float64), ref.shape)[finite]
     floor = TINY[str(np.dtype(dtype))]
     ulp = diff / (unit(dtype) * np.maximum(np.abs(scale), floor))
     rel = diff / np.maximum(np.abs(ref[finite]), floor)
-    return float(diff.max()), float(rel.max()), float(ulp.max()), ""
+    return Measure(float(diff.max()), float(rel.max()), float(ulp.max()), found, message)
+
+
+def masked(got, ref):
+    """got with its non-finite disagreements replaced by the reference: what is left to measure beside them."""
+    got = np.asarray(got, dtype=np.float64)
+    ref = np.asarray(ref, dtype=np.float64)
+    return np.where(_split(got, ref)[1], ref, got) if got.shape == ref.shape else ref
+
+
+def _split(got, ref):
+    """(finite on both sides, a non-finite disagreement): the same NaN, or the same infinity, agrees."""
+    finite = np.isfinite(ref) & np.isfinite(got)
+    same_nonfinite = (np.isnan(ref) & np.isnan(got)) | (np.isinf(ref) & (got == ref))
+    return finite, ~finite & ~same_nonfinite
+
+
+def _class(x):
+    """An element's class in a non-finite disagreement: nan, inf (either sign), 0, finite."""
+    return "nan" if np.isnan(x) else "inf" if np.isinf(x) else "0" if x == 0 else "finite"
 
 
 def grad_scale(ref):
