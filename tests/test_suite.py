@@ -1,5 +1,6 @@
 """The conformance suite's own machinery: isolation, determinism, strictness, tolerance."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -100,40 +101,61 @@ def _cell(case_id="interior_8x5"):
     return suite.Cell(BINDINGS[0], case, "value", "float32", "mean")
 
 
-ENTRY = registry.Divergence("x", "smooth_l1", "fault", "fault.smooth_l1", "bug", "because", "somewhere")
+def _entry(bound, kind="bug", **cells):
+    return registry.Divergence(id="x", framework="fault", kind=kind, cells=registry.Cells(**cells), bound=bound,
+                               explanation="because", citation="somewhere")
 
 
-def _decide(d, pure, expl, conventions=None):
+ENTRY = _entry(registry.Signature(("nan/finite",)), apis="fault.smooth_l1")
+
+
+def _obs(units=None, mismatches=(), raised=None):
+    return registry.Observation("value", "float32", units, frozenset(mismatches), raised)
+
+
+def _decide(d, pure, expl, conventions=None, observed=None):
     record = {"conventions": conventions or {}}
-    return suite.decide(_cell(), record, d, pure, expl, "")["status"]
+    return suite.decide(_cell(), record, d, pure, expl, "", observed or _obs(expl))["status"]
 
 
 def test_statuses():
     assert _decide(None, 1.0, 1.0) == "pass"
     assert _decide(None, 1e3, 1e3) == "fail"
-    assert _decide(None, 1e3, 1.0, {"log_min": -100}) == "fail"  # explained by conventions, yet unregistered
-    assert _decide(ENTRY, 1e3, 1e3) == "xfail"
+    assert _decide(None, 1e3, 1.0, {"log_min": -100}) == "convention"  # the binding's conventions explain it
+    assert _decide(None, 1e3, 1e3, {"log_min": -100}) == "fail"  # ... or they do not
     assert _decide(ENTRY, 1.0, 1.0) == "xpass"  # a registered divergence that no longer diverges
-    convention = registry.Divergence("c", "smooth_l1", "fault", "*", "convention", "clamp", "doc", params={"beta": 2})
-    assert _decide(convention, 1e3, 1.0) == "xfail"  # the convention accounts for all of it
-    assert _decide(convention, 1e3, 1e3) == "fail"  # the explanation does not hold
+    assert _decide(ENTRY, 1e3, 1.0, {"log_min": -100}) == "xpass"  # the conventions account for it: not needed
+    assert _decide(ENTRY, None, None, observed=_obs(0.0, {"nan/finite"})) == "xfail"  # its signature
+    assert _decide(ENTRY, None, None, observed=_obs(0.0, {"inf/finite"})) == "fail"  # another one
+    assert _decide(ENTRY, None, None, observed=_obs(1e3, {"nan/finite"})) == "fail"  # finite elements off too
+    reproduced = _entry(registry.Reproduces({"beta": 2.0}), apis="fault.smooth_l1")
+    assert _decide(reproduced, 1e3, 1.0) == "xfail"  # the params account for all of it
+    assert _decide(reproduced, 1e3, 1e3) == "fail"  # the explanation does not hold
 
 
-def test_a_convention_is_verified_by_its_number_unless_the_framework_raised():
-    convention = registry.Divergence("c", "smooth_l1", "fault", "*", "convention", "validates", "doc")
-    record = {"conventions": {}, "framework_behaviour": "raised ValueError: NaN"}
-    assert suite.decide(_cell(), record, convention, None, None, "")["status"] == "xfail"
+def test_convention_cells_pass_in_pytest():
+    import conformance.test_conformance as tc
+
+    assert tc.CONVENTION == "convention" and tc.PASS == "pass"
+    assert (suite.PASS, suite.CONVENTION, suite.FAIL, suite.XFAIL, suite.XPASS, suite.ERROR, suite.SKIP, suite.CRASH,
+            suite.TIMEOUT) == ("pass", "convention", "fail", "xfail", "xpass", "error", "skip", "crash", "timeout")
+
+
+def test_a_raise_is_absorbed_only_by_an_entry_that_says_so():
+    raises = _entry(registry.Raises("NaN"), apis="fault.smooth_l1")
+    record = {"conventions": {}}
+    assert suite.decide(_cell(), record, raises, None, None, "", _obs(raised="ValueError: NaN"))["status"] == "xfail"
     assert record["verified"] is False
-    record = {"conventions": {"beta": 2.0}}
-    assert suite.decide(_cell(), record, convention, 1e3, 1.0, "")["status"] == "xfail"
-    assert record["verified"] is True
+    assert _decide(raises, None, None, observed=_obs(raised="ValueError: empty")) == "fail"
+    assert _decide(ENTRY, None, None, observed=_obs(raised="ValueError: NaN")) == "fail"
 
 
 def test_a_variant_binding_id_is_matched_exactly_not_as_a_pattern():
-    entry = registry.Divergence("v", "smooth_l1", "fault", "api[from_logits=True]", "bug", "e", "c")
-    key = {**_cell().key(), "api": "api[from_logits=True]"}
-    assert registry.find([entry], **key) is entry
-    assert registry.find([entry], **{**key, "api": "api[from_logits=False]"}) is None
+    entry = _entry(registry.Signature(("nan/finite",)), apis="api[from_logits=True]")
+    key = dataclasses.replace(_cell().key(), api="api[from_logits=True]")
+    assert registry.find([entry], key) is entry
+    assert registry.find([entry], dataclasses.replace(key, api="api[from_logits=False]")) is None
+    assert registry.find([entry], dataclasses.replace(key, api="api[from_logits=Tru]")) is None
 
 
 def test_an_entry_that_matches_no_cell_fails_the_run(monkeypatch):
@@ -146,21 +168,31 @@ def test_an_entry_that_matches_no_cell_fails_the_run(monkeypatch):
     rec = Recorder(Config())
     rec.is_full_matrix = lambda framework: True
     rec.records = [{"divergence": "x"}]
-    stale = registry.Divergence("stale", "l1", "fault", "*", "bug", "gone", "nowhere")
+    stale = dataclasses.replace(_entry(registry.Signature(("nan/finite",)), losses="l1"), id="stale")
     monkeypatch.setattr(divergences, "DIVERGENCES", [ENTRY, stale])
     assert rec.stale_divergences("fault") == ["stale"]
 
 
 def test_one_cell_two_entries_is_an_error():
     with pytest.raises(ValueError, match="several divergences"):
-        registry.find([ENTRY, ENTRY], **_cell().key())
+        registry.find([ENTRY, ENTRY], _cell().key())
 
 
-def test_entries_need_kind_explanation_and_citation():
+def test_entries_need_kind_explanation_citation_and_a_bound_of_their_kind():
     with pytest.raises(ValueError, match="kind"):
-        registry.Divergence("k", "l1", "torch", "*", "mystery", "e", "c")
+        _entry(registry.Units(10), kind="mystery")
+    with pytest.raises(ValueError, match="kind"):
+        _entry(registry.Units(10), kind="convention")  # a convention lives on its binding
     with pytest.raises(ValueError, match="citation"):
-        registry.Divergence("k", "l1", "torch", "*", "bug", "e", "")
+        dataclasses.replace(ENTRY, citation="")
+    with pytest.raises(ValueError, match="Units"):
+        _entry(registry.Signature(("nan/finite",)), kind="precision")  # a precision entry states its units
+    with pytest.raises(ValueError, match="error cells"):
+        _entry(registry.Returns(("finite",)), kind="unchecked-input", checks="value")
+    with pytest.raises(ValueError, match="error cells"):
+        _entry(registry.Signature(("nan/finite",)), checks="error")
+    with pytest.raises(ValueError, match="got/ref"):
+        registry.Signature(("NaN where finite",))
 
 
 # ---------------------------------------------------------------- tolerance

@@ -1,10 +1,12 @@
-"""Every known divergence between a framework and the reference: data, one entry each.
+"""Every known divergence between a framework and the reference: data, one entry per mechanism.
 
 One module per framework (torch.py, tensorflow.py, sklearn.py), each a list
-``DIVERGENCES`` of ``conformance.registry.Divergence``.  Add an entry only with
-an explanation a number can check where one can (``params`` for a convention:
-the reference with them must reproduce the framework at the normal tolerance)
-and a citation; never widen a tolerance instead.
+``DIVERGENCES`` of ``conformance.registry.Divergence``, built with keywords:
+the cells it covers (``Cells``), its kind, its bound (what it absorbs at most:
+``Units`` for precision, reference params that reproduce it, an observed
+``Signature``, a raise, or what an unchecked input returns), an explanation
+and a citation.  What a framework does that no argument controls is not an
+entry but a convention on its binding.  Never widen a tolerance instead.
 """
 
 from ..registry import check_registry
