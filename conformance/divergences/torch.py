@@ -138,8 +138,9 @@ DIVERGENCES: list[Divergence] = [
        Signature(("nan/finite",), units={"float32": 1e7, "float64": 5e15}),
        "Two identical zero-area boxes have union 0: torchvision (eps = 0) computes 0 / 0 = NaN (and atan(0 / 0) "
        "for a point box's aspect), where the reference reads 0 / 0 as 0, the eps -> 0+ limit of torchvision's "
-       "own eps form; the definition has no limit there.  The case's other pair touches (a kink the case does not "
-       "tag), and torchvision's gradient there is a one-sided one, up to the gradient's own size away.",
+       "own eps form; the definition has no limit there.  Beside the NaN some finite gradient components of the "
+       "case are off by up to the gradient's own size (in part a touching pair, a kink the case does not tag, "
+       "where torchvision takes a one-sided gradient).",
        "torchvision/ops/_utils.py _loss_inter_union and torchvision/ops/boxes.py box_iou (inter / union), "
        "torchvision 0.29.1"),
     _d("torch-iou-log-disjoint-grad-nan", "different-definition",
