@@ -14,10 +14,12 @@ import pytest
 from markupsafe import escape
 from synthetic import SAMPLE, generate
 
+from conformance.tolerance import THRESHOLD
 from reports import diff as diffmod
 from reports import schema
 from reports.__main__ import main
 from reports.build import build, family
+from reports.compact import baseline_text
 from reports.load import ResultsError, load
 from reports.schema import SCHEMA, category
 
@@ -331,7 +333,9 @@ def test_schema_needs_only_the_standard_library():
 
 def test_the_reports_import_neither_reference_nor_a_framework(tmp_path):
     path = dump(tmp_path / "r.json", generate(n_records=300))
-    mods = _modules_after(f"from reports.build import build; build([{path!r}], {str(tmp_path / 'o')!r}, quiet=True)")
+    mods = _modules_after(f"from reports.build import build; build([{path!r}], {str(tmp_path / 'o')!r}, quiet=True)"
+                          f"\nfrom reports.compact import write_baselines; write_baselines([{path!r}], "
+                          f"{str(tmp_path / 'b')!r})")
     roots = {m.split(".")[0] for m in mods}
     assert not roots & {"reference", "adapters", "conformance", "torch", "tensorflow", "keras", "sklearn"}
     assert "jinja2" in roots  # the build did run
@@ -399,3 +403,86 @@ def test_argv_carries_no_machine_path(tmp_path, monkeypatch):
         "--results", os.path.join("out", "torch.json"), "--results=" + os.path.join("out", "torch.json"), "r.json",
         "-k", "l1"]
 
+
+# ---------------------------------------------------------------- compact baselines
+
+
+def _baseline(tmp_path, name, data):
+    results = dump(tmp_path / f"{name}.json", data)
+    assert main(["baseline", results, "--out", str(tmp_path / name)]) == 0
+    return results, tmp_path / name
+
+
+def _elsewhere(data):
+    """The same results from another machine and venv: other timings, host, dates, paths, repro text, local version
+    tags, record order."""
+    d = copy.deepcopy(data)
+    d["environment"].update(machine="other-box", created="2030-01-01T00:00:00+00:00", commit="f" * 40,
+                            platform="Linux-7.0-aarch64", python="3.12.1", argv=["-x"])
+    d["environment"]["frameworks"] = {k: v + "+cu130" for k, v in d["environment"]["frameworks"].items()}
+    for r in d["records"]:
+        r.update(seconds=r.get("seconds", 0) * 3 + 1, machine="other-box", repro=(r.get("repro") or "") + "# again",
+                 message=(r.get("message") or "") + " /opt/venv/lib/python3.12/site-packages/torch/x.py")
+    d["records"].reverse()
+    return d
+
+
+def test_baseline_is_compact_portable_and_line_per_cell(tmp_path):
+    data = generate(n_records=3000, seed=4)
+    results, one = _baseline(tmp_path, "one", data)
+    _, two = _baseline(tmp_path, "two", _elsewhere(data))
+    files = sorted(os.listdir(one))
+    assert files == ["sklearn.json", "tensorflow.json", "torch.json"] == sorted(os.listdir(two))
+    for f in files:
+        a, b = (one / f).read_bytes(), (two / f).read_bytes()
+        assert a == b, f
+        text = a.decode()
+        stack = f[:-5]
+        n = sum(r["framework"] == stack for r in data["records"])
+        assert text.count("\n") == n + 2  # a header line, one line per cell, the closing line
+        assert not re.search(r'"/', text)  # no absolute path
+        for absent in ("synthetic-host", "seconds", "repro", "created", "commit", "site-packages", "+cu130"):
+            assert absent not in text, (f, absent)
+        head = json.loads(text)
+        assert head["versions"] and "value" in head["tolerance"]
+        assert head["tolerance"].items() <= THRESHOLD.items()  # the one tolerance fact, carried once
+    assert os.path.getsize(results) > 20 * sum(os.path.getsize(one / f) for f in files) / 3
+
+
+def test_load_reads_a_compact_baseline_and_diff_uses_it(tmp_path, capsys):
+    data = generate(n_records=1000, seed=5)
+    results, base = _baseline(tmp_path, "base", data)
+    full = {schema.cell_key(r): r for r in load([results]).records}
+    compact = load([str(base)]).records
+    assert len(compact) == len(full)
+    for r in compact:
+        f = full[schema.cell_key(r)]
+        for k in ("loss", "framework", "api", "check", "dtype", "reduction", "case", "status", "divergence",
+                  "tolerance"):
+            assert r[k] == f[k], k
+        for k in ("max_ulp_err", "pure_ulp_err"):
+            assert (r[k] is None and f[k] is None) or r[k] == pytest.approx(f[k], rel=0.05), k
+    assert main(["diff", str(base), results]) == 0
+    d = copy.deepcopy(data)
+    _first(d["records"], "xfail").update(status="convention")  # reclassified on purpose: a change, no regression
+    assert main(["diff", str(base), dump(tmp_path / "conv.json", d)]) == 0
+    assert "changed    status xfail -> convention" in capsys.readouterr().out
+    r = next(r for r in d["records"] if r["status"] == "pass" and (r["max_ulp_err"] or 0) >= 1)
+    r["max_ulp_err"] = r["max_ulp_err"] * 4 + r["tolerance"] / 4  # the noise floor from the baseline's header
+    _first(d["records"], "pass").update(status="fail")
+    assert main(["diff", str(base), dump(tmp_path / "worse.json", d)]) == 1
+    out = capsys.readouterr().out
+    assert "REGRESSION max_ulp_err" in out and "REGRESSION status pass -> fail" in out and "2 regression(s)" in out
+    build([results], str(tmp_path / "site"), baseline_paths=[str(base)], quiet=True, plots=False)
+    assert "0</b> regression(s)" in read(str(tmp_path / "site" / "diff.html"))
+
+
+def test_baseline_refuses_two_versions_of_one_stack(tmp_path):
+    a = generate(n_records=50, framework="sklearn")
+    b = copy.deepcopy(a)
+    b["environment"]["frameworks"]["sklearn"] = "0.1"
+    for r in b["records"]:
+        r["case"] += "-b"
+    paths = [dump(tmp_path / "a.json", a), dump(tmp_path / "b.json", b)]
+    assert main(["baseline", *paths, "--out", str(tmp_path / "o")]) == 2
+    assert baseline_text("sklearn", a["records"], [a["environment"]]).startswith('{"schema": "loss-conformance/b')
