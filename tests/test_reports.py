@@ -355,6 +355,16 @@ def test_one_schema_version_one_writer():
     assert defined == [os.path.join("reports", "schema.py")]
 
 
+def test_the_suite_writes_the_schema_record_type():
+    """Every field a cell's record has is in schema.RECORD (the plugin adds machine and device): one record type."""
+    pytest.importorskip("sklearn")
+    from conformance.suite import base_record, cells_for
+    from conformance.worker import load_framework
+
+    cell = next(iter(cells_for(load_framework("sklearn")[1])))
+    assert set(base_record(cell)) | {"machine", "device"} == set(schema.RECORD)
+
+
 def test_the_sample_is_a_real_current_results_file():
     """tests/data/results-sample.json, trimmed from real results by tests/make_sample.py: of today's schema (else
     regenerate it), every record valid, no machine path, every status of a real run, all three stacks."""
@@ -364,6 +374,7 @@ def test_the_sample_is_a_real_current_results_file():
     data = schema.read(SAMPLE)
     assert {r["framework"] for r in data["records"]} == {"torch", "tensorflow", "sklearn"}
     assert {"pass", "convention", "xfail", "skip"} <= {r["status"] for r in data["records"]}
+    assert all(set(r) == set(schema.RECORD) for r in data["records"])
     text = read(SAMPLE)
     assert "site-packages" not in text and ROOT not in text and sys.prefix not in text
 
