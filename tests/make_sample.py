@@ -24,9 +24,9 @@ from reports.schema import SCHEMA, category, read, write_json_atomically  # noqa
 
 OUT = os.path.join(ROOT, "tests", "data", "results-sample.json")
 SWEEPS_PER_STACK = 3
-PER = 40  # a group keeps one record in PER (at least one): the sample's statuses are about as frequent as a run's
+PER = 60  # a group keeps one record in PER (at least one): the sample's statuses are about as frequent as a run's
 THIN = 5
-REPRO = 800  # characters of a repro kept (its arrays are long)
+REPRO = 600  # characters of a repro kept (its arrays are long)
 # machine paths: a venv's up to site-packages/, the checkout's up to its own packages
 _PATHS = (re.compile(r"/[^\s'\"()]*site-packages/"),
           re.compile(r"/[^\s'\"()]*/(?=(?:adapters|conformance|reference|reports)/[^\s'\"()]*\.py)"))
