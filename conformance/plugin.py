@@ -18,11 +18,11 @@ import platform
 import socket
 import subprocess
 import sys
-import tempfile
 
 import pytest
 
-SCHEMA = "loss-conformance/results/1"
+from reports.schema import SCHEMA, write_json_atomically
+
 RECORD_KEY = "conformance_record"
 SWEEP_KEY = "conformance_sweep"
 VERSION_KEY = "conformance_version"
@@ -83,7 +83,6 @@ class Recorder:
         used = {r["divergence"] for r in self.records if r.get("divergence")}
         return [d.id for d in DIVERGENCES if d.framework == framework and d.id not in used]
 
-
     def is_full_matrix(self, framework):
         config = self.config
         if config.getoption("keyword") or config.getoption("markexpr") or any("::" in a for a in config.args):
@@ -140,7 +139,17 @@ def environment(framework, version):
     return {"python": platform.python_version(), "platform": platform.platform(), "machine": socket.gethostname(),
             "device": os.environ.get("LOSS_CONFORMANCE_DEVICE", "cpu"), "commit": commit,
             "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            "framework": framework, "frameworks": frameworks, "argv": sys.argv[1:]}
+            "framework": framework, "frameworks": frameworks, "argv": [portable(a) for a in sys.argv[1:]]}
+
+
+def portable(arg):
+    """A command-line argument without this machine's paths: an absolute path (or --opt=/path) becomes relative to
+    the working directory when it lies below it, else its file name."""
+    opt, eq, value = arg.partition("=") if arg.startswith("-") else ("", "", arg)
+    if not os.path.isabs(value):
+        return arg
+    rel = os.path.relpath(value)
+    return opt + eq + (os.path.basename(value) if rel.startswith("..") else rel)
 
 
 def sort_key(r):
@@ -160,16 +169,3 @@ def write_results(path, framework, records, sweeps, version, stale=()):
            **tables.for_framework(framework, records)}
     write_json_atomically(path, doc)
 
-
-def write_json_atomically(path, doc):
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".results-", dir=os.path.dirname(os.path.abspath(path)))
-    try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(doc, fh, indent=1, sort_keys=False, allow_nan=False, default=str)
-            fh.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a results file is for everyone to read
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

@@ -1,5 +1,6 @@
 """python -m reports build RESULTS... --out DIR [--baseline FILE...]
 python -m reports diff BASELINE CURRENT... [--factor F]
+python -m reports baseline RESULTS... --out DIR
 
 Exit status: 0 fine; 1 the diff found a regression; 2 a results file is unusable.
 """
@@ -7,6 +8,7 @@ Exit status: 0 fine; 1 the diff found a regression; 2 a results file is unusable
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import diff as diffmod
@@ -28,8 +30,17 @@ def main(argv=None):
     d.add_argument("current", nargs="+", help="results file(s) or directory")
     d.add_argument("--factor", type=float, default=diffmod.DEFAULT_FACTOR,
                    help="error growth factor counted as a regression (default %(default)s)")
+    c = sub.add_parser("baseline", help="results files -> a compact baseline file per stack (reports/compact.py)")
+    c.add_argument("results", nargs="+", help="results files or directories of them")
+    c.add_argument("--out", required=True, help="output directory, e.g. reports/baseline")
     a = ap.parse_args(argv)
     try:
+        if a.command == "baseline":
+            from .compact import write_baselines
+
+            for path in write_baselines(a.results, a.out):
+                print(f"{path}: {os.path.getsize(path)} bytes")
+            return 0
         if a.command == "build":
             from .build import build
 

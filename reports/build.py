@@ -21,40 +21,14 @@ from markupsafe import Markup, escape
 
 from . import diff as diffmod
 from .load import load
+from .schema import CATEGORIES, CHECKS, GOOD, category
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 BIG_TABLE = 40  # binding tables with more rows than this start collapsed
 
-# How a cell reads in the report, worst first: (key, label, colour).
-CATEGORIES = [
-    ("fails", "fails (fail, xpass, error, crash, timeout)", "#e06666"),
-    ("bug", "divergence: bug", "#f6a04d"),
-    ("different-definition", "divergence: different definition", "#c9a0dc"),
-    ("precision", "divergence: precision", "#f7d26a"),
-    ("convention", "agrees under declared convention", "#a8d5a2"),
-    ("pass", "agrees", "#5cb85c"),
-    ("na", "not available / skipped", "#d9d9d9"),
-]
 SHORT = {"fails": "failing", "na": "n/a"}
 RANK = {k: i for i, (k, _, _) in enumerate(CATEGORIES)}
-CHECKS = ("value", "grad", "error")
 EMPTY = Markup("<td></td>")
-
-
-def category(r):
-    """The report category of one record."""
-    s = r["status"]
-    if s == "pass":
-        pure, tol = r.get("pure_ulp_err"), r.get("tolerance")
-        if r.get("conventions") and pure is not None and tol is not None and pure > tol:
-            return "convention"  # agrees only with the declared conventions applied
-        return "pass"
-    if s == "xfail":
-        kind = r.get("divergence_kind") or "bug"
-        return kind if kind in RANK else "bug"
-    if s == "skip":
-        return "na"
-    return "fails"
 
 
 def family(api):
@@ -99,7 +73,7 @@ def _env():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, extensions=["jinja2.ext.do"],
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters.update(fmt=fmt, compact=compact, family=family)
-    env.globals.update(CATEGORIES=CATEGORIES, is_url=lambda s: isinstance(s, str) and
+    env.globals.update(CATEGORIES=CATEGORIES, RANK=RANK, GOOD=GOOD, is_url=lambda s: isinstance(s, str) and
                        re.match(r"https?://", s) is not None)
     return env
 
@@ -188,18 +162,29 @@ def binding_tables(records, multi_device):
     return tables
 
 
-def reference_info(name, carried=None):
-    """(doc, source): from the results files' optional "reference" entry, else from the reference registry
-    (pure NumPy, no framework); None where neither knows the loss."""
-    info = (carried or {}).get(name)
-    if info:
-        return str(info.get("doc", "")), str(info.get("source", ""))
-    try:
-        from reference import LOSSES
-    except Exception:  # the reference is optional for the report
-        return None
-    loss = LOSSES.get(name)
-    return None if loss is None else (loss.doc, loss.source)
+def repro_block(r):
+    """A failing or divergent cell and its repro, rendered here (a big run has tens of thousands), escaped."""
+    e = escape
+    html = (f'<p class="small"><span class="badge c-{category(r)}">{e(r["status"])}</span>\n<span class="mono">'
+            f'{e(r["api"])} {e(r["check"])} {e(r["dtype"])} {e(r["reduction"])} {e(r["case"])}</span> '
+            f'{e(compact(r.get("params")))}\n')
+    if r.get("divergence"):
+        html += f'&middot; divergence <span class="mono">{e(r["divergence"])}</span> ({e(r.get("divergence_kind"))})\n'
+    html += f'&middot; max ulp {e(fmt(r.get("max_ulp_err")))}'
+    if r.get("pure_ulp_err") != r.get("max_ulp_err"):
+        html += f' (pure {e(fmt(r.get("pure_ulp_err")))})'
+    if r.get("framework_behaviour"):
+        html += f'\n&middot; {e(r["framework_behaviour"])}'
+    html += (f'\n&middot; <span class="muted">{e(r.get("machine"))} / {e(r.get("device"))}</span><br>'
+             f'{e(r.get("message"))}</p>\n<div class="repro"><button class="copy" type="button">copy</button><pre>'
+             f'{e(r.get("repro") or "# no repro recorded")}</pre></div>\n')
+    return Markup(html)
+
+
+def reference_info(name, carried):
+    """(doc, source) of a loss from the results files' "reference" table; None where they do not carry it."""
+    info = carried.get(name)
+    return (str(info.get("doc", "")), str(info.get("source", ""))) if info else None
 
 
 def verified(r):
@@ -230,7 +215,7 @@ def porting(res, loss_pages):
             s["err"][k] = _maxerr(s["err"].get(k), r.get("max_ulp_err"))
             for k, v in (r.get("params") or {}).items():
                 s["params"][k].add(json.dumps(v, default=str))
-            if category(r) == "convention" or r["status"] == "xfail":
+            if r["status"] == "convention":
                 div = res.divergences.get(r.get("divergence")) or {}
                 s["conventions"].update(r.get("conventions") or {})
                 s["conventions"].update(div.get("params") or {})
@@ -366,7 +351,7 @@ def build(results_paths, out, baseline_paths=None, factor=diffmod.DEFAULT_FACTOR
             for j, (params, group) in enumerate(sorted(sweeps_by_loss.get(loss, {}).items())):
                 p = compact(json.loads(params))
                 svgs.append({"params": p, "svg": Markup(sweep_svg(f"{loss} {p}".strip(), group, f"{loss}-{j}"))})
-        failing = [r for r in recs if r["status"] not in ("pass", "skip")]
+        failing = [repro_block(r) for r in recs if category(r) not in ("pass", "convention", "na")]
         emit(loss_pages[loss], "loss.html", title=f"{loss}", current=None, loss=loss,
              ref=reference_info(loss, res.reference),
              bindings=[b for b in res.bindings.values() if b.get("loss") == loss],

@@ -1,14 +1,17 @@
 """Compare a current run against a baseline, cell by cell.
 
 A cell is identified by (loss, framework, api, check, dtype, reduction, case, device)
-(``load.KEY_FIELDS``).  The rules, in this one place:
+(``schema.KEY_FIELDS``).  The rules, in this one place:
 
 - a *status change* is reported; it is a regression when the status moves from
-  a good one (pass, xfail) to any other;
+  a good one (``schema.GOOD``: pass, convention, xfail) to any other, so
+  xfail -> convention is a change, not a regression;
 - an *error growth* is reported, and is a regression, when the current
   max_ulp_err exceeds FACTOR (default 4) times the baseline's AND exceeds the
   noise floor NOISE_FLOOR x the cell's tolerance (a quarter of it): errors below
-  tolerance/4 are rounding noise however much they move;
+  tolerance/4 are rounding noise however much they move.  The tolerance is the
+  record's own (conformance/tolerance.py THRESHOLD, per check; a compact baseline
+  carries it once per check in its header);
 - a *vanished* cell (in the baseline, not in the current run) is a regression;
 - a *new* cell is reported, not a regression.
 
@@ -20,11 +23,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .load import KEY_FIELDS, cell_key
+from .schema import GOOD, KEY_FIELDS, cell_key
 
 DEFAULT_FACTOR = 4.0
 NOISE_FLOOR = 0.25  # fraction of the tolerance below which error growth is ignored
-GOOD = ("pass", "xfail")
 
 
 @dataclass

@@ -1,11 +1,27 @@
-"""The results format, in one place: schema version, status names, report categories.
+"""The results format, in one place: schema versions, the record type, status names, report categories, the cell
+key, and reading / writing results files (atomically).
 
-No dependencies beyond the standard library: conformance writes results with it,
-reports read them with it.  (Being filled in by the redesign: record type, atomic
-read/write.)
+Standard library only: conformance writes results with it, reports read them with it.
+
+Two formats are read:
+
+- a *results file* (``SCHEMA``): ``{"schema", "environment", "records": [record...], ...tables}``, written by the
+  pytest plugin; a file of the previous schema (``SCHEMA_1``) is upgraded on reading (see ``upgrade``);
+- a *compact baseline* (``BASELINE_SCHEMA``, written by ``python -m reports baseline``): one stack's versions,
+  the tolerance per check, and per cell only what the regression diff needs, one cell per line.
+
+Both read into the same record dicts (``RECORD`` lists the fields and their kinds).
 """
 
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+
 SCHEMA = "loss-conformance/results/2"
+SCHEMA_1 = "loss-conformance/results/1"  # read and upgraded, never written
+BASELINE_SCHEMA = "loss-conformance/baseline/1"
 
 # A cell's status.  "convention": disagrees with the pure definition, agrees with the reference under the
 # binding's declared conventions (no registry entry needed).
@@ -16,3 +32,181 @@ FAILING = ("fail", "error", "xpass", "crash", "timeout")  # any of these fails a
 # The kinds of a registered divergence (conformance/divergences/).  A convention is not among them: it lives on
 # its binding (adapters._core.Convention) and its cells have the status "convention".
 DIVERGENCE_KINDS = ("bug", "precision", "different-definition", "unchecked-input")
+CHECKS = ("value", "grad", "error")
+
+# The identity of a cell.  ``device`` is part of it (the same framework on CPU and on a GPU: two cells), and
+# ``loss`` (one api may be bound to two losses).
+KEY_FIELDS = ("loss", "framework", "api", "check", "dtype", "reduction", "case", "device")
+
+# The record type: field -> kind.  Every field but REQUIRED may be null or absent.
+TEXT, NUMBER, FLAG, LIST, MAP = "text", "number", "flag", "list", "map"
+RECORD = {
+    "loss": TEXT, "framework": TEXT, "api": TEXT, "kind": TEXT, "check": TEXT, "dtype": TEXT, "reduction": TEXT,
+    "case": TEXT, "device": TEXT, "machine": TEXT, "tags": LIST, "params": MAP, "conventions": MAP, "status": TEXT,
+    "max_abs_err": NUMBER, "max_rel_err": NUMBER, "max_ulp_err": NUMBER, "pure_ulp_err": NUMBER, "tolerance": NUMBER,
+    "divergence": TEXT, "divergence_kind": TEXT, "verified": FLAG, "subgradient": TEXT, "message": TEXT,
+    "framework_behaviour": TEXT, "seconds": NUMBER, "repro": TEXT,
+}
+REQUIRED = ("loss", "framework", "api", "check", "dtype", "reduction", "case", "status")
+_TYPES = {TEXT: (str,), NUMBER: (int, float), FLAG: (bool,), LIST: (list,), MAP: (dict,)}
+# the fields whose kind a reader relies on (numbers compared, lists and maps iterated), checked on every record
+_CHECKED = tuple((k, _TYPES[kind]) for k, kind in RECORD.items() if kind != TEXT or k in REQUIRED)
+
+# What a compact baseline keeps of a cell (framework: once, in the file's header), in this order.
+BASELINE_FIELDS = ("loss", "api", "check", "dtype", "reduction", "case", "device", "status", "divergence",
+                   "max_ulp_err", "pure_ulp_err")
+
+# How a cell reads in the report, worst first: (key, label, colour).  ``category`` maps a record to its key.
+CATEGORIES = (
+    ("fails", f"fails ({', '.join(FAILING)})", "#e06666"),
+    ("bug", "divergence: bug", "#f6a04d"),
+    ("unchecked-input", "divergence: unchecked input", "#f4b6c2"),
+    ("different-definition", "divergence: different definition", "#c9a0dc"),
+    ("precision", "divergence: precision", "#f7d26a"),
+    ("convention", "agrees under declared convention", "#a8d5a2"),
+    ("pass", "agrees", "#5cb85c"),
+    ("na", "not available / skipped", "#d9d9d9"),
+)
+
+
+def category(record):
+    """The report category of one record: its status, an xfail by its divergence kind, a skip not available."""
+    s = record["status"]
+    if s in ("pass", "convention"):
+        return s
+    if s == "xfail":
+        kind = record.get("divergence_kind")
+        return kind if kind in DIVERGENCE_KINDS else "bug"
+    return "na" if s == "skip" else "fails"
+
+
+def cell_key(record):
+    return tuple(record.get(k) for k in KEY_FIELDS)
+
+
+class ResultsError(Exception):
+    """A results file that cannot be used; the message names the file."""
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_text_atomically(path, text):
+    """Write `text` to `path` through a temporary file in the same directory: a reader never sees half a file."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".results-", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a results file is for everyone to read
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def write_json_atomically(path, doc):
+    write_text_atomically(path, json.dumps(doc, indent=1, allow_nan=False, default=str) + "\n")
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read(path):
+    """One results file or compact baseline, checked (and a schema-1 file upgraded): the parsed object, whose
+    "records" are record dicts either way."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except FileNotFoundError:
+        raise ResultsError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ResultsError(f"{path}: cannot read: {e}") from None
+    except json.JSONDecodeError as e:
+        raise ResultsError(f"{path}: not JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
+    if not isinstance(data, dict):
+        raise ResultsError(f"{path}: expected a JSON object, got {type(data).__name__}")
+    if data.get("schema") == BASELINE_SCHEMA:
+        data = expand_baseline(path, data)
+    missing = [k for k in ("schema", "environment", "records") if k not in data]
+    if missing:
+        raise ResultsError(f"{path}: not a results file: missing key(s) {', '.join(missing)}")
+    if data["schema"] == SCHEMA_1:
+        upgrade(data)
+    if data["schema"] != SCHEMA:
+        raise ResultsError(f"{path}: schema {data['schema']!r} is not {SCHEMA!r} (nor {SCHEMA_1!r}, "
+                           f"{BASELINE_SCHEMA!r})")
+    check(path, data)
+    return data
+
+
+def upgrade(data):
+    """Schema 1 -> 2, in place.  Schema 1 registered conventions as divergences of kind "convention"; such an xfail
+    becomes what schema 2 calls it: a "convention" cell where the convention was verified by a number, an xfail
+    of kind "unchecked-input" on an error check (the framework accepts an input the reference rejects), else an
+    xfail of kind "bug".  The divergence id is kept: the file's divergence table still explains it."""
+    for r in data["records"] if isinstance(data["records"], list) else ():
+        if isinstance(r, dict) and r.get("status") == "xfail" and r.get("divergence_kind") == "convention":
+            if r.get("check") == "error":
+                r["divergence_kind"] = "unchecked-input"
+            elif r.get("verified"):
+                r.update(status="convention", divergence_kind=None)
+            else:
+                r["divergence_kind"] = "bug"
+    data["schema"] = SCHEMA
+
+
+def check(path, data):
+    """Raise ResultsError unless `data` is a well-formed results object."""
+    if not isinstance(data["environment"], dict):
+        raise ResultsError(f"{path}: 'environment' must be an object")
+    if not isinstance(data["environment"].get("frameworks", {}), dict):
+        raise ResultsError(f"{path}: 'environment.frameworks' must be an object")
+    if not isinstance(data["records"], list):
+        raise ResultsError(f"{path}: 'records' must be a list")
+    for i, r in enumerate(data["records"]):
+        problem = record_problem(r)
+        if problem:
+            raise ResultsError(f"{path}: record {i} {problem}")
+    for k in ("bindings", "different_definitions", "divergences", "sweeps"):
+        if not isinstance(data.get(k, []), list):
+            raise ResultsError(f"{path}: {k!r} must be a list")
+    for k in ("coverage", "reference"):
+        if not isinstance(data.get(k, {}), dict):
+            raise ResultsError(f"{path}: {k!r} must be an object")
+
+
+def record_problem(r):
+    """What is wrong with one record (text), or None."""
+    if not isinstance(r, dict):
+        return "is not an object"
+    lacking = [k for k in REQUIRED if k not in r]
+    if lacking:
+        return f"lacks key(s) {', '.join(lacking)}"
+    if r["status"] not in STATUSES:
+        return f"has unknown status {r['status']!r}"
+    for k, types in _CHECKED:
+        v = r.get(k)
+        if v is not None and (not isinstance(v, types) or (isinstance(v, bool) and RECORD[k] == NUMBER)):
+            return f"field {k} must be {RECORD[k]}{'' if k in REQUIRED else ' or null'}, got {v!r:.40}"
+    return None
+
+
+def expand_baseline(path, data):
+    """A compact baseline as a results object: record dicts with the header's framework and tolerance."""
+    try:
+        fields, rows, framework = data["fields"], data["records"], data["framework"]
+        tolerance, versions = data.get("tolerance", {}), data.get("versions", {})
+        lacking = [k for k in BASELINE_FIELDS if k not in fields]
+        records = []
+        for row in rows:
+            r = dict(zip(fields, row, strict=True))
+            r["framework"] = framework
+            r["tolerance"] = tolerance.get(r["check"])
+            records.append(r)
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise ResultsError(f"{path}: malformed compact baseline ({type(e).__name__}: {e})") from None
+    if lacking:
+        raise ResultsError(f"{path}: compact baseline lacks field(s) {', '.join(lacking)}")
+    return {"schema": SCHEMA, "environment": {"framework": framework, "frameworks": versions}, "records": records}

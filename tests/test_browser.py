@@ -18,9 +18,9 @@ import shutil
 import subprocess
 
 import pytest
+from synthetic import generate
 
 from reports.build import build
-from reports.synthetic import generate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONSOLE = re.compile(r":CONSOLE[:(]\d+\)?\] (.*)")
