@@ -11,7 +11,7 @@ import sys
 import textwrap
 from collections import Counter
 
-from reports.schema import FAILING
+from reports.schema import FAILING, ResultsError, read
 
 from .divergences import DIVERGENCES
 
@@ -46,12 +46,11 @@ def check(paths):
     bad = 0
     for path in paths:
         try:
-            with open(path) as fh:
-                doc = json.load(fh)
-            records = doc["records"]
-        except (OSError, ValueError, KeyError, TypeError) as e:
-            print(f"{path}: unreadable results file: {e}", file=sys.stderr)
+            doc = read(path)
+        except ResultsError as e:
+            print(f"unreadable results file: {e}", file=sys.stderr)
             return 2
+        records = doc["records"]
         counts = Counter(r["status"] for r in records)
         failing = sum(counts[s] for s in FAILING)
         stale = doc.get("stale_divergences", [])
