@@ -23,9 +23,9 @@ def _random_pairs(rng, n=8):
 
 
 def _box_cases(loss, rng, own):
-    def case(id, b1, b2, params=None, tags=("interior",), note=""):
+    def case(id, b1, b2, params=None, tags=("interior",), note="", error=None):
         arrays = {"boxes1": np.asarray(b1, dtype=np.float64), "boxes2": np.asarray(b2, dtype=np.float64)}
-        return Case(loss, id, arrays, params or {}, frozenset(tags), note)
+        return Case(loss, id, arrays, params or {}, frozenset(tags), note, error)
 
     b1, b2 = _random_pairs(rng)
     yield case("interior_8x4", b1, b2)
@@ -49,7 +49,7 @@ def _box_cases(loss, rng, own):
         yield case(id, b1, b2, params, note=note)
     bad = b1[:2].copy()
     bad[0, 2] = bad[0, 0] - 1.0
-    yield case("x2_less_than_x1", bad, b2[:2], tags={"bad_input"})
+    yield case("x2_less_than_x1", bad, b2[:2], tags={"bad_input"}, error=("boxes1", r"expected x1 <= x2 and y1 <= y2"))
 
 
 OWN = {

@@ -48,7 +48,8 @@ def _index_target_cases(loss, rng, logits):
     yield Case(loss, "empty", {"input": np.zeros((0, 5)), "target": np.zeros(0, dtype=np.int64)}, tags={"edge"})
     bad = y.copy()
     bad[[0, 5]] = 5
-    yield Case(loss, "class_out_of_range", {"input": f(x), "target": bad}, tags={"bad_input"}, note="class C of C")
+    yield Case(loss, "class_out_of_range", {"input": f(x), "target": bad}, tags={"bad_input"},
+               error=("target", r"class indices must lie in"), note="class C of C")
 
 
 @cases("cross_entropy")
@@ -80,9 +81,10 @@ def _cross_entropy(rng):
     yield Case("cross_entropy", "nonfinite", {"input": np.array([[np.nan, 0.0, 1.0], [np.inf, 0.0, 1.0],
                                                                  [-np.inf, 0.0, 1.0]]),
                                               "target": np.array([0, 0, 2])}, tags={"nonfinite"})
-    yield Case("cross_entropy", "shape_mismatch", {"input": x, "target": _labels(rng, 7, 5)}, tags={"bad_input"})
+    yield Case("cross_entropy", "shape_mismatch", {"input": x, "target": _labels(rng, 7, 5)}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
     yield Case("cross_entropy", "prob_target_outside_0_1", {"input": x, "target": 2 * _probs(rng, (8, 5)) - 0.1},
-               tags={"bad_input"})
+               tags={"bad_input"}, error=("target", r"probabilities must lie in"))
 
 
 @cases("nll")
@@ -95,7 +97,7 @@ def _nll(rng):
     yield Case("nll", "nonfinite", {"input": np.array([[np.nan, 0.0], [np.inf, -1.0]]), "target": np.array([0, 0])},
                tags={"nonfinite"})
     yield Case("nll", "float_target", {"input": _log_softmax(rng.normal(size=(3, 4))), "target": np.zeros(3)},
-               tags={"bad_input"})
+               tags={"bad_input"}, error=("target", r"expected an integer array"))
 
 
 @cases("binary_cross_entropy")
@@ -123,9 +125,12 @@ def _binary_cross_entropy(rng):
                {"input": np.array([np.nan, 0.5]), "target": np.array([1.0, np.nan])},
                tags={"nonfinite"})
     yield Case("binary_cross_entropy", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
-    yield Case("binary_cross_entropy", "input_outside_0_1", {"input": p + 0.6, "target": y}, tags={"bad_input"})
-    yield Case("binary_cross_entropy", "target_outside_0_1", {"input": p, "target": y - 0.2}, tags={"bad_input"})
-    yield Case("binary_cross_entropy", "shape_mismatch", {"input": p, "target": y[:, :2]}, tags={"bad_input"})
+    yield Case("binary_cross_entropy", "input_outside_0_1", {"input": p + 0.6, "target": y}, tags={"bad_input"},
+               error=("input", r"probabilities must lie in"))
+    yield Case("binary_cross_entropy", "target_outside_0_1", {"input": p, "target": y - 0.2}, tags={"bad_input"},
+               error=("target", r"probabilities must lie in"))
+    yield Case("binary_cross_entropy", "shape_mismatch", {"input": p, "target": y[:, :2]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("binary_cross_entropy_with_logits")
@@ -148,8 +153,10 @@ def _bce_with_logits(rng):
     yield Case(name, "nonfinite", {"input": NAN_INF_LOGITS, "target": np.array([1.0, 0.0, 1.0, np.nan])},
                tags={"nonfinite"})
     yield Case(name, "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
-    yield Case(name, "target_outside_0_1", {"input": x, "target": y + 0.5}, tags={"bad_input"})
-    yield Case(name, "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+    yield Case(name, "target_outside_0_1", {"input": x, "target": y + 0.5}, tags={"bad_input"},
+               error=("target", r"probabilities must lie in"))
+    yield Case(name, "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("kl_div")
@@ -174,8 +181,10 @@ def _kl_div(rng):
                {"input": np.array([[np.nan, -np.inf, 0.0]]), "target": np.array([[0.5, 0.5, np.nan]])},
                tags={"nonfinite"})
     yield Case("kl_div", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
-    yield Case("kl_div", "target_outside_0_1", {"input": x, "target": t - 0.5}, tags={"bad_input"})
-    yield Case("kl_div", "shape_mismatch", {"input": x, "target": t[:, :3]}, tags={"bad_input"})
+    yield Case("kl_div", "target_outside_0_1", {"input": x, "target": t - 0.5}, tags={"bad_input"},
+               error=("target", r"probabilities must lie in"))
+    yield Case("kl_div", "shape_mismatch", {"input": x, "target": t[:, :3]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("multilabel_soft_margin")
@@ -194,8 +203,10 @@ def _multilabel_soft_margin(rng):
     yield Case(name, "nonfinite", {"input": NAN_INF_LOGITS.reshape(1, 4), "target": np.array([[1.0, 0.0, 1.0, 0.0]])},
                tags={"nonfinite"})
     yield Case(name, "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
-    yield Case(name, "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input"})
-    yield Case(name, "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+    yield Case(name, "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input"},
+               error=("target", r"probabilities must lie in"))
+    yield Case(name, "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("soft_margin")
@@ -213,8 +224,10 @@ def _soft_margin(rng):
                tags={"nonfinite"})
     yield Case("soft_margin", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
     yield Case("soft_margin", "target_zero_one", {"input": x, "target": (y + 1) / 2}, tags={"bad_input"},
+               error=("target", r"expected values in \[-1, 1\]"),
                note="{0, 1} labels: the loss wants {-1, 1}")
-    yield Case("soft_margin", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+    yield Case("soft_margin", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("sigmoid_focal")
@@ -235,8 +248,10 @@ def _sigmoid_focal(rng):
     yield Case("sigmoid_focal", "nonfinite", {"input": NAN_INF_LOGITS, "target": np.array([1.0, 1.0, 0.0, 0.0])},
                tags={"nonfinite"})
     yield Case("sigmoid_focal", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
-    yield Case("sigmoid_focal", "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input"})
-    yield Case("sigmoid_focal", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+    yield Case("sigmoid_focal", "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input"},
+               error=("target", r"probabilities must lie in"))
+    yield Case("sigmoid_focal", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("dice")
@@ -260,9 +275,10 @@ def _dice(rng):
                tags={"nonfinite"})
     yield Case("dice", "probabilities_empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, probs,
                tags={"edge"})
-    yield Case("dice", "probabilities_input_outside_0_1", {"input": p + 0.6, "target": y}, probs, tags={"bad_input"})
+    yield Case("dice", "probabilities_input_outside_0_1", {"input": p + 0.6, "target": y}, probs, tags={"bad_input"},
+               error=("input", r"probabilities must lie in"))
     yield Case("dice", "probabilities_target_outside_0_1", {"input": p, "target": 2 * y - 1}, probs,
-               tags={"bad_input"})
+               tags={"bad_input"}, error=("target", r"probabilities must lie in"))
     yield Case("dice", "keras_smooth0_eps_1e-7", {"input": p, "target": y},
                {"smooth": 0.0, "eps": 1e-7, "from_logits": False}, note="Keras Dice with axis=(1, ...)")
     y0 = y.copy()
@@ -281,5 +297,7 @@ def _dice(rng):
                {"input": NAN_INF_LOGITS.reshape(2, 2), "target": np.array([[1.0, 0.0], [1.0, 1.0]])},
                tags={"nonfinite"})
     yield Case("dice", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
-    yield Case("dice", "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input"})
-    yield Case("dice", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+    yield Case("dice", "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input"},
+               error=("target", r"probabilities must lie in"))
+    yield Case("dice", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))

@@ -20,8 +20,8 @@ def pm1(rng, shape):
 
 @cases("margin_ranking")
 def _margin_ranking(rng):
-    def case(id, x1, x2, y, params=None, tags=("interior",), note=""):
-        return Case("margin_ranking", id, {"x1": x1, "x2": x2, "y": y}, params or {}, set(tags), note)
+    def case(id, x1, x2, y, params=None, tags=("interior",), note="", error=None):
+        return Case("margin_ranking", id, {"x1": x1, "x2": x2, "y": y}, params or {}, set(tags), note, error)
 
     yield case("batch1", np.array([0.3]), np.array([-0.4]), np.array([-1.0]))
     yield case("interior_16", rng.normal(size=16), rng.normal(size=16), pm1(rng, 16))
@@ -35,15 +35,17 @@ def _margin_ranking(rng):
                tags=("extreme",))
     yield case("nonfinite", np.array([np.inf, np.nan, 1.0]), np.array([0.0, 0.0, -np.inf]), np.array([1.0, 1.0, 1.0]),
                tags=("nonfinite",))
-    yield case("y_zero", np.array([0.1, 0.2]), np.array([0.3, 0.4]), np.array([1.0, 0.0]), tags=("bad_input",))
-    yield case("shape_mismatch", np.array([0.1, 0.2]), np.array([0.3]), np.array([1.0, 1.0]), tags=("bad_input",))
+    yield case("y_zero", np.array([0.1, 0.2]), np.array([0.3, 0.4]), np.array([1.0, 0.0]), tags=("bad_input",),
+               error=("y", r"expected values in \[-1, 1\]"))
+    yield case("shape_mismatch", np.array([0.1, 0.2]), np.array([0.3]), np.array([1.0, 1.0]), tags=("bad_input",),
+               error=("x2", r"shape mismatch"))
 
 
 @cases("multilabel_margin")
 def _multilabel_margin(rng):
-    def case(id, input, target, tags=("interior",), note=""):
+    def case(id, input, target, tags=("interior",), note="", error=None):
         return Case("multilabel_margin", id, {"input": input, "target": np.asarray(target, dtype=I)},
-                    tags=set(tags), note=note)
+                    tags=set(tags), note=note, error=error)
 
     t = np.full((6, 5), -1)
     for n in range(6):
@@ -62,14 +64,15 @@ def _multilabel_margin(rng):
     yield case("nonfinite", np.array([[np.inf, 0.0, 1.0], [np.nan, 0.0, 1.0]]), [[1, -1, 0], [0, -1, 0]],
                ("nonfinite",))
     yield case("duplicate_label", np.array([[0.1, 0.2, 0.4]]), [[0, 0, -1]], ("bad_input",),
-               "torch counts a repeated label twice; the reference rejects it")
-    yield case("class_out_of_range", np.array([[0.1, 0.2, 0.4]]), [[0, 3, -1]], ("bad_input",))
+               "torch counts a repeated label twice; the reference rejects it", error=("target", r"listed twice"))
+    yield case("class_out_of_range", np.array([[0.1, 0.2, 0.4]]), [[0, 3, -1]], ("bad_input",),
+               error=("target", r"class indices .*must lie in"))
 
 
 @cases("hinge_embedding")
 def _hinge_embedding(rng):
-    def case(id, input, target, params=None, tags=("interior",), note=""):
-        return Case("hinge_embedding", id, {"input": input, "target": target}, params or {}, set(tags), note)
+    def case(id, input, target, params=None, tags=("interior",), note="", error=None):
+        return Case("hinge_embedding", id, {"input": input, "target": target}, params or {}, set(tags), note, error)
 
     yield case("batch1", np.array([0.3]), np.array([-1.0]))
     yield case("interior_4x5", np.abs(rng.normal(size=(4, 5))) * 1.5, pm1(rng, (4, 5)), note="x >= 0, a distance")
@@ -81,13 +84,14 @@ def _hinge_embedding(rng):
     yield case("extreme", np.array([1e8, 1e-9, -1e8]), np.array([-1.0, -1.0, 1.0]), tags=("extreme",))
     yield case("nonfinite", np.array([np.inf, -np.inf, np.nan]), np.array([-1.0, 1.0, -1.0]), tags=("nonfinite",))
     yield case("y_zero", np.array([0.1, 0.2]), np.array([1.0, 0.0]), tags=("bad_input",),
+               error=("target", r"expected values in \[-1, 1\]"),
                note="torch sums both branches where y is neither 1 nor -1")
 
 
 @cases("cosine_embedding")
 def _cosine_embedding(rng):
-    def case(id, x1, x2, y, params=None, tags=("interior",), note=""):
-        return Case("cosine_embedding", id, {"x1": x1, "x2": x2, "y": y}, params or {}, set(tags), note)
+    def case(id, x1, x2, y, params=None, tags=("interior",), note="", error=None):
+        return Case("cosine_embedding", id, {"x1": x1, "x2": x2, "y": y}, params or {}, set(tags), note, error)
 
     yield case("batch1", rng.normal(size=(1, 3)), rng.normal(size=(1, 3)), np.array([1.0]))
     yield case("interior_8x5", rng.normal(size=(8, 5)), rng.normal(size=(8, 5)), pm1(rng, 8))
@@ -108,14 +112,17 @@ def _cosine_embedding(rng):
                note="float32 squares of 1e-9 are 1e-18: fine; float16 underflows")
     yield case("nonfinite", np.array([[np.inf, 0.0], [np.nan, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]]),
                np.array([1.0, -1.0]), tags=("nonfinite",))
-    yield case("y_zero", np.ones((2, 3)), np.ones((2, 3)), np.array([1.0, 0.0]), tags=("bad_input",))
-    yield case("shape_mismatch", np.ones((2, 3)), np.ones((2, 2)), np.array([1.0, -1.0]), tags=("bad_input",))
+    yield case("y_zero", np.ones((2, 3)), np.ones((2, 3)), np.array([1.0, 0.0]), tags=("bad_input",),
+               error=("y", r"expected values in \[-1, 1\]"))
+    yield case("shape_mismatch", np.ones((2, 3)), np.ones((2, 2)), np.array([1.0, -1.0]), tags=("bad_input",),
+               error=("x2", r"shape mismatch"))
 
 
 @cases("triplet_margin")
 def _triplet_margin(rng):
-    def case(id, a, p, n, params=None, tags=("interior",), note=""):
-        return Case("triplet_margin", id, {"anchor": a, "positive": p, "negative": n}, params or {}, set(tags), note)
+    def case(id, a, p, n, params=None, tags=("interior",), note="", error=None):
+        return Case("triplet_margin", id, {"anchor": a, "positive": p, "negative": n}, params or {}, set(tags), note,
+                    error)
 
     # positives and negatives at similar distances, so the hinge is active on most rows
     # (with far negatives every row meets the margin and the loss is 0: a cell that cannot fail)
@@ -137,14 +144,15 @@ def _triplet_margin(rng):
     yield case("extreme", 1e8 * a[:3], 1e8 * pos[:3], 1e8 * neg[:3], {"margin": 1e8}, ("extreme",))
     yield case("nonfinite", np.array([[np.inf, 0.0], [np.nan, 0.0]]), np.zeros((2, 2)), np.ones((2, 2)),
                tags=("nonfinite",))
-    yield case("p_zero", a[:2], pos[:2], neg[:2], {"p": 0.0}, ("bad_input",))
+    yield case("p_zero", a[:2], pos[:2], neg[:2], {"p": 0.0}, ("bad_input",),
+               error=("p", r"expected a norm degree > 0"))
 
 
 @cases("center")
 def _center(rng):
-    def case(id, x, t, c, tags=("interior",), note=""):
+    def case(id, x, t, c, tags=("interior",), note="", error=None):
         return Case("center", id, {"input": x, "target": np.asarray(t, dtype=I), "centers": c}, tags=set(tags),
-                    note=note)
+                    note=note, error=error)
 
     c = rng.normal(size=(4, 3))
     yield case("batch1", rng.normal(size=(1, 3)), [2], c)
@@ -155,5 +163,7 @@ def _center(rng):
     yield case("extreme", np.array([[1e8, -1e8, 0.0], [1e-9, 0.0, 0.0]]), [0, 1], np.array([[0.0, 0.0, 1.0],
                [2e-9, 1e-9, 0.0]]), ("extreme",))
     yield case("nonfinite", np.array([[np.inf, 0.0, 0.0], [np.nan, 0.0, 0.0]]), [0, 1], c, ("nonfinite",))
-    yield case("class_out_of_range", rng.normal(size=(2, 3)), [0, 4], c, ("bad_input",))
-    yield case("centers_dim_mismatch", rng.normal(size=(2, 3)), [0, 1], c[:, :2], ("bad_input",))
+    yield case("class_out_of_range", rng.normal(size=(2, 3)), [0, 4], c, ("bad_input",),
+               error=("target", r"class indices .*must lie in"))
+    yield case("centers_dim_mismatch", rng.normal(size=(2, 3)), [0, 1], c[:, :2], ("bad_input",),
+               error=("centers", r"expected shape \(K, 3\)"))

@@ -24,7 +24,8 @@ def _elementwise(loss, rng, params_interior=({},)):
     yield Case(loss, "extreme", {"input": EXTREME_X, "target": EXTREME_Y}, tags={"extreme"})
     yield Case(loss, "nonfinite", {"input": NONFINITE_X, "target": NONFINITE_Y}, tags={"nonfinite"})
     yield Case(loss, "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
-    yield Case(loss, "shape_mismatch", {"input": x, "target": y[:, :3]}, tags={"bad_input"})
+    yield Case(loss, "shape_mismatch", {"input": x, "target": y[:, :3]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("l1")
@@ -106,11 +107,13 @@ def _poisson_nll(rng):
     yield Case("poisson_nll", "rate_input_empty", {"input": np.zeros((0, 2)), "target": np.zeros((0, 2))}, rates,
                tags={"edge"})
     yield Case("poisson_nll", "rate_input_negative_count", {"input": rate[0], "target": -y[0] - 1}, rates,
-               tags={"bad_input"})
-    yield Case("poisson_nll", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
-    yield Case("poisson_nll", "negative_count", {"input": x[0], "target": -y[0] - 1}, tags={"bad_input"})
+               tags={"bad_input"}, error=("target", r"values must lie in \[0\.0, inf\]"))
+    yield Case("poisson_nll", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
+    yield Case("poisson_nll", "negative_count", {"input": x[0], "target": -y[0] - 1}, tags={"bad_input"},
+               error=("target", r"values must lie in \[0\.0, inf\]"))
     yield Case("poisson_nll", "negative_rate", {"input": -rate[0], "target": y[0]}, {"log_input": False},
-               tags={"bad_input"})
+               tags={"bad_input"}, error=("input", r"rates \(input \+ eps\) must lie in"))
 
 
 @cases("gaussian_nll")
@@ -132,6 +135,9 @@ def _gaussian_nll(rng):
                                              "var": np.array([1.0, 1.0, np.inf, 1.0, np.nan])}, tags={"nonfinite"})
     yield Case("gaussian_nll", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3)),
                                          "var": np.zeros((0, 3))}, tags={"edge"})
-    yield Case("gaussian_nll", "shape_mismatch", {"input": x, "target": y[:, :3], "var": v}, tags={"bad_input"})
-    yield Case("gaussian_nll", "negative_var", {"input": x, "target": y, "var": -v}, tags={"bad_input"})
-    yield Case("gaussian_nll", "var_wrong_shape", {"input": x, "target": y, "var": v[:, :2]}, tags={"bad_input"})
+    yield Case("gaussian_nll", "shape_mismatch", {"input": x, "target": y[:, :3], "var": v}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
+    yield Case("gaussian_nll", "negative_var", {"input": x, "target": y, "var": -v}, tags={"bad_input"},
+               error=("var", r"values must lie in \[0\.0, inf\]"))
+    yield Case("gaussian_nll", "var_wrong_shape", {"input": x, "target": y, "var": v[:, :2]}, tags={"bad_input"},
+               error=("var", r"expected shape"))

@@ -39,7 +39,8 @@ def _ctc(rng):
     yield Case("ctc", "unnormalized_log_probs", _arrays(x, targets, [12, 10, 12], [4, 2, 3]), tags={"edge"},
                note="rows do not sum to 1; torch's ctc gradient assumes normalized log_probs")
     yield Case("ctc", "target_length_exceeds_targets", _arrays(lp, targets, [12, 12, 12], [5, 2, 3]),
-               tags={"bad_input"})
-    yield Case("ctc", "input_length_exceeds_T", _arrays(lp, targets, [13, 12, 12], [4, 2, 3]), tags={"bad_input"})
+               tags={"bad_input"}, error=("target_lengths", r"exceed the padded targets"))
+    yield Case("ctc", "input_length_exceeds_T", _arrays(lp, targets, [13, 12, 12], [4, 2, 3]), tags={"bad_input"},
+               error=("input_lengths", r"expected lengths in"))
     yield Case("ctc", "label_is_blank", _arrays(lp, [[1, 0, 2, 3]] * 3, [12, 12, 12], [4, 4, 4]),
-               tags={"bad_input"})
+               tags={"bad_input"}, error=("targets", r"differ from blank"))
