@@ -246,8 +246,8 @@ def test_modified_huber_grads_c1():
 
 def test_exponential_values():
     f = np.concatenate([[0.0, 1.0, -1.0, 700.0, -700.0, 745.0, -745.0, 1e8, -1e8, 1e-9, -1e-9, 709.78, -709.79],
-                        rng0.normal(size=8) * 5])
-    y = np.tile([1, -1], 11)[: len(f)]
+                        rng0.normal(size=8) * 5, [0.25, -2.5, 3.0, -0.125, 40.0, -40.0]])
+    y = np.tile([1, -1], 14)[: len(f)]
     check_value("exponential", unreduced("exponential", f, y), each(lambda a, b: mp.exp(-int(b) * mp.mpf(a)), f, y))
 
 

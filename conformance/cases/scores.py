@@ -53,11 +53,13 @@ def _log_loss(rng):
     yield case("binary_saturated", p, labels(0, 1, 0, 1, 1, 0, 1, 0), tags=("saturation",),
                note="p = 0 and 1 (loss 0 or inf), 1e-12, 1 - 2**-40")
     yield case("binary_saturated_clip_f64_eps", p, labels(0, 1, 0, 1, 1, 0, 1, 0), {"clip_eps": 2.0**-52},
-               ("saturation",), "sklearn 1.9.1 clips to [eps, 1 - eps], eps = finfo(float64).eps")
+               ("saturation", "reference_only"), "sklearn 1.9.1 clips to [eps, 1 - eps], eps = finfo(float64).eps; "
+               "reference_only: a convention of sklearn's binding, whose cells check it")
     yield case("multiclass_saturated", np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [1e-12, 1 - 1e-12, 0.0]]),
                labels(0, 0, 0), tags=("saturation",))
     yield case("multiclass_clip_1e-7", np.array([[1.0, 0.0, 0.0], [0.2, 0.3, 0.5]]), labels(1, 2), {"clip_eps": 1e-7},
-               ("saturation",), "Keras' backend epsilon")
+               ("saturation", "reference_only"), "Keras' backend epsilon; reference_only: a convention of Keras' "
+               "binding, whose cells check it")
     yield case("rows_not_summing_to_1", np.array([[0.5, 0.3, 0.4], [0.1, 0.1, 0.1]]), labels(0, 2), tags=("edge",),
                note="not renormalized (sklearn 1.9.1 warns and does not renormalize either)")
     yield case("tiny_probabilities", np.array([1e-300, 1e-30, 1e-9]), labels(1, 1, 1), tags=("extreme",))
