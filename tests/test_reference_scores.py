@@ -323,27 +323,6 @@ def test_document_examples():
     assert 0.3 <= LOSSES["hinge"](np.array([-2.18, 2.36, 0.09]), np.array([-1, 1, 1])) < 0.4
 
 
-# ---------------------------------------------------------------- reductions
-
-
-MEAN_INPUTS = {
-    "zero_one": [rng0.normal(size=(6, 3)), np.array([0, 1, 2, 0, 1, 2])],
-    "log_loss": [rng0.uniform(size=7), rng0.integers(0, 2, 7)],
-    "hinge": [rng0.normal(size=(5, 4)), np.array([0, 3, 1, 2, 2])],
-    "modified_huber": [rng0.normal(size=(3, 4)) * 2, np.sign(rng0.normal(size=(3, 4))).astype(int)],
-    "exponential": [rng0.normal(size=9), np.tile([1, -1, 1], 3)],
-    "brier_score": [rng0.dirichlet(np.ones(3), size=5), np.array([0, 1, 2, 1, 0])],
-    "label_ranking": [rng0.normal(size=(5, 4)), rng0.integers(0, 2, size=(5, 4))],
-}
-
-
-@pytest.mark.parametrize("name", SCORES)
-def test_mean_is_sum_over_count(name):
-    arrays = MEAN_INPUTS[name]
-    n = unreduced(name, *arrays).size
-    assert LOSSES[name](*arrays, reduction="mean") == LOSSES[name](*arrays, reduction="sum") / n
-
-
 # ---------------------------------------------------------------- bad input
 
 P3, Y3 = np.array([0.2, 0.5, 0.9]), np.array([0, 1, 1])

@@ -49,8 +49,9 @@ def _box_cases(loss, rng, own):
     yield case("tiny_1e-6", b1 * 1e-6, b2 * 1e-6, tags={"extreme"})
     yield case("tiny_1e-6_eps_1e-7", b1 * 1e-6, b2 * 1e-6, {"eps": TORCHVISION_EPS}, tags={"extreme"} | eps_only,
                note="areas ~1e-11: torchvision's eps dominates the union" + why)
-    for id, params, tags, note, scale in own:
-        yield case(id, b1 * scale, b2 * scale, params, tags, note)
+    for id, params, tags, note, scale, *rows in own:
+        rows = rows[0] if rows else slice(None)
+        yield case(id, b1[rows] * scale, b2[rows] * scale, params, tags, note)
     bad = b1[:2].copy()
     bad[0, 2] = bad[0, 0] - 1.0
     yield case("x2_less_than_x1", bad, b2[:2], tags={"bad_input"}, error=("boxes1", r"expected x1 <= x2 and y1 <= y2"))
@@ -59,7 +60,8 @@ def _box_cases(loss, rng, own):
 TORCHVISION_CIOU = "; reference_only: conventions of torchvision's complete_box_iou_loss, whose cells check them"
 OWN = {  # (id, params, tags, note, scale of the boxes)
     "iou": [("log_form", {"form": "log"}, {"edge"}, "-ln IoU; a disjoint pair: inf", 1.0),
-            ("log_form_1e-3", {"form": "log"}, {"edge"}, "-ln IoU on boxes of side ~1e-3", 1e-3)],
+            ("log_form_overlapping_1e-3", {"form": "log"}, {"interior"}, "-ln IoU on overlapping boxes of side ~1e-3",
+             1e-3, [0, 1, 2, 3, 4, 6])],
     "ciou": [("detach_alpha_torchvision", {"eps": TORCHVISION_EPS, "detach_alpha": True},
               {"interior", "reference_only"},
               "torchvision: alpha under no_grad; its DIoU part always uses eps = 1e-7" + TORCHVISION_CIOU, 1e-3),
