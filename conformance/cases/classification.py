@@ -214,9 +214,9 @@ def _multilabel_soft_margin(rng):
     yield Case(name, "interior_8x5", {"input": x, "target": y})
     yield Case(name, "interior_batch1", {"input": x[:1], "target": y[:1]})
     yield Case(name, "weight_with_zero", {"input": x, "target": y}, {"weight": np.array([1.0, 0.0, 2.0, 0.5, 3.0])})
+    yield Case(name, "soft_targets", {"input": x, "target": rng.random((8, 5))})
     yield Case(name, "weight_soft_targets", {"input": x, "target": rng.random((8, 5))},
                {"weight": np.array([0.5, 2.0, 1.0, 3.0, 0.25])})
-    yield Case(name, "soft_targets", {"input": x, "target": rng.random((8, 5))})
     yield Case(name, "saturation_logits_1e4", {"input": BIG_LOGITS.reshape(2, 4), "target": BIG_LOGIT_Y.reshape(2, 4)},
                tags={"saturation"})
     yield Case(name, "extreme", {"input": EXTREME_LOGITS.reshape(2, 3), "target": np.array([[1.0, 0, 1], [0, 1, 0]])},

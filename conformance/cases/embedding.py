@@ -150,7 +150,7 @@ def _triplet_margin(rng):
     small = {"eps": 1e-6, "margin": 1e-4}  # distances and margin ~1e-4, so that eps = 1e-6 shows in the value
     yield case("torch_eps", 1e-4 * a, 1e-4 * pos, 1e-4 * neg, small,
                note="torch's pairwise_distance adds eps to a - b; distances ~1e-4, where it shows")
-    yield case("margin_met", np.zeros((2, 2)), np.array([[0.75, 1.0], [0.5, 0.0]]), np.array([[1.5, 2.0], [1.0, 0.0]]),
+    yield case("margin_met", np.zeros((2, 2)), np.array([[0.75, 1.0], [0.5, 0.0]]), np.array([[1.5, 2.0], [0.0, 1.0]]),
                {"margin": 1.25}, ("kink",), "row 0: d(a, p) - d(a, n) + margin = 1.25 - 2.5 + 1.25 = 0; row 1: "
                "0.5 - 1 + margin tells 1.25 from the default")
     yield case("swap_tie", np.array([[0.75, 1.0], [0.0, 0.0]]), np.array([[1.25, 0.0], [1.0, 0.0]]),
