@@ -115,6 +115,9 @@ def test_mean_is_sum_over_denominator(case):
         if "none" in loss.reductions:
             assert np.array_equal(loss(*arrays, reduction="none", **case.params), v, equal_nan=True)
         assert np.array_equal(total, accurate_sum(v), equal_nan=True)
+        if "batchmean" in loss.reductions:  # kl_div: the sum over the batch size
+            assert loss(*arrays, reduction="batchmean", **case.params) == pytest.approx(
+                total / (v.shape[0] if v.ndim else 1), rel=4 * 2.0**-52, abs=1e-300, nan_ok=True)
         if np.ndim(denominator) > 0:  # per-element divisors: the mean of v / d
             expected = accurate_sum(v / denominator) / v.size
         else:
