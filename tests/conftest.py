@@ -4,6 +4,7 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 
 import numerics  # noqa: E402
+import pytest  # noqa: E402
 
 
 def pytest_configure(config):
@@ -14,10 +15,19 @@ def pytest_configure(config):
     0.29.1 + tensorflow-cpu 2.21.0); the other order works.  The conformance suite never
     mixes them (one framework per worker process); the adapter tests of both frameworks can
     share a pytest session, so the order is fixed here."""
+    config.addinivalue_line("markers", "after_oracles: runs after the family modules' mpmath oracle tests")
     from importlib.util import find_spec
 
     if find_spec("tensorflow") and find_spec("torchvision"):
         import torchvision.ops  # noqa: F401
+
+
+@pytest.hookimpl(trylast=True)  # after -k / -m deselection: the items that will run
+def pytest_collection_modifyitems(session, config, items):
+    """The oracle-count check of test_common runs after the family modules' oracle tests (which count)."""
+    last = [i for i in items if i.get_closest_marker("after_oracles")]
+    items[:] = [i for i in items if not i.get_closest_marker("after_oracles")] + last
+    numerics.ORACLE_MODULES.update(i.module.__name__ for i in items if i.module.__name__.startswith("test_reference_"))
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -18,6 +18,11 @@ mpmath.mp.dps = 40
 TINY = np.finfo(np.float64).tiny
 ULP_BOUND = 4  # values: error <= 4 ulp of max(|exact|, the smallest normal, the loss's condition scale)
 
+# loss name -> how many values the family test modules checked against an mpmath oracle in this session
+# (check_value counts them; tests/test_common.py, run after them, asserts every loss has at least 20)
+ORACLE_POINTS: dict[str, int] = {}
+ORACLE_MODULES: set[str] = set()  # the family modules with tests collected in this session (conftest.py)
+
 # loss name -> worst ulp error measured by the value tests (written at session end, see conftest.py)
 MEASURED: dict[str, float] = {}
 
@@ -43,6 +48,7 @@ def ulp_error(got, exact, scale=0.0):
 def check_value(loss_name, got, exact, scale=0.0, bound=ULP_BOUND):
     """Assert got == exact within `bound` ulps and record the error for the per-loss summary."""
     err = ulp_error(got, exact, scale)
+    ORACLE_POINTS[loss_name] = ORACLE_POINTS.get(loss_name, 0) + int(np.size(got))
     MEASURED[loss_name] = max(MEASURED.get(loss_name, 0.0), err)
     assert err <= bound, f"{loss_name}: {err:.2f} ulp > {bound} (got {got!r}, exact {exact!r})"
     return err

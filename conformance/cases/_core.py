@@ -23,7 +23,9 @@ TAGS = {
     "edge",  # empty / all-ignored batches, degenerate shapes or boxes, zero weights
     "extreme",  # tiny and huge magnitudes
     "nonfinite",  # NaN and inf inputs
-    "bad_input",  # the reference raises ValueError; the cell records what the framework does
+    "bad_input",  # the reference raises ValueError naming Case.error[0]; the cell records what a framework does
+    "branch",  # where two pieces of a definition meet, C1: frameworks branch there, the gradient is unique
+    "reference_only",  # no binding of any stack can express it (the note says why): checks the reference alone
 }
 
 
@@ -35,6 +37,8 @@ class Case:
     params: dict = field(default_factory=dict)
     tags: frozenset = frozenset({"interior"})
     note: str = ""
+    # bad_input only: (the argument the ValueError names, a regex its message matches), as OpInfo's ErrorInput
+    error: tuple | None = None
 
     @property
     def bad_input(self):
@@ -65,7 +69,7 @@ def cases_for(loss):
     for gen in GENERATORS.get(loss, []):
         rng = np.random.default_rng(seed_for(loss))
         for c in gen(rng):
-            c = Case(loss, c.id, c.arrays, c.params, frozenset(c.tags), c.note) if c.loss != loss else c
+            c = Case(loss, c.id, c.arrays, c.params, frozenset(c.tags), c.note, c.error) if c.loss != loss else c
             out.append(c)
     ids = [c.id for c in out]
     dup = {i for i in ids if ids.count(i) > 1}
@@ -74,4 +78,6 @@ def cases_for(loss):
     for c in out:
         if not set(c.tags) <= TAGS:
             raise ValueError(f"{loss}/{c.id}: unknown tags {set(c.tags) - TAGS}")
+        if c.bad_input != (c.error is not None):
+            raise ValueError(f"{loss}/{c.id}: a bad_input case states its error=(argument, pattern), no other does")
     return out

@@ -43,12 +43,17 @@ def _index_target_cases(loss, rng, logits):
     y2[:3] = 2
     yield Case(loss, "ignore_valid_class_weight", {"input": f(x), "target": y2}, {"ignore_index": 2, "weight": w},
                tags={"edge"}, note="ignore_index is a real class; weight normalisation skips it")
+    y4 = y.copy()
+    y4[[2, 6]] = 1
+    yield Case(loss, "ignore_index_1", {"input": f(x), "target": y4}, {"ignore_index": 1},
+               note="class 1 ignored alone (the Keras and tf.nn bindings take ignore_index without weight)")
     yield Case(loss, "all_ignored", {"input": f(x[:3]), "target": np.full(3, -100, dtype=np.int64)},
                tags={"edge"}, note="mean = 0 / 0 = NaN")
     yield Case(loss, "empty", {"input": np.zeros((0, 5)), "target": np.zeros(0, dtype=np.int64)}, tags={"edge"})
     bad = y.copy()
     bad[[0, 5]] = 5
-    yield Case(loss, "class_out_of_range", {"input": f(x), "target": bad}, tags={"bad_input"}, note="class C of C")
+    yield Case(loss, "class_out_of_range", {"input": f(x), "target": bad}, tags={"bad_input"},
+               error=("target", r"class indices must lie in"), note="class C of C")
 
 
 @cases("cross_entropy")
@@ -74,15 +79,18 @@ def _cross_entropy(rng):
     yield Case("cross_entropy", "saturation_logits_1e4", {"input": xs, "target": np.array([0, 0, 1, 0])},
                tags={"saturation"})
     yield Case("cross_entropy", "clip_eps_1e-7", {"input": xs, "target": np.array([0, 0, 1, 0])},
-               {"clip_eps": 1e-7}, tags={"saturation"}, note="Keras CategoricalCrossentropy fed softmax(x)")
+               {"clip_eps": 1e-7}, tags={"saturation", "reference_only"},
+               note="Keras CategoricalCrossentropy fed softmax(x); reference_only: clip_eps is a convention (no "
+               "argument) of that binding, whose cells check it")
     yield Case("cross_entropy", "extreme", {"input": np.array([[1e-30, 2e-30, 0.0], [1e30, -1e30, 1e29]]),
                                             "target": np.array([1, 2])}, tags={"extreme"})
     yield Case("cross_entropy", "nonfinite", {"input": np.array([[np.nan, 0.0, 1.0], [np.inf, 0.0, 1.0],
                                                                  [-np.inf, 0.0, 1.0]]),
                                               "target": np.array([0, 0, 2])}, tags={"nonfinite"})
-    yield Case("cross_entropy", "shape_mismatch", {"input": x, "target": _labels(rng, 7, 5)}, tags={"bad_input"})
+    yield Case("cross_entropy", "shape_mismatch", {"input": x, "target": _labels(rng, 7, 5)}, tags={"bad_input"},
+               error=("target", r"expected shape"))
     yield Case("cross_entropy", "prob_target_outside_0_1", {"input": x, "target": 2 * _probs(rng, (8, 5)) - 0.1},
-               tags={"bad_input"})
+               tags={"bad_input"}, error=("target", r"probabilities must lie in"))
 
 
 @cases("nll")
@@ -95,7 +103,7 @@ def _nll(rng):
     yield Case("nll", "nonfinite", {"input": np.array([[np.nan, 0.0], [np.inf, -1.0]]), "target": np.array([0, 0])},
                tags={"nonfinite"})
     yield Case("nll", "float_target", {"input": _log_softmax(rng.normal(size=(3, 4))), "target": np.zeros(3)},
-               tags={"bad_input"})
+               tags={"bad_input"}, error=("target", r"expected an integer array"))
 
 
 @cases("binary_cross_entropy")
@@ -109,23 +117,34 @@ def _binary_cross_entropy(rng):
     yield Case("binary_cross_entropy", "weight", {"input": p, "target": y},
                {"weight": np.array([1.0, 0.0, 2.0, 0.5, 3.0])}, note="weight broadcasts over the last axis")
     yield Case("binary_cross_entropy", "label_smoothing", {"input": p, "target": y}, {"label_smoothing": 0.1})
+    yield Case("binary_cross_entropy", "weight_label_smoothing_3d",
+               {"input": p.reshape(2, 4, 5), "target": y.reshape(2, 4, 5)},
+               {"weight": np.array([2.0, 0.5, 1.0, 0.0, 1.5]), "label_smoothing": 0.2})
     sat = {"input": SATURATED_P, "target": SATURATED_Y}
     yield Case("binary_cross_entropy", "saturation", sat, tags={"saturation"}, note="log 0 where y != 0: +inf")
-    yield Case("binary_cross_entropy", "saturation_log_min_-100", sat, {"log_min": -100.0}, tags={"saturation"},
-               note="torch clamps log at -100")
-    yield Case("binary_cross_entropy", "saturation_clip_1e-7", sat, {"clip_eps": 1e-7}, tags={"saturation"},
-               note="Keras 3 BinaryCrossentropy: clip p to [1e-7, 1 - 1e-7], then log")
+    conv = {"saturation", "reference_only"}  # conventions (no argument) of bindings, whose cells check them
+    yield Case("binary_cross_entropy", "saturation_log_min_-100", sat, {"log_min": -100.0}, tags=conv,
+               note="torch clamps log at -100; reference_only: a convention of torch's binding")
+    yield Case("binary_cross_entropy", "saturation_clip_1e-7", sat, {"clip_eps": 1e-7}, tags=conv,
+               note="Keras 3 BinaryCrossentropy: clip p to [1e-7, 1 - 1e-7], then log; reference_only: a convention")
     yield Case("binary_cross_entropy", "saturation_clip_log_eps_1e-7", sat, {"clip_eps": 1e-7, "log_eps": 1e-7},
-               tags={"saturation"}, note="tf.keras 2 (legacy): clip, then log(p + 1e-7)")
+               tags=conv, note="tf.keras 2 (legacy): clip, then log(p + 1e-7); reference_only: no stack of today")
+    tiny_p = {"input": np.array([1e-38, 1.0 - 2.0**-20, 1e-30, 1e-20]), "target": np.array([1.0, 0.0, 1.0, 0.5])}
+    yield Case("binary_cross_entropy", "extreme_clip_log_eps_1e-7", tiny_p,
+               {"clip_eps": 1e-7, "log_eps": 1e-7}, tags={"extreme", "reference_only"},
+               note="tf.keras 2 (legacy) on tiny p; reference_only: no stack of today")
     yield Case("binary_cross_entropy", "extreme", {"input": np.array([1e-38, 1.0 - 2.0**-20, 1e-30, 1e-20]),
                                                    "target": np.array([1.0, 0.0, 1.0, 0.5])}, tags={"extreme"})
     yield Case("binary_cross_entropy", "nonfinite",
                {"input": np.array([np.nan, 0.5]), "target": np.array([1.0, np.nan])},
                tags={"nonfinite"})
     yield Case("binary_cross_entropy", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
-    yield Case("binary_cross_entropy", "input_outside_0_1", {"input": p + 0.6, "target": y}, tags={"bad_input"})
-    yield Case("binary_cross_entropy", "target_outside_0_1", {"input": p, "target": y - 0.2}, tags={"bad_input"})
-    yield Case("binary_cross_entropy", "shape_mismatch", {"input": p, "target": y[:, :2]}, tags={"bad_input"})
+    yield Case("binary_cross_entropy", "input_outside_0_1", {"input": p + 0.6, "target": y}, tags={"bad_input"},
+               error=("input", r"probabilities must lie in"))
+    yield Case("binary_cross_entropy", "target_outside_0_1", {"input": p, "target": y - 0.2}, tags={"bad_input"},
+               error=("target", r"probabilities must lie in"))
+    yield Case("binary_cross_entropy", "shape_mismatch", {"input": p, "target": y[:, :2]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("binary_cross_entropy_with_logits")
@@ -140,7 +159,8 @@ def _bce_with_logits(rng):
     yield Case(name, "pos_weight", {"input": x, "target": y}, {"pos_weight": np.array([1.0, 3.0, 0.5, 0.0, 10.0])})
     yield Case(name, "pos_weight_weight_label_smoothing", {"input": x, "target": y},
                {"pos_weight": np.array([2.0, 3.0, 0.5, 1.0, 10.0]), "weight": rng.random((8, 5)),
-                "label_smoothing": 0.2})
+                "label_smoothing": 0.2}, tags={"interior", "reference_only"},
+               note="reference_only: no API takes pos_weight and label_smoothing together")
     yield Case(name, "label_smoothing", {"input": x, "target": y}, {"label_smoothing": 0.1})
     yield Case(name, "saturation_logits_1e4", {"input": BIG_LOGITS, "target": BIG_LOGIT_Y}, tags={"saturation"})
     yield Case(name, "extreme", {"input": EXTREME_LOGITS, "target": np.array([1.0, 0.0, 0.5, 1.0, 1.0, 0.0])},
@@ -148,8 +168,10 @@ def _bce_with_logits(rng):
     yield Case(name, "nonfinite", {"input": NAN_INF_LOGITS, "target": np.array([1.0, 0.0, 1.0, np.nan])},
                tags={"nonfinite"})
     yield Case(name, "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
-    yield Case(name, "target_outside_0_1", {"input": x, "target": y + 0.5}, tags={"bad_input"})
-    yield Case(name, "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+    yield Case(name, "target_outside_0_1", {"input": x, "target": y + 0.5}, tags={"bad_input"},
+               error=("target", r"probabilities must lie in"))
+    yield Case(name, "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("kl_div")
@@ -159,12 +181,16 @@ def _kl_div(rng):
     yield Case("kl_div", "interior_8x5", {"input": x, "target": t})
     yield Case("kl_div", "interior_batch1", {"input": x[:1], "target": t[:1]})
     yield Case("kl_div", "log_target", {"input": x, "target": np.log(t)}, {"log_target": True})
+    yield Case("kl_div", "log_target_batch1", {"input": x[:1], "target": np.log(t[1:2])}, {"log_target": True})
     t0 = t.copy()
     t0[:, 0] = 0.0
     t0[0] = [1.0, 0.0, 0.0, 0.0, 0.0]
     yield Case("kl_div", "target_zero", {"input": x, "target": t0}, tags={"edge"}, note="0 log 0 = 0")
-    yield Case("kl_div", "clip_eps_1e-7", {"input": x, "target": t0}, {"clip_eps": 1e-7},
-               note="Keras KLDivergence fed exp(input)")
+    xc = x.copy()
+    xc[1, 1:3] = -20.0  # exp(x) < 1e-7: clipped, so the gradient there is 0
+    yield Case("kl_div", "clip_eps_1e-7", {"input": xc, "target": t0}, {"clip_eps": 1e-7},
+               tags={"interior", "reference_only"},
+               note="Keras KLDivergence fed exp(input); reference_only: clip_eps is a convention of that binding")
     yield Case("kl_div", "saturation", {"input": np.array([[-1e4, 0.0], [0.0, -1e4], [-700.0, -1e-300]]),
                                         "target": np.array([[0.0, 1.0], [1e-300, 1.0 - 1e-16], [1e-300, 1.0]])},
                tags={"saturation"})
@@ -174,8 +200,10 @@ def _kl_div(rng):
                {"input": np.array([[np.nan, -np.inf, 0.0]]), "target": np.array([[0.5, 0.5, np.nan]])},
                tags={"nonfinite"})
     yield Case("kl_div", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
-    yield Case("kl_div", "target_outside_0_1", {"input": x, "target": t - 0.5}, tags={"bad_input"})
-    yield Case("kl_div", "shape_mismatch", {"input": x, "target": t[:, :3]}, tags={"bad_input"})
+    yield Case("kl_div", "target_outside_0_1", {"input": x, "target": t - 0.5}, tags={"bad_input"},
+               error=("target", r"probabilities must lie in"))
+    yield Case("kl_div", "shape_mismatch", {"input": x, "target": t[:, :3]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("multilabel_soft_margin")
@@ -187,6 +215,8 @@ def _multilabel_soft_margin(rng):
     yield Case(name, "interior_batch1", {"input": x[:1], "target": y[:1]})
     yield Case(name, "weight_with_zero", {"input": x, "target": y}, {"weight": np.array([1.0, 0.0, 2.0, 0.5, 3.0])})
     yield Case(name, "soft_targets", {"input": x, "target": rng.random((8, 5))})
+    yield Case(name, "weight_soft_targets", {"input": x, "target": rng.random((8, 5))},
+               {"weight": np.array([0.5, 2.0, 1.0, 3.0, 0.25])})
     yield Case(name, "saturation_logits_1e4", {"input": BIG_LOGITS.reshape(2, 4), "target": BIG_LOGIT_Y.reshape(2, 4)},
                tags={"saturation"})
     yield Case(name, "extreme", {"input": EXTREME_LOGITS.reshape(2, 3), "target": np.array([[1.0, 0, 1], [0, 1, 0]])},
@@ -194,8 +224,10 @@ def _multilabel_soft_margin(rng):
     yield Case(name, "nonfinite", {"input": NAN_INF_LOGITS.reshape(1, 4), "target": np.array([[1.0, 0.0, 1.0, 0.0]])},
                tags={"nonfinite"})
     yield Case(name, "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
-    yield Case(name, "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input"})
-    yield Case(name, "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+    yield Case(name, "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input"},
+               error=("target", r"probabilities must lie in"))
+    yield Case(name, "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("soft_margin")
@@ -213,8 +245,10 @@ def _soft_margin(rng):
                tags={"nonfinite"})
     yield Case("soft_margin", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
     yield Case("soft_margin", "target_zero_one", {"input": x, "target": (y + 1) / 2}, tags={"bad_input"},
+               error=("target", r"expected values in \[-1, 1\]"),
                note="{0, 1} labels: the loss wants {-1, 1}")
-    yield Case("soft_margin", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+    yield Case("soft_margin", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("sigmoid_focal")
@@ -235,8 +269,13 @@ def _sigmoid_focal(rng):
     yield Case("sigmoid_focal", "nonfinite", {"input": NAN_INF_LOGITS, "target": np.array([1.0, 1.0, 0.0, 0.0])},
                tags={"nonfinite"})
     yield Case("sigmoid_focal", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
-    yield Case("sigmoid_focal", "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input"})
-    yield Case("sigmoid_focal", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+    yield Case("sigmoid_focal", "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input"},
+               error=("target", r"probabilities must lie in"))
+    yield Case("sigmoid_focal", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
+
+
+LOGITS = "reference_only: no stack computes dice from logits (Keras Dice takes probabilities)"
 
 
 @cases("dice")
@@ -244,10 +283,12 @@ def _dice(rng):
     x = rng.normal(size=(8, 5)) * 2
     y = (rng.random(size=(8, 5)) < 0.5).astype(np.float64)
     p = 1 / (1 + np.exp(-x))
-    yield Case("dice", "interior_8x5", {"input": x, "target": y})
-    yield Case("dice", "interior_batch1", {"input": x[:1], "target": y[:1]})
+    logits = {"interior", "reference_only"}
+    yield Case("dice", "interior_8x5", {"input": x, "target": y}, tags=logits, note=LOGITS)
+    yield Case("dice", "interior_batch1", {"input": x[:1], "target": y[:1]}, tags=logits, note=LOGITS)
     yield Case("dice", "kdim_2x3x4x4", {"input": rng.normal(size=(2, 3, 4, 4)),
-                                        "target": (rng.random((2, 3, 4, 4)) < 0.3).astype(np.float64)})
+                                        "target": (rng.random((2, 3, 4, 4)) < 0.3).astype(np.float64)},
+               tags=logits, note=LOGITS)
     yield Case("dice", "probabilities", {"input": p, "target": y}, {"from_logits": False})
     probs = {"from_logits": False}  # Keras Dice takes probabilities: the same edges, on p
     yield Case("dice", "probabilities_kdim_2x3x4x4", {"input": rng.random((2, 3, 4, 4)),
@@ -260,26 +301,35 @@ def _dice(rng):
                tags={"nonfinite"})
     yield Case("dice", "probabilities_empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, probs,
                tags={"edge"})
-    yield Case("dice", "probabilities_input_outside_0_1", {"input": p + 0.6, "target": y}, probs, tags={"bad_input"})
+    yield Case("dice", "probabilities_input_outside_0_1", {"input": p + 0.6, "target": y}, probs, tags={"bad_input"},
+               error=("input", r"probabilities must lie in"))
     yield Case("dice", "probabilities_target_outside_0_1", {"input": p, "target": 2 * y - 1}, probs,
-               tags={"bad_input"})
-    yield Case("dice", "keras_smooth0_eps_1e-7", {"input": p, "target": y},
-               {"smooth": 0.0, "eps": 1e-7, "from_logits": False}, note="Keras Dice with axis=(1, ...)")
+               tags={"bad_input"}, error=("target", r"probabilities must lie in"))
+    yield Case("dice", "probabilities_smooth_0", {"input": p, "target": y}, {"smooth": 0.0, "from_logits": False},
+               tags={"interior", "reference_only"}, note="Keras Dice's smooth = 0 (with axis=(1, ...)); "
+               "reference_only: smooth and eps are conventions of that binding, whose cells check them")
     y0 = y.copy()
     y0[:2] = 0.0
-    yield Case("dice", "empty_target_rows", {"input": x, "target": y0}, tags={"edge"})
+    yield Case("dice", "empty_target_rows", {"input": x, "target": y0}, tags={"edge", "reference_only"}, note=LOGITS)
     p0 = p.copy()
     p0[0] = 0.0
     yield Case("dice", "probabilities_empty_target_rows", {"input": p0, "target": y0}, probs, tags={"edge"},
                note="p = t = 0 on row 0, t = 0 on row 1")
     yield Case("dice", "all_zero_keras", {"input": p0, "target": y0},
                {"smooth": 0.0, "eps": 1e-7, "from_logits": False},
-               tags={"edge"}, note="p = t = 0 on a row: 0 / eps = 0 loss")
+               tags={"edge", "reference_only"}, note="p = t = 0 on a row: 0 / eps = 0 loss; reference_only: Keras "
+               "Dice's conventions as parameters")
     yield Case("dice", "saturation_logits_1e4",
-               {"input": BIG_LOGITS.reshape(2, 4), "target": BIG_LOGIT_Y.reshape(2, 4)}, tags={"saturation"})
+               {"input": BIG_LOGITS.reshape(2, 4), "target": BIG_LOGIT_Y.reshape(2, 4)},
+               tags={"saturation", "reference_only"}, note=LOGITS)
     yield Case("dice", "nonfinite",
                {"input": NAN_INF_LOGITS.reshape(2, 2), "target": np.array([[1.0, 0.0], [1.0, 1.0]])},
-               tags={"nonfinite"})
-    yield Case("dice", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
-    yield Case("dice", "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input"})
-    yield Case("dice", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+               tags={"nonfinite", "reference_only"}, note=LOGITS)
+    yield Case("dice", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))},
+               tags={"edge", "reference_only"}, note=LOGITS)
+    yield Case("dice", "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input", "reference_only"},
+               note=LOGITS,
+               error=("target", r"probabilities must lie in"))
+    yield Case("dice", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input", "reference_only"},
+               note=LOGITS,
+               error=("target", r"shape mismatch"))

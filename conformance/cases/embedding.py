@@ -20,30 +20,33 @@ def pm1(rng, shape):
 
 @cases("margin_ranking")
 def _margin_ranking(rng):
-    def case(id, x1, x2, y, params=None, tags=("interior",), note=""):
-        return Case("margin_ranking", id, {"x1": x1, "x2": x2, "y": y}, params or {}, set(tags), note)
+    def case(id, x1, x2, y, params=None, tags=("interior",), note="", error=None):
+        return Case("margin_ranking", id, {"x1": x1, "x2": x2, "y": y}, params or {}, set(tags), note, error)
 
     yield case("batch1", np.array([0.3]), np.array([-0.4]), np.array([-1.0]))
     yield case("interior_16", rng.normal(size=16), rng.normal(size=16), pm1(rng, 16))
     yield case("interior_margin_0.5", rng.normal(size=(4, 3)), rng.normal(size=(4, 3)), pm1(rng, (4, 3)),
                {"margin": 0.5})
-    yield case("margin_met", np.array([1.0, 0.0, 2.5, -1.0]), np.array([1.5, 0.5, 2.0, -1.5]),
-               np.array([-1.0, -1.0, 1.0, 1.0]), {"margin": 0.5}, ("kink",), "-y (x1 - x2) + margin = 0")
+    yield case("margin_met", np.array([1.0, 0.0, 2.5, -1.0, 0.25]), np.array([1.5, 0.5, 2.0, -1.5, 0.0]),
+               np.array([-1.0, -1.0, 1.0, 1.0, 1.0]), {"margin": 0.5}, ("kink",),
+               "-y (x1 - x2) + margin = 0 on the first four; the last is active at margin 0.5 only")
     yield case("margin_met_zero", np.array([1.0, -2.0]), np.array([1.0, -2.0]), np.array([1.0, -1.0]),
                tags=("kink",), note="x1 = x2 with the default margin 0")
     yield case("extreme", np.array([1e8, 1e-9, -1e8]), np.array([-1e8, 2e-9, 1e8 - 64]), np.array([1.0, -1.0, 1.0]),
                tags=("extreme",))
     yield case("nonfinite", np.array([np.inf, np.nan, 1.0]), np.array([0.0, 0.0, -np.inf]), np.array([1.0, 1.0, 1.0]),
                tags=("nonfinite",))
-    yield case("y_zero", np.array([0.1, 0.2]), np.array([0.3, 0.4]), np.array([1.0, 0.0]), tags=("bad_input",))
-    yield case("shape_mismatch", np.array([0.1, 0.2]), np.array([0.3]), np.array([1.0, 1.0]), tags=("bad_input",))
+    yield case("y_zero", np.array([0.1, 0.2]), np.array([0.3, 0.4]), np.array([1.0, 0.0]), tags=("bad_input",),
+               error=("y", r"expected values in \[-1, 1\]"))
+    yield case("shape_mismatch", np.array([0.1, 0.2]), np.array([0.3]), np.array([1.0, 1.0]), tags=("bad_input",),
+               error=("x2", r"shape mismatch"))
 
 
 @cases("multilabel_margin")
 def _multilabel_margin(rng):
-    def case(id, input, target, tags=("interior",), note=""):
+    def case(id, input, target, tags=("interior",), note="", error=None):
         return Case("multilabel_margin", id, {"input": input, "target": np.asarray(target, dtype=I)},
-                    tags=set(tags), note=note)
+                    tags=set(tags), note=note, error=error)
 
     t = np.full((6, 5), -1)
     for n in range(6):
@@ -62,18 +65,23 @@ def _multilabel_margin(rng):
     yield case("nonfinite", np.array([[np.inf, 0.0, 1.0], [np.nan, 0.0, 1.0]]), [[1, -1, 0], [0, -1, 0]],
                ("nonfinite",))
     yield case("duplicate_label", np.array([[0.1, 0.2, 0.4]]), [[0, 0, -1]], ("bad_input",),
-               "torch counts a repeated label twice; the reference rejects it")
-    yield case("class_out_of_range", np.array([[0.1, 0.2, 0.4]]), [[0, 3, -1]], ("bad_input",))
+               "torch counts a repeated label twice; the reference rejects it", error=("target", r"listed twice"))
+    yield case("class_out_of_range", np.array([[0.1, 0.2, 0.4]]), [[0, 3, -1]], ("bad_input",),
+               error=("target", r"class indices .*must lie in"))
 
 
 @cases("hinge_embedding")
 def _hinge_embedding(rng):
-    def case(id, input, target, params=None, tags=("interior",), note=""):
-        return Case("hinge_embedding", id, {"input": input, "target": target}, params or {}, set(tags), note)
+    def case(id, input, target, params=None, tags=("interior",), note="", error=None):
+        return Case("hinge_embedding", id, {"input": input, "target": target}, params or {}, set(tags), note, error)
 
     yield case("batch1", np.array([0.3]), np.array([-1.0]))
     yield case("interior_4x5", np.abs(rng.normal(size=(4, 5))) * 1.5, pm1(rng, (4, 5)), note="x >= 0, a distance")
-    yield case("margin_0.5", np.abs(rng.normal(size=8)), pm1(rng, 8), {"margin": 0.5})
+    xh, yh = np.abs(rng.normal(size=8)), pm1(rng, 8)
+    xh[:3], yh[:3] = [0.6, 0.75, 0.9], -1.0  # 0.5 < x < 1 with y = -1: active at the default margin 1 only
+    yield case("margin_0.5", xh, yh, {"margin": 0.5}, note="x in (0.5, 1) with y = -1 on the first three")
+    yield case("margin_met_0.5", np.array([0.5, 0.5, 0.8]), np.array([-1.0, 1.0, -1.0]), {"margin": 0.5}, ("kink",),
+               "x = margin with y = -1; x = 0.8 is active at the default margin only")
     yield case("margin_met", np.array([1.0, 1.0, 0.0]), np.array([-1.0, 1.0, -1.0]), tags=("kink",),
                note="x = margin with y = -1")
     yield case("negative_input", np.array([-0.5, -2.0, -0.25]), np.array([1.0, -1.0, 1.0]), tags=("edge",),
@@ -81,26 +89,34 @@ def _hinge_embedding(rng):
     yield case("extreme", np.array([1e8, 1e-9, -1e8]), np.array([-1.0, -1.0, 1.0]), tags=("extreme",))
     yield case("nonfinite", np.array([np.inf, -np.inf, np.nan]), np.array([-1.0, 1.0, -1.0]), tags=("nonfinite",))
     yield case("y_zero", np.array([0.1, 0.2]), np.array([1.0, 0.0]), tags=("bad_input",),
+               error=("target", r"expected values in \[-1, 1\]"),
                note="torch sums both branches where y is neither 1 nor -1")
 
 
 @cases("cosine_embedding")
 def _cosine_embedding(rng):
-    def case(id, x1, x2, y, params=None, tags=("interior",), note=""):
-        return Case("cosine_embedding", id, {"x1": x1, "x2": x2, "y": y}, params or {}, set(tags), note)
+    def case(id, x1, x2, y, params=None, tags=("interior",), note="", error=None):
+        return Case("cosine_embedding", id, {"x1": x1, "x2": x2, "y": y}, params or {}, set(tags), note, error)
 
     yield case("batch1", rng.normal(size=(1, 3)), rng.normal(size=(1, 3)), np.array([1.0]))
     yield case("interior_8x5", rng.normal(size=(8, 5)), rng.normal(size=(8, 5)), pm1(rng, 8))
     x = rng.normal(size=(6, 4))
-    yield case("interior_margin_0.5", x, x + 0.5 * rng.normal(size=(6, 4)), pm1(rng, 6), {"margin": 0.5})
+    x2, yc = x + 0.5 * rng.normal(size=(6, 4)), pm1(rng, 6)
+    x[:2], x2[:2], yc[:2] = [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 1.0, 0.0]], [[0.3, 0.95, 0.0, 0.0],
+                                                                         [0.2, 0.6, 0.3, 1.2]], -1.0
+    yield case("interior_margin_0.5", x, x2, yc, {"margin": 0.5}, note="rows 0, 1: y = -1 and 0 < cos < 0.5")
+    yield case("interior_margin_0.4", x, x2, yc, {"margin": 0.4}, note="row 0: y = -1 and 0 < cos = 0.3 < 0.4")
     yield case("cos_equals_margin", np.array([[1.0, 0.0, 2.0], [1.0, 1.0, 0.0]]), np.array([[0.0, 3.0, 0.0],
                [1.0, 0.0, 0.0]]), np.array([-1.0, -1.0]), tags=("kink",), note="cos = 0 = margin (row 0)")
     z, o = np.zeros((3, 3)), np.ones((3, 3))
     yield case("zero_vectors", np.stack([z[0], o[0], z[0]]), np.stack([o[0], z[0], z[0]]), np.array([1.0, -1.0, 1.0]),
                tags=("edge", "kink"), note="eps = 0: cos := 0 (the eps -> 0 limit), gradient 0; with eps > 0, row 1 "
                "(y = -1) has cos = 0 = margin: the hinge's kink")
-    yield case("zero_vectors_torch_eps", np.stack([z[0], o[0], z[0]]), np.stack([o[0], z[0], z[0]]),
-               np.array([1.0, -1.0, 1.0]), {"eps": 1e-12}, ("edge",), "torch's EPSILON = 1e-12 on squared norms")
+    tiny = np.array([[1e-7, 0.0, 0.0]]), np.array([[1e-7, 1e-7, 0.0]])  # squared norms ~1e-14: eps shows
+    yield case("zero_vectors_torch_eps", np.concatenate([np.stack([z[0], o[0], z[0]]), tiny[0]]),
+               np.concatenate([np.stack([o[0], z[0], z[0]]), tiny[1]]),
+               np.array([1.0, -1.0, 1.0, 1.0]), {"eps": 1e-12}, ("edge", "reference_only"),
+               "torch's EPSILON = 1e-12 on squared norms; reference_only: a convention of torch's binding")
     yield case("parallel_and_opposite", np.array([[1.0, 2.0, -0.5], [0.5, 0.5, 1.0]]), np.array([[2.0, 4.0, -1.0],
                [-1.0, -1.0, -2.0]]), np.array([1.0, -1.0]), tags=("edge",), note="1 - cos = 0; cos = -1")
     yield case("extreme", np.array([[1e8, -2e8, 3e8], [1e-9, 2e-9, -1e-9]]), np.array([[1e-9, 1e-9, 0.0],
@@ -108,14 +124,17 @@ def _cosine_embedding(rng):
                note="float32 squares of 1e-9 are 1e-18: fine; float16 underflows")
     yield case("nonfinite", np.array([[np.inf, 0.0], [np.nan, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]]),
                np.array([1.0, -1.0]), tags=("nonfinite",))
-    yield case("y_zero", np.ones((2, 3)), np.ones((2, 3)), np.array([1.0, 0.0]), tags=("bad_input",))
-    yield case("shape_mismatch", np.ones((2, 3)), np.ones((2, 2)), np.array([1.0, -1.0]), tags=("bad_input",))
+    yield case("y_zero", np.ones((2, 3)), np.ones((2, 3)), np.array([1.0, 0.0]), tags=("bad_input",),
+               error=("y", r"expected values in \[-1, 1\]"))
+    yield case("shape_mismatch", np.ones((2, 3)), np.ones((2, 2)), np.array([1.0, -1.0]), tags=("bad_input",),
+               error=("x2", r"shape mismatch"))
 
 
 @cases("triplet_margin")
 def _triplet_margin(rng):
-    def case(id, a, p, n, params=None, tags=("interior",), note=""):
-        return Case("triplet_margin", id, {"anchor": a, "positive": p, "negative": n}, params or {}, set(tags), note)
+    def case(id, a, p, n, params=None, tags=("interior",), note="", error=None):
+        return Case("triplet_margin", id, {"anchor": a, "positive": p, "negative": n}, params or {}, set(tags), note,
+                    error)
 
     # positives and negatives at similar distances, so the hinge is active on most rows
     # (with far negatives every row meets the margin and the loss is 0: a cell that cannot fail)
@@ -125,26 +144,36 @@ def _triplet_margin(rng):
     yield case("interior_8x4", a, pos, neg)
     yield case("p1", a, pos, neg, {"p": 1.0})
     yield case("p3_margin_0.5", a, pos, neg, {"p": 3.0, "margin": 0.5})
-    yield case("swap", a, pos, a + 0.3 * rng.normal(size=(8, 4)), {"swap": True}, note="d(p, n) < d(a, n) on some rows")
-    yield case("torch_eps", a, pos, neg, {"eps": 1e-6}, note="torch's pairwise_distance adds eps to a - b")
-    z = np.zeros((1, 2))
-    yield case("margin_met", z, np.array([[0.75, 1.0]]), np.array([[1.5, 2.0]]), {"margin": 1.25}, ("kink",),
-               "d(a, p) - d(a, n) + margin = 1.25 - 2.5 + 1.25 = 0")
-    yield case("swap_tie", np.array([[0.75, 1.0]]), np.array([[1.25, 0.0]]), z, {"swap": True}, ("kink",),
-               "d(a, n) = d(p, n) = 1.25")
+    near = a + 0.3 * rng.normal(size=(8, 4))
+    near[:4] = pos[:4] + 0.1 * rng.normal(size=(4, 4))  # negatives beside the positives
+    yield case("swap", a, pos, near, {"swap": True}, note="d(p, n) < d(a, n) on rows 0-3")
+    small = {"eps": 1e-6, "margin": 1e-4}  # distances and margin ~1e-4, so that eps = 1e-6 shows in the value
+    yield case("torch_eps", 1e-4 * a, 1e-4 * pos, 1e-4 * neg, small,
+               note="torch's pairwise_distance adds eps to a - b; distances ~1e-4, where it shows")
+    yield case("margin_met", np.zeros((2, 2)), np.array([[0.75, 1.0], [0.5, 0.0]]), np.array([[1.5, 2.0], [0.0, 1.0]]),
+               {"margin": 1.25}, ("kink",), "row 0: d(a, p) - d(a, n) + margin = 1.25 - 2.5 + 1.25 = 0; row 1: "
+               "0.5 - 1 + margin tells 1.25 from the default")
+    yield case("swap_tie", np.array([[0.75, 1.0], [0.0, 0.0]]), np.array([[1.25, 0.0], [1.0, 0.0]]),
+               np.array([[0.0, 0.0], [1.2, 0.0]]), {"swap": True}, ("kink",),
+               "row 0: d(a, n) = d(p, n) = 1.25; row 1: d(p, n) = 0.2 < d(a, n) = 1.2")
     yield case("zero_distance", a[:3], a[:3].copy(), neg[:3], tags=("edge",),
                note="a = p: the norm's gradient at 0 (reference: 0; torch's eps = 1e-6 avoids it)")
+    far = 1e-4 * neg[:3]
+    far[2] = 1e-4 * a[2] + 0.01  # d(a, n) = 0.02 > margin: inactive at 1e-3, active at the default 1
+    yield case("zero_distance_torch_eps", 1e-4 * a[:3], 1e-4 * a[:3], far, {**small, "margin": 1e-3}, ("edge",),
+               note="a = p: d(a, p) = ||eps|| = 2e-6 with torch's eps; distances ~1e-4, row 2 beyond the margin")
     yield case("extreme", 1e8 * a[:3], 1e8 * pos[:3], 1e8 * neg[:3], {"margin": 1e8}, ("extreme",))
     yield case("nonfinite", np.array([[np.inf, 0.0], [np.nan, 0.0]]), np.zeros((2, 2)), np.ones((2, 2)),
                tags=("nonfinite",))
-    yield case("p_zero", a[:2], pos[:2], neg[:2], {"p": 0.0}, ("bad_input",))
+    yield case("p_zero", a[:2], pos[:2], neg[:2], {"p": 0.0}, ("bad_input",),
+               error=("p", r"expected a norm degree > 0"))
 
 
 @cases("center")
 def _center(rng):
-    def case(id, x, t, c, tags=("interior",), note=""):
+    def case(id, x, t, c, tags=("interior",), note="", error=None):
         return Case("center", id, {"input": x, "target": np.asarray(t, dtype=I), "centers": c}, tags=set(tags),
-                    note=note)
+                    note=note, error=error)
 
     c = rng.normal(size=(4, 3))
     yield case("batch1", rng.normal(size=(1, 3)), [2], c)
@@ -155,5 +184,7 @@ def _center(rng):
     yield case("extreme", np.array([[1e8, -1e8, 0.0], [1e-9, 0.0, 0.0]]), [0, 1], np.array([[0.0, 0.0, 1.0],
                [2e-9, 1e-9, 0.0]]), ("extreme",))
     yield case("nonfinite", np.array([[np.inf, 0.0, 0.0], [np.nan, 0.0, 0.0]]), [0, 1], c, ("nonfinite",))
-    yield case("class_out_of_range", rng.normal(size=(2, 3)), [0, 4], c, ("bad_input",))
-    yield case("centers_dim_mismatch", rng.normal(size=(2, 3)), [0, 1], c[:, :2], ("bad_input",))
+    yield case("class_out_of_range", rng.normal(size=(2, 3)), [0, 4], c, ("bad_input",),
+               error=("target", r"class indices .*must lie in"))
+    yield case("centers_dim_mismatch", rng.normal(size=(2, 3)), [0, 1], c[:, :2], ("bad_input",),
+               error=("centers", r"expected shape \(K, 3\)"))

@@ -24,7 +24,8 @@ def _elementwise(loss, rng, params_interior=({},)):
     yield Case(loss, "extreme", {"input": EXTREME_X, "target": EXTREME_Y}, tags={"extreme"})
     yield Case(loss, "nonfinite", {"input": NONFINITE_X, "target": NONFINITE_Y}, tags={"nonfinite"})
     yield Case(loss, "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
-    yield Case(loss, "shape_mismatch", {"input": x, "target": y[:, :3]}, tags={"bad_input"})
+    yield Case(loss, "shape_mismatch", {"input": x, "target": y[:, :3]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("l1")
@@ -55,21 +56,24 @@ def _at_threshold(rng, b):
 def _smooth_l1(rng):
     yield from _elementwise("smooth_l1", rng, ({"beta": 1 / 9}, {"beta": 0.5}, {"beta": 0.0}))
     x, t = _at_threshold(rng, 0.5)
-    yield Case("smooth_l1", "kink_at_beta", {"input": x, "target": t}, {"beta": 0.5}, tags={"kink"},
-               note="|d| = beta is C1; listed as a kink because frameworks branch there")
+    yield Case("smooth_l1", "kink_at_beta", {"input": x, "target": t}, {"beta": 0.5}, tags={"branch"},
+               note="|d| = beta is C1 (no kink): frameworks branch there")
     x, t = _at_threshold(rng, 1.0)
-    yield Case("smooth_l1", "kink_at_beta_1", {"input": x, "target": t}, tags={"kink"})
-    yield Case("smooth_l1", "kink_beta0_d_zero", {"input": np.array([0.0, 1.0, -2.0]),
-                                                  "target": np.array([0.0, 1.0, 1.0])}, {"beta": 0.0}, tags={"kink"})
+    yield Case("smooth_l1", "kink_at_beta_1", {"input": x, "target": t}, tags={"branch"}, note="|d| = beta is C1")
+    yield Case("smooth_l1", "kink_beta0_d_zero", {"input": np.array([0.0, 1.0, -2.0, 0.25]),
+                                                  "target": np.array([0.0, 1.0, 1.0, 0.0])}, {"beta": 0.0},
+               tags={"kink"},
+               note="d = 0 on two elements; d = 0.25 < 1 tells beta = 0 from the default in the gradient too")
 
 
 @cases("huber")
 def _huber(rng):
     yield from _elementwise("huber", rng, ({"delta": 0.5}, {"delta": 2.0}))
     x, t = _at_threshold(rng, 1.0)
-    yield Case("huber", "kink_at_delta", {"input": x, "target": t}, tags={"kink"})
+    yield Case("huber", "kink_at_delta", {"input": x, "target": t}, tags={"branch"}, note="|d| = delta is C1")
     x, t = _at_threshold(rng, 1 / 9)
-    yield Case("huber", "kink_at_delta_1_9", {"input": x, "target": t}, {"delta": 1 / 9}, tags={"kink"})
+    yield Case("huber", "kink_at_delta_1_9", {"input": x, "target": t}, {"delta": 1 / 9}, tags={"branch"},
+               note="|d| = delta is C1")
 
 
 @cases("poisson_nll")
@@ -77,13 +81,16 @@ def _poisson_nll(rng):
     x = rng.normal(size=(8, 5))
     y = rng.poisson(2.0, size=(8, 5)).astype(np.float64)
     rate = np.exp(rng.normal(size=(8, 5)))
+    small = rate.copy()
+    small[0] = [1e-4, 2e-4, 5e-4, 1e-3, 3e-4]  # rates where eps is not negligible
     yield Case("poisson_nll", "interior_8x5", {"input": x, "target": y})
     yield Case("poisson_nll", "interior_batch1", {"input": x[:1], "target": y[:1]})
     yield Case("poisson_nll", "full", {"input": x, "target": y}, {"full": True})
     yield Case("poisson_nll", "rate_input", {"input": rate, "target": y}, {"log_input": False})
-    yield Case("poisson_nll", "rate_input_eps_1e-8_full", {"input": rate, "target": y},
-               {"log_input": False, "eps": 1e-8, "full": True})
-    yield Case("poisson_nll", "rate_input_eps_1e-7", {"input": rate, "target": y}, {"log_input": False, "eps": 1e-7})
+    yield Case("poisson_nll", "rate_input_eps_1e-8_full", {"input": small, "target": y},
+               {"log_input": False, "eps": 1e-8, "full": True}, note="row 0: rates 1e-4 to 1e-3, where eps shows")
+    yield Case("poisson_nll", "rate_input_eps_1e-7", {"input": small, "target": y}, {"log_input": False, "eps": 1e-7},
+               note="row 0: rates 1e-4 to 1e-3, where eps shows")
     yield Case("poisson_nll", "zero_rate", {"input": np.array([0.0, 0.0, 1e-12, 1.0]),
                                             "target": np.array([0.0, 2.0, 3.0, 0.0])},
                {"log_input": False}, tags={"edge"}, note="0 log 0 = 0; rate 0 with a count is +inf")
@@ -106,11 +113,13 @@ def _poisson_nll(rng):
     yield Case("poisson_nll", "rate_input_empty", {"input": np.zeros((0, 2)), "target": np.zeros((0, 2))}, rates,
                tags={"edge"})
     yield Case("poisson_nll", "rate_input_negative_count", {"input": rate[0], "target": -y[0] - 1}, rates,
-               tags={"bad_input"})
-    yield Case("poisson_nll", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
-    yield Case("poisson_nll", "negative_count", {"input": x[0], "target": -y[0] - 1}, tags={"bad_input"})
+               tags={"bad_input"}, error=("target", r"values must lie in \[0\.0, inf\]"))
+    yield Case("poisson_nll", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
+    yield Case("poisson_nll", "negative_count", {"input": x[0], "target": -y[0] - 1}, tags={"bad_input"},
+               error=("target", r"values must lie in \[0\.0, inf\]"))
     yield Case("poisson_nll", "negative_rate", {"input": -rate[0], "target": y[0]}, {"log_input": False},
-               tags={"bad_input"})
+               tags={"bad_input"}, error=("input", r"rates \(input \+ eps\) must lie in"))
 
 
 @cases("gaussian_nll")
@@ -119,7 +128,11 @@ def _gaussian_nll(rng):
     v = np.exp(rng.normal(size=(8, 5)))
     yield Case("gaussian_nll", "interior_8x5", {"input": x, "target": y, "var": v})
     yield Case("gaussian_nll", "interior_batch1", {"input": x[:1], "target": y[:1], "var": v[:1]})
-    yield Case("gaussian_nll", "full_eps_1e-6", {"input": x, "target": y, "var": v}, {"full": True, "eps": 1e-6})
+    vs = v.copy()
+    vs[0, :3] = [0.0, 1e-8, 5e-7]  # below eps: the clamp shows
+    yield Case("gaussian_nll", "full_eps_1e-6", {"input": x, "target": y, "var": vs}, {"full": True, "eps": 1e-6},
+               note="three variances below eps on row 0")
+    yield Case("gaussian_nll", "full", {"input": x, "target": y, "var": v}, {"full": True})
     yield Case("gaussian_nll", "homoscedastic_last_dim_1", {"input": x, "target": y, "var": v[:, :1]})
     yield Case("gaussian_nll", "homoscedastic_dropped", {"input": x, "target": y, "var": v[:, 0].copy()})
     yield Case("gaussian_nll", "var_below_eps", {"input": x[:2], "target": y[:2],
@@ -132,6 +145,9 @@ def _gaussian_nll(rng):
                                              "var": np.array([1.0, 1.0, np.inf, 1.0, np.nan])}, tags={"nonfinite"})
     yield Case("gaussian_nll", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3)),
                                          "var": np.zeros((0, 3))}, tags={"edge"})
-    yield Case("gaussian_nll", "shape_mismatch", {"input": x, "target": y[:, :3], "var": v}, tags={"bad_input"})
-    yield Case("gaussian_nll", "negative_var", {"input": x, "target": y, "var": -v}, tags={"bad_input"})
-    yield Case("gaussian_nll", "var_wrong_shape", {"input": x, "target": y, "var": v[:, :2]}, tags={"bad_input"})
+    yield Case("gaussian_nll", "shape_mismatch", {"input": x, "target": y[:, :3], "var": v}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
+    yield Case("gaussian_nll", "negative_var", {"input": x, "target": y, "var": -v}, tags={"bad_input"},
+               error=("var", r"values must lie in \[0\.0, inf\]"))
+    yield Case("gaussian_nll", "var_wrong_shape", {"input": x, "target": y, "var": v[:, :2]}, tags={"bad_input"},
+               error=("var", r"expected shape"))

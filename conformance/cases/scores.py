@@ -23,8 +23,8 @@ def pm1(rng, n):
 
 @cases("zero_one")
 def _zero_one(rng):
-    def case(id, input, target, tags=("interior",), note=""):
-        return Case("zero_one", id, {"input": input, "target": target}, tags=set(tags), note=note)
+    def case(id, input, target, tags=("interior",), note="", error=None):
+        return Case("zero_one", id, {"input": input, "target": target}, tags=set(tags), note=note, error=error)
 
     y = rng.integers(0, 4, size=16)
     pred = np.where(rng.random(16) < 0.7, y, (y + 1) % 4)
@@ -36,14 +36,15 @@ def _zero_one(rng):
     yield case("scores_inf", np.array([[np.inf, 1.0, 0.0], [-np.inf, -np.inf, 0.0]]), labels(0, 1), ("nonfinite",))
     yield case("scores_nan", np.array([[0.0, np.nan, 1.0], [1.0, 0.0, 0.0]]), labels(2, 0), ("nonfinite",),
                "a row with a NaN has no prediction: loss NaN")
-    yield case("class_out_of_range", rng.normal(size=(2, 3)), labels(0, 3), ("bad_input",))
-    yield case("shape_mismatch", labels(1, 2, 3), labels(1, 2), ("bad_input",))
+    yield case("class_out_of_range", rng.normal(size=(2, 3)), labels(0, 3), ("bad_input",),
+               error=("target", r"class indices must lie in"))
+    yield case("shape_mismatch", labels(1, 2, 3), labels(1, 2), ("bad_input",), error=("target", r"shape mismatch"))
 
 
 @cases("log_loss")
 def _log_loss(rng):
-    def case(id, input, target, params=None, tags=("interior",), note=""):
-        return Case("log_loss", id, {"input": input, "target": target}, params or {}, set(tags), note)
+    def case(id, input, target, params=None, tags=("interior",), note="", error=None):
+        return Case("log_loss", id, {"input": input, "target": target}, params or {}, set(tags), note, error)
 
     yield case("binary_batch1", np.array([0.3]), labels(1))
     yield case("binary_16", rng.uniform(0.02, 0.98, 16), rng.integers(0, 2, 16).astype(I))
@@ -52,23 +53,27 @@ def _log_loss(rng):
     yield case("binary_saturated", p, labels(0, 1, 0, 1, 1, 0, 1, 0), tags=("saturation",),
                note="p = 0 and 1 (loss 0 or inf), 1e-12, 1 - 2**-40")
     yield case("binary_saturated_clip_f64_eps", p, labels(0, 1, 0, 1, 1, 0, 1, 0), {"clip_eps": 2.0**-52},
-               ("saturation",), "sklearn 1.9.1 clips to [eps, 1 - eps], eps = finfo(float64).eps")
+               ("saturation", "reference_only"), "sklearn 1.9.1 clips to [eps, 1 - eps], eps = finfo(float64).eps; "
+               "reference_only: a convention of sklearn's binding, whose cells check it")
     yield case("multiclass_saturated", np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [1e-12, 1 - 1e-12, 0.0]]),
                labels(0, 0, 0), tags=("saturation",))
     yield case("multiclass_clip_1e-7", np.array([[1.0, 0.0, 0.0], [0.2, 0.3, 0.5]]), labels(1, 2), {"clip_eps": 1e-7},
-               ("saturation",), "Keras' backend epsilon")
+               ("saturation", "reference_only"), "Keras' backend epsilon; reference_only: a convention of Keras' "
+               "binding, whose cells check it")
     yield case("rows_not_summing_to_1", np.array([[0.5, 0.3, 0.4], [0.1, 0.1, 0.1]]), labels(0, 2), tags=("edge",),
                note="not renormalized (sklearn 1.9.1 warns and does not renormalize either)")
     yield case("tiny_probabilities", np.array([1e-300, 1e-30, 1e-9]), labels(1, 1, 1), tags=("extreme",))
     yield case("nan_probability", np.array([0.5, np.nan]), labels(1, 0), tags=("nonfinite",))
-    yield case("probability_above_1", np.array([0.5, 1.5]), labels(1, 0), tags=("bad_input",))
-    yield case("label_not_0_1", np.array([0.5, 0.5]), labels(1, 2), tags=("bad_input",))
+    yield case("probability_above_1", np.array([0.5, 1.5]), labels(1, 0), tags=("bad_input",),
+               error=("input", r"probabilities must lie in"))
+    yield case("label_not_0_1", np.array([0.5, 0.5]), labels(1, 2), tags=("bad_input",),
+               error=("target", r"expected values in \[0, 1\]"))
 
 
 @cases("hinge")
 def _hinge(rng):
-    def case(id, input, target, tags=("interior",), note=""):
-        return Case("hinge", id, {"input": input, "target": target}, tags=set(tags), note=note)
+    def case(id, input, target, tags=("interior",), note="", error=None):
+        return Case("hinge", id, {"input": input, "target": target}, tags=set(tags), note=note, error=error)
 
     yield case("binary_batch1", np.array([0.4]), labels(1))
     yield case("binary_16", 2 * rng.normal(size=16), pm1(rng, 16))
@@ -86,14 +91,16 @@ def _hinge(rng):
     yield case("extreme", np.array([1e8, -1e8, 1e-9, -1e-9, 1e30]), labels(1, 1, -1, 1, -1), ("extreme",))
     yield case("nonfinite", np.array([np.inf, -np.inf, np.nan, 0.5]), labels(1, 1, -1, 1), ("nonfinite",))
     yield case("labels_0_1", np.array([0.3, -0.2]), labels(0, 1), ("bad_input",),
-               "the canonical binary labels are {-1, 1}; adapters map {0, 1}")
-    yield case("class_out_of_range", rng.normal(size=(2, 3)), labels(0, 3), ("bad_input",))
+               "the canonical binary labels are {-1, 1}; adapters map {0, 1}",
+               error=("target", r"expected values in \[-1, 1\]"))
+    yield case("class_out_of_range", rng.normal(size=(2, 3)), labels(0, 3), ("bad_input",),
+               error=("target", r"class indices must lie in"))
 
 
 @cases("modified_huber")
 def _modified_huber(rng):
-    def case(id, input, target, tags=("interior",), note=""):
-        return Case("modified_huber", id, {"input": input, "target": target}, tags=set(tags), note=note)
+    def case(id, input, target, tags=("interior",), note="", error=None):
+        return Case("modified_huber", id, {"input": input, "target": target}, tags=set(tags), note=note, error=error)
 
     yield case("batch1", np.array([0.25]), labels(-1))
     yield case("interior_4x5", 2 * rng.normal(size=(4, 5)), pm1(rng, (4, 5)))
@@ -101,13 +108,14 @@ def _modified_huber(rng):
                "y f = 1 and y f = -1: where the branches meet (C1, no kink)")
     yield case("extreme", np.array([1e8, -1e8, 1e-9, -1e-9]), labels(1, 1, -1, 1), ("extreme",))
     yield case("nonfinite", np.array([np.inf, -np.inf, np.nan]), labels(1, 1, -1), ("nonfinite",))
-    yield case("labels_0_1", np.array([0.3, -0.2]), labels(0, 1), ("bad_input",))
+    yield case("labels_0_1", np.array([0.3, -0.2]), labels(0, 1), ("bad_input",),
+               error=("target", r"expected values in \[-1, 1\]"))
 
 
 @cases("exponential")
 def _exponential(rng):
-    def case(id, input, target, tags=("interior",), note=""):
-        return Case("exponential", id, {"input": input, "target": target}, tags=set(tags), note=note)
+    def case(id, input, target, tags=("interior",), note="", error=None):
+        return Case("exponential", id, {"input": input, "target": target}, tags=set(tags), note=note, error=error)
 
     yield case("batch1", np.array([0.7]), labels(1))
     yield case("interior_4x5", 2 * rng.normal(size=(4, 5)), pm1(rng, (4, 5)))
@@ -115,13 +123,14 @@ def _exponential(rng):
                "exp(800) = inf, exp(-800) = 0; in float32 exp(80) already overflows")
     yield case("tiny", np.array([1e-9, -1e-9, 0.0]), labels(1, 1, -1), ("extreme",))
     yield case("nonfinite", np.array([np.inf, -np.inf, np.nan]), labels(1, 1, -1), ("nonfinite",))
-    yield case("labels_0_1", np.array([0.3, -0.2]), labels(0, 1), ("bad_input",))
+    yield case("labels_0_1", np.array([0.3, -0.2]), labels(0, 1), ("bad_input",),
+               error=("target", r"expected values in \[-1, 1\]"))
 
 
 @cases("brier_score")
 def _brier_score(rng):
-    def case(id, input, target, tags=("interior",), note=""):
-        return Case("brier_score", id, {"input": input, "target": target}, tags=set(tags), note=note)
+    def case(id, input, target, tags=("interior",), note="", error=None):
+        return Case("brier_score", id, {"input": input, "target": target}, tags=set(tags), note=note, error=error)
 
     yield case("binary_batch1", np.array([0.8]), labels(1))
     yield case("binary_16", rng.uniform(size=16), rng.integers(0, 2, 16).astype(I))
@@ -132,14 +141,16 @@ def _brier_score(rng):
     yield case("saturated", np.array([0.0, 1.0, 0.0, 1.0, 1e-12]), labels(0, 1, 1, 0, 0), ("saturation",))
     yield case("tiny", np.array([1e-300, 1e-300, 1 - 2.0**-40]), labels(0, 1, 1), ("extreme",))
     yield case("nan_probability", np.array([0.5, np.nan]), labels(1, 0), ("nonfinite",))
-    yield case("probability_above_1", np.array([0.5, 1.25]), labels(1, 0), ("bad_input",))
-    yield case("class_out_of_range", rng.dirichlet(np.ones(3), size=2), labels(0, 3), ("bad_input",))
+    yield case("probability_above_1", np.array([0.5, 1.25]), labels(1, 0), ("bad_input",),
+               error=("input", r"probabilities must lie in"))
+    yield case("class_out_of_range", rng.dirichlet(np.ones(3), size=2), labels(0, 3), ("bad_input",),
+               error=("target", r"class indices must lie in"))
 
 
 @cases("label_ranking")
 def _label_ranking(rng):
-    def case(id, input, target, tags=("interior",), note=""):
-        return Case("label_ranking", id, {"input": input, "target": target}, tags=set(tags), note=note)
+    def case(id, input, target, tags=("interior",), note="", error=None):
+        return Case("label_ranking", id, {"input": input, "target": target}, tags=set(tags), note=note, error=error)
 
     t = rng.integers(0, 2, size=(8, 5)).astype(I)
     t[:, 0], t[:, 1] = 1, 0  # every row has a relevant and an irrelevant label
@@ -153,5 +164,7 @@ def _label_ranking(rng):
                ("extreme",))
     yield case("nonfinite", np.array([[np.inf, 0.0, -np.inf], [np.nan, 1.0, 0.0]]), labels(0, 1, 1, 1, 0, 0)
                .reshape(2, 3), ("nonfinite",), "inf orders like a number; a NaN row has loss NaN")
-    yield case("indicator_not_0_1", np.array([[0.1, 0.5]]), labels(2, 0)[None, :], ("bad_input",))
-    yield case("shape_mismatch", np.array([[0.1, 0.5, 0.2]]), labels(1, 0)[None, :], ("bad_input",))
+    yield case("indicator_not_0_1", np.array([[0.1, 0.5]]), labels(2, 0)[None, :], ("bad_input",),
+               error=("target", r"expected values in \[0, 1\]"))
+    yield case("shape_mismatch", np.array([[0.1, 0.5, 0.2]]), labels(1, 0)[None, :], ("bad_input",),
+               error=("target", r"shape mismatch"))
