@@ -20,7 +20,7 @@ class Stack:
     framework: str  # the adapter module whose FRAMEWORK (the primitives) they run on
     requirements: tuple  # the pinned pip requirements
     venv: str  # the shared venv family
-    release: str  # requirement template for another release: release.format(version)
+    release: str  # another release: release.format(version) replaces requirements[0]
     regress: str  # the older release `nox -s regress` compares against the pin
     packages: tuple  # what version() reports: {package: version}
     env: dict = field(default_factory=dict)  # set in os.environ before the framework is imported
