@@ -2,7 +2,7 @@
 
     python -m adapters                       # a table
     python -m adapters --json                # a JSON list, one object per binding
-    python -m adapters --framework torch     # one framework
+    python -m adapters --framework torch     # one stack
 
 Listing imports no framework; the availability check may (once per framework and
 top-level module of the API: torch vs torchvision, tensorflow vs keras).
@@ -16,16 +16,16 @@ import sys
 
 import numpy as np
 
-from . import BINDINGS, DIFFERENT_DEFINITIONS, FRAMEWORKS
+from . import BINDINGS, DIFFERENT_DEFINITIONS, STACKS, framework
 
 
-def availability(framework, binding, cache):
+def availability(fw, binding, cache):
     """(ok, reason) for one binding: its framework, then what the binding needs beyond it (torchvision)."""
-    if framework is None:
+    if fw is None:
         return False, f"no framework {binding.framework!r} is registered"
     if binding.framework not in cache:
         try:
-            cache[binding.framework] = tuple(framework.available())
+            cache[binding.framework] = tuple(fw.available())
         except Exception as e:  # an availability check must not take the listing down
             cache[binding.framework] = (False, f"availability check failed: {type(e).__name__}: {e}")
     ok, reason = cache[binding.framework]
@@ -46,10 +46,16 @@ def _plain(v, dtypes):
     return v
 
 
+def conventions(binding):
+    """The binding's conventions: params (per dtype where a callable), why and citation."""
+    return [{"params": {k: _plain(v, binding.dtypes) for k, v in c.params.items()}, "why": c.why,
+             "citation": c.citation} for c in binding.conventions]
+
+
 def rows(bindings=None, frameworks=None):
     """One dict per binding with everything a table, a report or a porting guide needs."""
     bindings = BINDINGS if bindings is None else bindings
-    frameworks = FRAMEWORKS if frameworks is None else frameworks
+    frameworks = {name: framework(name) for name in STACKS} if frameworks is None else frameworks
     cache, out = {}, []
     for b in bindings:
         ok, reason = availability(frameworks.get(b.framework), b, cache)
@@ -57,7 +63,7 @@ def rows(bindings=None, frameworks=None):
             "loss": b.loss, "framework": b.framework, "api": b.api, "id": b.id, "variant": b.variant,
             "kind": b.kind, "expression": b.expression, "reductions": list(b.reductions),
             "dtypes": list(b.dtypes), "params": list(b.params),
-            "conventions": {k: _plain(v, b.dtypes) for k, v in b.conventions.items()},
+            "conventions": conventions(b),
             "differentiable": None if b.differentiable is None else list(b.differentiable),
             "note": b.note, "available": bool(ok), "reason": reason,
         })
@@ -68,7 +74,7 @@ def table(records):
     cols = [("loss", 24), ("framework", 10), ("id", 58), ("kind", 8), ("conventions", 40), ("available", 9)]
     lines = ["  ".join(f"{c:{w}s}" for c, w in cols).rstrip()]
     for r in records:
-        conv = ", ".join(f"{k}={v}" for k, v in r["conventions"].items())
+        conv = ", ".join(f"{k}={v}" for c in r["conventions"] for k, v in c["params"].items())
         cells = [r["loss"], r["framework"], r["id"], r["kind"], conv, "yes" if r["available"] else "no"]
         lines.append("  ".join(f"{str(c):{w}s}" for c, (_, w) in zip(cells, cols, strict=True)).rstrip())
     missing = {(r["framework"], r["reason"]) for r in records if not r["available"]}
@@ -80,7 +86,7 @@ def table(records):
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m adapters", description=__doc__.split("\n")[0])
     ap.add_argument("--json", action="store_true", help="print a JSON list of bindings")
-    ap.add_argument("--framework", choices=sorted(FRAMEWORKS), help="only this framework's bindings")
+    ap.add_argument("--framework", choices=sorted(STACKS), help="only this stack's bindings")
     args = ap.parse_args(argv)
     chosen = [b for b in BINDINGS if args.framework in (None, b.framework)]
     records = rows(chosen)
@@ -93,6 +99,11 @@ def main(argv=None):
     if different:
         lines.append("\ndifferent definitions (look-alike APIs that compute something else):")
         lines += [f"  {d.framework:10s} {d.api}  (not {d.loss}): {d.explanation}  [{d.citation}]" for d in different]
+    declared = {(c["why"], c["citation"]): c for r in records for c in r["conventions"]}
+    if declared:
+        lines.append("\nconventions (what an API does that no argument controls, as reference parameters):")
+        lines += [f"  {', '.join(f'{k}={v}' for k, v in c['params'].items())}: {c['why']}  [{c['citation']}]"
+                  for c in declared.values()]
     try:
         print("\n".join(lines))
     except BrokenPipeError:  # `python -m adapters | head`

@@ -1,17 +1,19 @@
 """What a binding is, and what every framework adapter provides.
 
 A binding says: this public framework API, called this way, computes this
-reference loss, with these conventions.  ``fn`` takes the canonical arrays (as
+reference loss, with these conventions (``Convention`` objects).  ``fn`` takes the canonical arrays (as
 framework tensors of the requested dtype, in the reference's ``inputs`` order
 and layout) plus ``reduction`` and the reference parameters it accepts, and does
 the framework's own argument mapping inside: ``y_true`` first, class axis last,
 ``delta`` for ``beta``, {0, 1} labels for {-1, 1}, ...  Everything the framework
 does that no argument controls is declared in ``conventions`` as reference
-parameters, so that ``reference(..., **conventions)`` reproduces the framework.
+parameters with why and a citation, so that
+``reference(..., **binding.convention_params(dtype))`` reproduces the framework.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 from collections.abc import Callable
@@ -56,7 +58,6 @@ class Convention:
 @dataclass(frozen=True)
 class Binding:
     loss: str  # reference name, a key of reference.LOSSES
-    framework: str  # "torch" | "tensorflow" | "sklearn"
     api: str  # the public dotted name a user calls
     fn: Callable = field(repr=False, compare=False)
     expression: str = ""  # the call as a user writes it, canonical names: "F.smooth_l1_loss(x, y, beta=beta)"
@@ -65,18 +66,17 @@ class Binding:
     reductions: tuple = ("none", "mean", "sum")
     dtypes: tuple = ("float32", "float64")
     params: tuple = ()  # reference parameters the API can express (others must be at their default)
-    conventions: dict = field(default_factory=dict)  # reference params that reproduce its fixed behaviour
+    conventions: tuple = ()  # Convention objects: what the API does that no argument controls
     # Reference params the API is pinned to (a variant, not a deviation): e.g. Keras Dice takes
     # probabilities, {"from_logits": False}.  Only cases with these values run on the binding.
     fixed: dict = field(default_factory=dict)
     requires: str = ""  # a module beyond the framework's own that the binding needs (e.g. "torchvision")
     differentiable: tuple | None = None  # None: the reference's; () for value-only APIs
-    note: str = ""
+    note: str = ""  # how the arguments are mapped (a convention says why in its own object)
+    framework: str = ""  # the stack that runs it: set by adapters.bindings(), not by the adapter module
 
     def convention_params(self, dtype):
         """The reference parameters of all declared conventions, resolved for this dtype."""
-        if isinstance(self.conventions, dict):  # legacy form: {param: value or dtype -> value}
-            return {k: v(dtype) if callable(v) else v for k, v in self.conventions.items()}
         out = {}
         for c in self.conventions:
             out.update(c.resolve(dtype))
@@ -110,16 +110,17 @@ class DifferentDefinition:
     """A same-named or look-alike API that computes something else: why, and where it says so."""
 
     loss: str
-    framework: str
     api: str
     explanation: str
     citation: str
+    framework: str = ""  # set by adapters.different_definitions()
 
 
 class Framework:
-    """The per-framework half: conversion to and from tensors, autodiff, version."""
+    """The few primitives a stack implements: tensors in and out, a vector-Jacobian product, version, devices.
 
-    name = ""
+    ``value`` and ``grad`` are written once, here, on top of them."""
+
     module = ""  # the import whose absence makes every binding unavailable
 
     def available(self):
@@ -129,13 +130,77 @@ class Framework:
             return False, f"{self.module} is not installed"
         return True, ""
 
-    def version(self):
+    # -- the primitives
+    def to_tensor(self, array, dtype, device="cpu"):
+        """A framework tensor of ``dtype`` ("float32", "float64", "int64") holding ``array``."""
         raise NotImplementedError
+
+    def to_numpy(self, tensor):
+        """A float64 ndarray."""
+        raise NotImplementedError
+
+    def vjp(self, fn, primals, cotangent):
+        """(fn(*primals), [d/d p of sum(cotangent * fn(*primals)) for p in primals]) through the framework's
+        autodiff; an input the output does not depend on gets zeros.  ``cotangent`` (an ndarray, broadcast to
+        the output's shape) or None for ones."""
+        raise NotImplementedError(f"{type(self).__name__} has no gradient")
+
+    def version(self):
+        """{package: version}."""
+        return {self.module: installed_version(self.module)}
+
+    def devices(self):
+        return ("cpu",)
+
+    def context(self):
+        """Entered around every framework call (torch: one thread, warnings off)."""
+        return contextlib.nullcontext()
+
+    # -- written once
+    def _tensors(self, arrays, dtype, params):
+        return [self._convert(a, dtype) for a in arrays], {
+            k: self._convert(v, dtype) if isinstance(v, np.ndarray) else v for k, v in params.items()}
+
+    def _convert(self, a, dtype):
+        """Float arrays to the cell's dtype, integer (and boolean) arrays to int64."""
+        a = np.asarray(a)
+        if a.dtype.kind == "f":
+            return self.to_tensor(a, dtype)
+        if a.dtype.kind in "iub":
+            return self.to_tensor(a, "int64")
+        raise Unsupported(f"cannot convert an array of dtype {a.dtype} to a {type(self).__name__} tensor")
 
     def value(self, binding, arrays, dtype, reduction, params):
         """The loss as a float64 ndarray."""
-        raise NotImplementedError
+        with self.context():
+            tensors, params = self._tensors(arrays, dtype, params)
+            return self.to_numpy(binding.fn(*tensors, reduction=reduction, **params))
 
     def grad(self, binding, arrays, dtype, reduction, params, cotangent):
-        """{input: d/d input of sum(cotangent * loss)} through the framework's autodiff."""
-        raise NotImplementedError
+        """{input: d/d input of sum(cotangent * loss)} for the differentiable inputs, through the framework's
+        autodiff (the reference's ``differentiable``, or the binding's)."""
+        from reference import LOSSES  # the canonical input names; the reference imports no framework
+
+        loss = LOSSES[binding.loss]
+        names = loss.differentiable if binding.differentiable is None else binding.differentiable
+        idx = [loss.inputs.index(n) for n in names]
+        cot = None if cotangent is None else np.asarray(cotangent, dtype=dtype)
+        with self.context():
+            tensors, params = self._tensors(arrays, dtype, params)
+
+            def fn(*primals):
+                full = list(tensors)
+                for i, p in zip(idx, primals, strict=True):
+                    full[i] = p
+                return binding.fn(*full, reduction=reduction, **params)
+
+            _, grads = self.vjp(fn, [tensors[i] for i in idx], cot)
+            return {n: self.to_numpy(g) for n, g in zip(names, grads, strict=True)}
+
+
+def installed_version(module):
+    """``module.__version__`` as a str, or None where it does not import."""
+    try:
+        return str(importlib.import_module(module).__version__)
+    except Exception:
+        return None

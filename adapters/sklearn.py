@@ -11,36 +11,31 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._core import Binding, DifferentDefinition, Framework, Unsupported, lazy
+from ._core import Binding, Convention, DifferentDefinition, Framework, Unsupported, lazy
 
 metrics = lazy("sklearn.metrics")
-sklearn = lazy("sklearn")
 
 SRC = "scikit-learn 1.9.1 sklearn/metrics/_classification.py"
 
 
 class ScikitLearn(Framework):
-    name = "sklearn"
+    """NumPy arrays in and out, and no vjp: metrics have no gradient."""
+
     module = "sklearn"
 
-    def version(self):
-        return {"sklearn": sklearn.__version__}
+    def to_tensor(self, array, dtype, device="cpu"):
+        return np.array(array, dtype=dtype)
 
-    def value(self, binding, arrays, dtype, reduction, params):
-        return np.asarray(binding.fn(*arrays, reduction=reduction, **params), dtype=np.float64)
-
-    def grad(self, binding, arrays, dtype, reduction, params, cotangent):
-        raise NotImplementedError("scikit-learn metrics have no gradient")
+    def to_numpy(self, tensor):
+        return np.asarray(tensor, dtype=np.float64)
 
 
 FRAMEWORK = ScikitLearn()
-BINDINGS: list[Binding] = []
 
 
-def bind(loss, api, fn, expression, **kw):
+def _metric(loss, api, fn, expression, **kw):
     kw.setdefault("reductions", ("mean",))
-    BINDINGS.append(Binding(loss=loss, framework="sklearn", api=f"sklearn.metrics.{api}", fn=fn,
-                            expression=expression, differentiable=(), **kw))
+    return Binding(loss=loss, api=f"sklearn.metrics.{api}", fn=fn, expression=expression, differentiable=(), **kw)
 
 
 def _normalize(reduction):
@@ -63,10 +58,6 @@ def _regression(name):
 
 
 REGRESSION_NOTE = "the mean over outputs of the per-output means ('uniform_average') is the mean over all elements."
-bind("l1", "mean_absolute_error", _regression("mean_absolute_error"), "mean_absolute_error(y, x)",
-     note=REGRESSION_NOTE)
-bind("mse", "mean_squared_error", _regression("mean_squared_error"), "mean_squared_error(y, x)",
-     note=REGRESSION_NOTE)
 
 
 # ---------------------------------------------------------------- probabilities
@@ -76,19 +67,18 @@ def finfo_eps(dtype):
     return float(np.finfo(np.dtype(dtype)).eps)
 
 
-EPS_NOTE = (f"y_proba is clipped to [eps, 1 - eps] with eps = finfo(y_proba.dtype).eps ({SRC} _log_loss), in "
-            "the input's dtype (check_array keeps float32): 2.2e-16 for float64, 1.19e-7 for float32.  Rows that "
-            "do not sum to 1 are not renormalized: sklearn only warns (UserWarning 'The y_prob values do not sum to "
-            "one', _validate_multiclass_probabilistic_prediction).")
+CLIP = Convention(
+    {"clip_eps": finfo_eps},
+    "y_proba is clipped to [eps, 1 - eps] with eps = finfo(y_proba.dtype).eps, in the input's dtype (check_array "
+    "keeps float32): p = 0 or 1 gives -log(eps) (36.04 in float64, 15.94 in float32) instead of inf, and p < eps "
+    "counts as eps.  Rows that do not sum to 1 are not renormalized: sklearn only warns (UserWarning 'The y_prob "
+    "values do not sum to one', _validate_multiclass_probabilistic_prediction).",
+    f"{SRC} _log_loss (eps = xp.finfo(y_proba.dtype).eps; xp.clip)")
 
 
 def _log_loss(p, target, reduction):
     labels = [0, 1] if p.ndim == 1 else list(range(p.shape[1]))
     return metrics.log_loss(target, p, normalize=_normalize(reduction), labels=labels)
-
-
-bind("log_loss", "log_loss", _log_loss, "log_loss(y, p, normalize=reduction == 'mean', labels=range(C) or [0, 1])",
-     reductions=("mean", "sum"), conventions={"clip_eps": finfo_eps}, note=EPS_NOTE)
 
 
 def _bce_log_loss(p, target, reduction):
@@ -100,24 +90,10 @@ def _bce_log_loss(p, target, reduction):
                             labels=[0, 1])
 
 
-bind("binary_cross_entropy", "log_loss", _bce_log_loss, "log_loss([1] * n + [0] * n, concat(p, p), "
-     "sample_weight=concat(y, 1 - y), normalize=reduction == 'mean', labels=[0, 1]) on p, y flattened",
-     kind="composed", variant="binary, flattened", reductions=("mean", "sum"), conventions={"clip_eps": finfo_eps},
-     note="every element is a sample twice: as class 1 with weight y and as class 0 with weight 1 - y, so soft "
-          "targets are their expected log loss; 'mean' divides by the weight total, sum(y + 1 - y) = n. " + EPS_NOTE)
-
-
 def _brier(p, target, reduction):
     if p.ndim == 1:
         return metrics.brier_score_loss(target, p, pos_label=1)
     return metrics.brier_score_loss(target, p, labels=list(range(p.shape[1])), scale_by_half=False)
-
-
-bind("brier_score", "brier_score_loss", _brier, "brier_score_loss(y, p, pos_label=1) (binary); "
-     "brier_score_loss(y, P, labels=range(C), scale_by_half=False) (multiclass)",
-     note="binary: the default scale_by_half='auto' halves the two-column sum, giving (p - y)^2; multiclass "
-          "needs scale_by_half=False, since 'auto' also halves (N, 2) inputs "
-          f"({SRC} brier_score_loss).")
 
 
 # ---------------------------------------------------------------- margins, labels, rankings
@@ -134,10 +110,6 @@ def _hinge(f, target, reduction):
     return metrics.hinge_loss(target, f, labels=labels)
 
 
-bind("hinge", "hinge_loss", _hinge, "hinge_loss(y, f, labels=[-1, 1] or range(C))",
-     note=HINGE_ONE_CLASS)
-
-
 def _predicted(pred):
     """Integer labels as they are; float scores (N, C) -> the first argmax, as a classifier's predict does."""
     return np.argmax(pred, axis=1) if pred.dtype.kind == "f" else pred
@@ -152,25 +124,47 @@ def _hamming(pred, target, reduction):
 
 
 PREDICTED = "y_hat = the labels, or argmax(f, axis=1) for float scores (N, C)"
-bind("zero_one", "zero_one_loss", _zero_one, f"zero_one_loss(y, y_hat, normalize=reduction == 'mean'); {PREDICTED}",
-     kind="composed", reductions=("mean", "sum"), note="direct on labels; scores need the argmax first.")
-bind("zero_one", "hamming_loss", _hamming, f"hamming_loss(y, y_hat); {PREDICTED}", kind="composed",
-     note="direct on labels; scores need the argmax first.  On 1-D (binary or multiclass) labels the Hamming loss "
-          "is the error rate; on multilabel indicators it is something else.")
 
 
 def _label_ranking(f, target, reduction):
     return metrics.label_ranking_loss(target, f)
 
 
-bind("label_ranking", "label_ranking_loss", _label_ranking, "label_ranking_loss(y, f)")
+# ---------------------------------------------------------------- the bindings
+
+BINDINGS = [
+    _metric("l1", "mean_absolute_error", _regression("mean_absolute_error"), "mean_absolute_error(y, x)",
+            note=REGRESSION_NOTE),
+    _metric("mse", "mean_squared_error", _regression("mean_squared_error"), "mean_squared_error(y, x)",
+            note=REGRESSION_NOTE),
+    _metric("log_loss", "log_loss", _log_loss,
+            "log_loss(y, p, normalize=reduction == 'mean', labels=range(C) or [0, 1])",
+            reductions=("mean", "sum"), conventions=(CLIP,)),
+    _metric("binary_cross_entropy", "log_loss", _bce_log_loss, "log_loss([1] * n + [0] * n, concat(p, p), "
+            "sample_weight=concat(y, 1 - y), normalize=reduction == 'mean', labels=[0, 1]) on p, y flattened",
+            kind="composed", variant="binary, flattened", reductions=("mean", "sum"), conventions=(CLIP,),
+            note="every element is a sample twice: as class 1 with weight y and as class 0 with weight 1 - y, so "
+                 "soft targets are their expected log loss; 'mean' divides by the weight total, sum(y + 1 - y) = n."),
+    _metric("brier_score", "brier_score_loss", _brier, "brier_score_loss(y, p, pos_label=1) (binary); "
+            "brier_score_loss(y, P, labels=range(C), scale_by_half=False) (multiclass)",
+            note="binary: the default scale_by_half='auto' halves the two-column sum, giving (p - y)^2; multiclass "
+                 f"needs scale_by_half=False, since 'auto' also halves (N, 2) inputs ({SRC} brier_score_loss)."),
+    _metric("hinge", "hinge_loss", _hinge, "hinge_loss(y, f, labels=[-1, 1] or range(C))", note=HINGE_ONE_CLASS),
+    _metric("zero_one", "zero_one_loss", _zero_one,
+            f"zero_one_loss(y, y_hat, normalize=reduction == 'mean'); {PREDICTED}",
+            kind="composed", reductions=("mean", "sum"), note="direct on labels; scores need the argmax first."),
+    _metric("zero_one", "hamming_loss", _hamming, f"hamming_loss(y, y_hat); {PREDICTED}", kind="composed",
+            note="direct on labels; scores need the argmax first.  On 1-D (binary or multiclass) labels the Hamming "
+                 "loss is the error rate; on multilabel indicators it is something else."),
+    _metric("label_ranking", "label_ranking_loss", _label_ranking, "label_ranking_loss(y, f)"),
+]
 
 
 # ---------------------------------------------------------------- not bound, or something else
 
 DIFFERENT_DEFINITIONS = [
     DifferentDefinition(
-        "poisson_nll", "sklearn", "sklearn.metrics.mean_poisson_deviance",
+        "poisson_nll", "sklearn.metrics.mean_poisson_deviance",
         "2 (y log(y / x) - y + x): the Poisson deviance, twice the NLL minus its value at x = y, not x - y log x.",
         "scikit-learn 1.9.1 sklearn/metrics/_regression.py mean_tweedie_deviance (power=1)"),
 ]

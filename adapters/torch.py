@@ -5,122 +5,104 @@ bound separately: they differ in argument handling and defaults.  Each ``fn``
 passes the *reference's* default for every parameter whose torch default
 differs (poisson_nll / gaussian_nll / triplet_margin ``eps``, the box losses'
 ``eps``), so that a case that leaves a parameter unset compares like with like.
-
-Conventions (what torch does that no argument controls), with their sources
-(torch 2.14.1, torchvision 0.29.1):
-
-- binary_cross_entropy: log clamped at -100 -> ``log_min=-100``.
-  aten/src/ATen/native/Loss.cpp ``binary_cross_entropy_out_cpu``
-  (``std::max(log(x), -100)``).  Its backward divides by
-  ``max(x (1 - x), EPSILON=1e-12)`` instead: that only differs at saturation.
-- cosine_embedding: ``EPSILON`` added to each squared norm -> ``eps``.
-  aten/src/ATen/native/Loss.cpp ``cosine_embedding_loss``; ``EPSILON`` is a
-  ``constexpr float`` 1e-12, so the value added (in float64 too) is
-  float32(1e-12) = 9.999999960041972e-13, not 1e-12.
-- triplet_margin_with_distance: the default distance is
-  ``torch.pairwise_distance`` (p=2, eps=1e-6: ||a - b + eps||) -> ``eps=1e-6``.
-  torch/nn/functional.py ``triplet_margin_with_distance_loss``.
-- gaussian_nll: var is clamped under ``torch.no_grad()`` -> ``clamp_no_grad``.
-  torch/nn/functional.py ``gaussian_nll_loss`` (``var.clamp_(min=eps)``).
-- torchvision complete_box_iou_loss: alpha under ``torch.no_grad()`` ->
-  ``detach_alpha``; its DIoU part is computed by ``_diou_iou_loss(boxes1,
-  boxes2)`` without the ``eps`` argument -> ``diou_eps=1e-7``.
-  torchvision/ops/ciou_loss.py.  ``complete_box_iou`` also detaches alpha
-  (torchvision/ops/boxes.py).
+What torch does that no argument controls is a ``Convention`` below, with its
+source (torch 2.14.1, torchvision 0.29.1).
 
 Known bug (not a convention: upstream treats it as a silent-correctness bug, so
-it is a registered divergence, not always-on here): ``F.ctc_loss`` /
-``nn.CTCLoss`` return, as the gradient for ``log_probs``, the gradient for the
-logits before a log_softmax (pytorch/pytorch#52241, #82545, #181534): the value
-is right, the gradient is ``exp(log_probs) - occupancy``; the reference's
-``log_softmax_grad=True`` reproduces it (conformance/divergences/torch.py).
+it is a registered divergence): ``F.ctc_loss`` / ``nn.CTCLoss`` return, as the
+gradient for ``log_probs``, the gradient for the logits before a log_softmax
+(pytorch/pytorch#52241, #82545, #181534).
 """
 
 from __future__ import annotations
 
-import importlib
+import contextlib
 import math
 import warnings
 
 import numpy as np
 
-from ._core import Binding, DifferentDefinition, Framework, Unsupported, lazy
+from ._core import Binding, Convention, DifferentDefinition, Framework, Unsupported, lazy
 
 torch = lazy("torch")
 F = lazy("torch.nn.functional")
 nn = lazy("torch.nn")
 tvops = lazy("torchvision.ops")
 
-_DTYPES = {"float32": "float32", "float64": "float64"}
 _initialized = False
 
 
-def _init():
-    global _initialized
-    if not _initialized:
-        torch.set_num_threads(1)  # deterministic reductions, and kind to a shared machine
-        _initialized = True
-
-
 class TorchFramework(Framework):
-    name = "torch"
     module = "torch"
 
-    def version(self):
-        try:
-            tv = importlib.import_module("torchvision").__version__
-        except Exception:
-            tv = None
-        return {"torch": importlib.import_module("torch").__version__, "torchvision": tv}
+    def to_tensor(self, array, dtype, device="cpu"):
+        return torch.from_numpy(np.array(array, dtype=dtype))
 
-    # -- conversion
-    def _tensor(self, a, dtype):
-        a = np.asarray(a)
-        if a.dtype.kind == "f":
-            return torch.from_numpy(np.array(a, dtype=_DTYPES[dtype]))
-        if a.dtype.kind in "iub":
-            return torch.from_numpy(np.array(a, dtype=np.int64))
-        raise Unsupported(f"cannot convert an array of dtype {a.dtype} to a torch tensor")
+    def to_numpy(self, tensor):
+        return np.asarray(tensor.detach().to(torch.float64).numpy(), dtype=np.float64)
 
-    def _call(self, binding, arrays, dtype, reduction, params, diff=()):
-        _init()
-        tensors = [self._tensor(a, dtype) for a in arrays]
-        for i in diff:
-            tensors[i].requires_grad_(True)
-        params = {k: self._tensor(v, dtype) if isinstance(v, np.ndarray) else v for k, v in params.items()}
+    @contextlib.contextmanager
+    def context(self):
+        global _initialized
+        if not _initialized:
+            torch.set_num_threads(1)  # deterministic reductions, and kind to a shared machine
+            _initialized = True
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # kl_div's reduction="mean" warning, deprecations
-            out = binding.fn(*tensors, reduction=reduction, **params)
-        return tensors, out
+            yield
 
-    def value(self, binding, arrays, dtype, reduction, params):
-        with torch.no_grad():
-            _, out = self._call(binding, arrays, dtype, reduction, params)
-        return np.asarray(out.detach().to(torch.float64).numpy(), dtype=np.float64)
-
-    def grad(self, binding, arrays, dtype, reduction, params, cotangent):
-        from reference import LOSSES  # the canonical input names; the reference imports no framework
-
-        loss = LOSSES[binding.loss]
-        names = loss.differentiable if binding.differentiable is None else binding.differentiable
-        idx = [loss.inputs.index(n) for n in names]
-        tensors, out = self._call(binding, arrays, dtype, reduction, params, diff=idx)
-        wrt = [tensors[i] for i in idx]
-        if cotangent is None:
-            cot = torch.ones_like(out)
-        else:
-            cot = torch.from_numpy(np.array(np.broadcast_to(cotangent, tuple(out.shape)), dtype=_DTYPES[dtype]))
-        if out.requires_grad and wrt:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                gs = torch.autograd.grad(out, wrt, grad_outputs=cot.to(out.dtype), allow_unused=True)
-        else:
-            gs = [None] * len(wrt)
-        return {n: np.zeros(t.shape) if g is None else g.detach().to(torch.float64).numpy()
-                for n, t, g in zip(names, wrt, gs, strict=True)}
+    def vjp(self, fn, primals, cotangent):
+        for p in primals:
+            p.requires_grad_(True)
+        out = fn(*primals)
+        grads = [None] * len(primals)
+        if out.requires_grad and primals:
+            cot = (torch.ones_like(out) if cotangent is None else
+                   torch.from_numpy(np.array(np.broadcast_to(cotangent, tuple(out.shape)))).to(out.dtype))
+            grads = torch.autograd.grad(out, primals, grad_outputs=cot, allow_unused=True)
+        return out, [torch.zeros_like(p) if g is None else g for p, g in zip(primals, grads, strict=True)]
 
 
 FRAMEWORK = TorchFramework()
+
+_LOSS_CPP = "aten/src/ATen/native/Loss.cpp"
+
+# ---------------------------------------------------------------- conventions
+
+LOG_CLAMP = Convention(
+    {"log_min": -100.0},
+    "BCELoss clamps each log at -100, so a saturated p (0 or 1 against the other label) costs 100, not inf.  Its "
+    "backward divides by max(x (1 - x), EPSILON=1e-12) instead of clamping: that only differs at saturation.",
+    f"{_LOSS_CPP} binary_cross_entropy_out_cpu (std::max(log(x), -100)); torch/nn/modules/loss.py BCELoss "
+    "docstring ('clamps its log function outputs to be greater than or equal to -100'), torch 2.14.1")
+COSINE_EPSILON = Convention(
+    {"eps": float(np.float32(1e-12))},
+    "torch adds EPSILON to each squared norm.  EPSILON is a constexpr float 1e-12, so the value added (in float64 "
+    "too) is float32(1e-12) = 9.999999960041972e-13, not 1e-12.  In float64 it shifts cos by ~1e-12 / |x|^2, "
+    "value and gradient; with norms of 1e-9 it dominates them in both dtypes.",
+    f"{_LOSS_CPP} cosine_embedding_loss (EPSILON), torch 2.14.1")
+PAIRWISE_EPS = Convention(
+    {"eps": 1e-6},
+    "The default distance_function is torch.pairwise_distance (p=2, eps=1e-6), ||a - b + 1e-6||_2: the 1e-6 shows "
+    "in float64, value and gradient.",
+    "torch/nn/functional.py triplet_margin_with_distance_loss (distance_function defaults to pairwise_distance), "
+    "torch 2.14.1")
+CLAMP_NO_GRAD = Convention(
+    {"clamp_no_grad": True},
+    "var is clamped to eps in place under torch.no_grad(), so where var < eps the gradient w.r.t. var is the "
+    "unclamped one, not 0.",
+    "torch/nn/functional.py gaussian_nll_loss ('with torch.no_grad(): var.clamp_(min=eps)'), torch 2.14.1")
+DETACH_ALPHA = Convention(
+    {"detach_alpha": True},
+    "CIoU's alpha is computed under torch.no_grad(), so the gradient misses the d alpha term.",
+    "torchvision/ops/ciou_loss.py complete_box_iou_loss and torchvision/ops/boxes.py complete_box_iou "
+    "('with torch.no_grad(): alpha = ...'), torchvision 0.29.1")
+DIOU_EPS = Convention(
+    {"diou_eps": 1e-7},
+    "complete_box_iou_loss calls _diou_iou_loss(boxes1, boxes2) without its eps, so the DIoU part (and the IoU "
+    "inside alpha) always uses 1e-7: eps reaches alpha only.  Visible in float64, and in float32 for boxes of size "
+    "1e-6, where the 1e-7 in the union dominates.",
+    "torchvision/ops/ciou_loss.py complete_box_iou_loss, torchvision 0.29.1")
 
 
 # ---------------------------------------------------------------- helpers
@@ -141,7 +123,7 @@ def _reduce(v, reduction):
 
 def _binding(loss, api, fn, expression, **kw):
     requires = "torchvision" if api.startswith("torchvision.") else ""
-    return Binding(loss=loss, framework="torch", api=api, fn=fn, expression=expression, requires=requires, **kw)
+    return Binding(loss=loss, api=api, fn=fn, expression=expression, requires=requires, **kw)
 
 
 def _pair(loss, fname, cname, inputs, params=(), *, defaults=None, floats=(), **kw):
@@ -238,8 +220,6 @@ def _ciou_composed(b1, b2, reduction):
 
 
 _TV_LOSS = "torchvision/ops/{}.py (torchvision 0.29.1)"
-_CIOU_NOTE = ("eps reaches alpha only: the DIoU part (and the IoU inside alpha) always uses 1e-7, "
-              "torchvision/ops/ciou_loss.py calls _diou_iou_loss(boxes1, boxes2) without eps")
 
 # ---------------------------------------------------------------- the bindings
 
@@ -252,9 +232,7 @@ BINDINGS = [
     *_pair("poisson_nll", "poisson_nll_loss", "PoissonNLLLoss", ("input", "target"), ("log_input", "full", "eps"),
            defaults={"eps": 0.0}, note="torch's default eps is 1e-8 (used only when log_input=False)"),
     *_pair("gaussian_nll", "gaussian_nll_loss", "GaussianNLLLoss", ("input", "target", "var"), ("full", "eps"),
-           defaults={"eps": 0.0}, conventions={"clamp_no_grad": True},
-           note="torch's default eps is 1e-6; var is clamped under no_grad (torch/nn/functional.py "
-                "gaussian_nll_loss), so d/d var does not vanish where var < eps"),
+           defaults={"eps": 0.0}, conventions=(CLAMP_NO_GRAD,), note="torch's default eps is 1e-6"),
     # classification
     *_pair("cross_entropy", "cross_entropy", "CrossEntropyLoss", ("input", "target"),
            ("weight", "ignore_index", "label_smoothing"),
@@ -274,9 +252,7 @@ BINDINGS = [
              note="its learnable projection set to the identity"),
     *_pair("nll", "nll_loss", "NLLLoss", ("input", "target"), ("weight", "ignore_index")),
     *_pair("binary_cross_entropy", "binary_cross_entropy", "BCELoss", ("input", "target"), ("weight",),
-           conventions={"log_min": -100.0},
-           note="log clamped at -100 (aten/src/ATen/native/Loss.cpp binary_cross_entropy); the backward "
-                "divides by max(x (1 - x), 1e-12) instead of clamping"),
+           conventions=(LOG_CLAMP,)),
     *_pair("binary_cross_entropy_with_logits", "binary_cross_entropy_with_logits", "BCEWithLogitsLoss",
            ("input", "target"), ("weight", "pos_weight")),
     *_pair("kl_div", "kl_div", "KLDivLoss", ("input", "target"), ("log_target",),
@@ -295,15 +271,12 @@ BINDINGS = [
     *_pair("hinge_embedding", "hinge_embedding_loss", "HingeEmbeddingLoss", ("input", "target"), ("margin",),
            floats=(1,)),
     *_pair("cosine_embedding", "cosine_embedding_loss", "CosineEmbeddingLoss", ("x1", "x2", "y"), ("margin",),
-           floats=(2,), conventions={"eps": float(np.float32(1e-12))},
-           note="EPSILON (a C++ float 1e-12) added to each squared norm: aten/src/ATen/native/Loss.cpp "
-                "cosine_embedding_loss"),
+           floats=(2,), conventions=(COSINE_EPSILON,)),
     *_pair("triplet_margin", "triplet_margin_loss", "TripletMarginLoss", ("anchor", "positive", "negative"),
            ("margin", "p", "eps", "swap"), defaults={"eps": 0.0},
            note="torch's default eps is 1e-6 (pairwise_distance: ||a - b + eps||_p)"),
     *_pair("triplet_margin", "triplet_margin_with_distance_loss", "TripletMarginWithDistanceLoss",
-           ("anchor", "positive", "negative"), ("margin", "swap"), conventions={"eps": 1e-6},
-           note="the default distance_function is torch.pairwise_distance (p=2, eps=1e-6)"),
+           ("anchor", "positive", "negative"), ("margin", "swap"), conventions=(PAIRWISE_EPS,)),
     # sequences
     *_pair("ctc", "ctc_loss", "CTCLoss", ("log_probs", "targets", "input_lengths", "target_lengths"),
            ("blank", "zero_infinity"),
@@ -318,8 +291,8 @@ BINDINGS = [
              params=("eps",), note="torchvision's default eps is 1e-7; " + _TV_LOSS.format("diou_loss")),
     _binding("ciou", "torchvision.ops.complete_box_iou_loss", _box_loss("complete_box_iou_loss"),
              "torchvision.ops.complete_box_iou_loss(boxes1, boxes2, eps=eps, reduction=reduction)",
-             params=("eps",), conventions={"detach_alpha": True, "diou_eps": 1e-7},
-             note=_CIOU_NOTE + "; alpha is computed under torch.no_grad()"),
+             params=("eps",), conventions=(DETACH_ALPHA, DIOU_EPS),
+             note="torchvision's default eps is 1e-7; " + _TV_LOSS.format("ciou_loss")),
     _binding("iou", "torchvision.ops.box_iou", _iou_composed,
              "1 - torchvision.ops.box_iou(boxes1[i:i+1], boxes2[i:i+1])[0, 0] per pair  (form='log': -log(...))",
              kind="composed", params=("form",), note="(..., 4) boxes flattened to (N, 4); no eps"),
@@ -334,15 +307,14 @@ BINDINGS = [
     _binding("ciou", "torchvision.ops.complete_box_iou", _ciou_composed,
              "1 - torchvision.ops.complete_box_iou(boxes1[i:i+1], boxes2[i:i+1], eps=0.0)[0, 0] per pair",
              kind="composed",
-             conventions={"detach_alpha": True},
-             note="alpha under torch.no_grad() (torchvision/ops/boxes.py); its eps reaches c^2 and alpha but "
-                  "not the IoU: bound at eps=0"),
+             conventions=(DETACH_ALPHA,),
+             note="its eps reaches c^2 and alpha but not the IoU, which no reference eps expresses: bound at eps=0"),
 ]
 
 
 DIFFERENT_DEFINITIONS = [
     DifferentDefinition(
-        "hinge", "torch", api,
+        "hinge", api,
         "torch's 'multi-class classification hinge loss' sums max(0, margin - x[y] + x[i])^p over every i != y "
         "and divides by C (Weston-Watkins style); the reference's multiclass hinge (scikit-learn's) is "
         "Crammer-Singer: max(0, 1 + max_{c != y} f_c - f_y), one term per sample, no division by C.",

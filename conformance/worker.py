@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing as mp
+import os
+import sys
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -25,25 +28,42 @@ class Outcome:
     result: object = None  # ndarray (value) or {name: ndarray} (grad)
     seconds: float = 0.0
     error: str = ""  # "TypeName: message" for raised / the reason for crash and timeout
-    extra: dict = field(default_factory=dict)
 
 
 def load_framework(name):
-    """(Framework, [Binding]) for a framework of adapters, or for a module path
-    (e.g. tests.fault_adapters) that defines FRAMEWORK and BINDINGS."""
+    """(Framework, [Binding]) for a stack of adapters.STACKS (its env applied before the framework is imported),
+    or for a module path (e.g. tests.fault_adapters) that defines FRAMEWORK and BINDINGS."""
     if "." in name:
         module = importlib.import_module(name)
         return module.FRAMEWORK, list(module.BINDINGS)
     import adapters
 
-    if name not in adapters.MODULES:
-        raise ValueError(f"--framework: expected one of {sorted(adapters.MODULES)} or a module path, got {name!r}")
-    return adapters.FRAMEWORKS[name], adapters.bindings(framework=name)
+    if name not in adapters.STACKS:
+        raise ValueError(f"--framework: expected one of {sorted(adapters.STACKS)} or a module path, got {name!r}")
+    os.environ.update(adapters.STACKS[name].env)
+    return adapters.framework(name), adapters.bindings(stack=name)
 
 
-def plain_version(framework):
-    """{package: version} as plain str: torch's TorchVersion cannot cross xdist's channel."""
-    return {k: None if v is None else str(v) for k, v in framework.version().items()}
+def plain_version(name, framework):
+    """{package: version} as plain str (torch's TorchVersion cannot cross xdist's channel): the stack's packages,
+    or what a module path's framework reports."""
+    import adapters
+
+    version = adapters.STACKS[name].version() if name in adapters.STACKS else framework.version()
+    return {k: None if v is None else str(v) for k, v in version.items()}
+
+
+_ROOTS = sorted({str(Path(p).resolve()) for p in (*sys.path, Path(__file__).parents[1]) if p}, key=len, reverse=True)
+
+
+def relative(filename):
+    """A traceback's file relative to the deepest sys.path entry (site-packages, the repository root) that holds
+    it: records never carry a path of the machine."""
+    path = str(Path(filename).resolve())
+    for root in _ROOTS:
+        if path.startswith(root + os.sep):
+            return os.path.relpath(path, root)
+    return Path(filename).name
 
 
 def _call(framework, bindings, request):
@@ -63,7 +83,7 @@ def _call(framework, bindings, request):
         return Outcome("unsupported", None, time.perf_counter() - t0, str(e))
     except Exception as e:  # the framework's own behaviour: recorded, not raised
         tb = traceback.extract_tb(e.__traceback__)
-        where = f" ({tb[-1].filename}:{tb[-1].lineno})" if tb else ""
+        where = f" ({relative(tb[-1].filename)}:{tb[-1].lineno})" if tb else ""
         return Outcome("raised", None, time.perf_counter() - t0, f"{type(e).__name__}: {e}"[:2000] + where)
 
 
@@ -73,7 +93,7 @@ def _serve(conn, framework_name):
     warnings.simplefilter("ignore")
     framework, bindings = load_framework(framework_name)
     bindings = {b.id: b for b in bindings}
-    conn.send(("ready", plain_version(framework)))
+    conn.send(("ready", plain_version(framework_name, framework)))
     while True:
         try:
             request = conn.recv()
@@ -94,7 +114,7 @@ class Worker:
         if not isolate:
             framework, bindings = load_framework(framework_name)
             self._local = (framework, {b.id: b for b in bindings})
-            self.version = plain_version(framework)
+            self.version = plain_version(framework_name, framework)
 
     def _start(self):
         ctx = mp.get_context("spawn")

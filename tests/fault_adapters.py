@@ -15,16 +15,19 @@ class _Version(str):
 
 
 class NumpyFramework(Framework):
-    name = "fault"
     module = "numpy"
 
     def version(self):
         return {"numpy": _Version(np.__version__)}
 
-    def value(self, binding, arrays, dtype, reduction, params):
-        return binding.fn(*arrays, reduction=reduction, **params)
+    def to_tensor(self, array, dtype, device="cpu"):
+        return np.array(array, dtype=dtype)
+
+    def to_numpy(self, tensor):
+        return np.asarray(tensor, dtype=np.float64)
 
     def grad(self, binding, arrays, dtype, reduction, params, cotangent):
+        """NumPy has no autodiff: smooth L1's gradient by hand (the one loss these bindings compute)."""
         x, y = arrays
         beta = params.get("beta", 1.0)
         d = (x - y).astype(np.float64)
@@ -54,13 +57,13 @@ def _hang(x, y, reduction, beta=1.0):
 
 FRAMEWORK = NumpyFramework()
 BINDINGS = [
-    Binding("smooth_l1", "fault", "fault.smooth_l1", _smooth_l1, params=("beta",)),
-    Binding("smooth_l1", "fault", "fault.wrong", _wrong, params=("beta",), reductions=("mean",),
-            differentiable=()),
-    Binding("smooth_l1", "fault", "fault.aborts", _abort, params=("beta",), dtypes=("float64",),
-            reductions=("mean",), differentiable=()),
-    Binding("smooth_l1", "fault", "fault.hangs", _hang, params=("beta",), dtypes=("float64",),
-            reductions=("mean",), differentiable=()),
+    Binding("smooth_l1", "fault.smooth_l1", _smooth_l1, params=("beta",), framework="fault"),
+    Binding("smooth_l1", "fault.wrong", _wrong, params=("beta",), reductions=("mean",), differentiable=(),
+            framework="fault"),
+    Binding("smooth_l1", "fault.aborts", _abort, params=("beta",), dtypes=("float64",), reductions=("mean",),
+            differentiable=(), framework="fault"),
+    Binding("smooth_l1", "fault.hangs", _hang, params=("beta",), dtypes=("float64",), reductions=("mean",),
+            differentiable=(), framework="fault"),
 ]
 DIFFERENT_DEFINITIONS = []
 UNBOUND = {}

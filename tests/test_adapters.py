@@ -1,16 +1,20 @@
-"""The adapters package without any framework: the registry's shape, `python -m adapters`, and
-what happens when a framework is not installed (its bindings are unavailable, with a reason)."""
+"""The adapters package without any framework: the registry's shape, the table of stacks, `python -m adapters`,
+loading a stack in the worker, and what happens when a framework is not installed (its bindings are unavailable,
+with a reason)."""
 
 import json
 import os
 import subprocess
 import sys
+import tomllib
 
+import numpy as np
 import pytest
 
 import adapters
-from adapters import Binding, Framework
+from adapters import Binding, Convention, Framework
 from adapters.__main__ import rows, table
+from conformance import worker
 from reference import LOSSES
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -31,9 +35,8 @@ def listing():
     return json.loads(_python(None, "-m", "adapters", "--json"))
 
 
-def test_json_lists_the_bindings_of_all_three_frameworks(listing):
-    assert set(adapters.FRAMEWORKS) == {"torch", "tensorflow", "sklearn"}
-    counts = {fw: sum(r["framework"] == fw for r in listing) for fw in adapters.FRAMEWORKS}
+def test_json_lists_the_bindings_of_every_stack(listing):
+    counts = {fw: sum(r["framework"] == fw for r in listing) for fw in adapters.STACKS}
     assert all(counts.values()), f"bindings per framework: {counts}"
     assert len(listing) == len(adapters.BINDINGS)
 
@@ -44,7 +47,9 @@ def test_json_records_have_the_required_keys(listing):
         assert isinstance(r["available"], bool) and isinstance(r["reason"], str)
         assert r["available"] or r["reason"], f"{r['id']}: unavailable without a reason"
         assert r["kind"] in ("direct", "composed")
-        assert all(isinstance(v, (str, int, float, bool, list, type(None))) for v in r["conventions"].values())
+        for c in r["conventions"]:
+            assert set(c) == {"params", "why", "citation"} and c["params"] and c["why"] and c["citation"], r["id"]
+            assert all(isinstance(v, (str, int, float, bool, list, type(None))) for v in c["params"].values())
 
 
 def test_ids_are_unique(listing):
@@ -59,14 +64,17 @@ def test_every_binding_names_a_reference_loss_and_its_parameters():
         if loss is None:
             problems.append(f"{b.id}: no reference loss {b.loss!r}")
             continue
-        unknown = (set(b.params) | set(b.conventions)) - set(loss.params)
+        conventions = set(b.convention_params("float64"))
+        unknown = (set(b.params) | conventions) - set(loss.params)
         if unknown:
             problems.append(f"{b.id}: {sorted(unknown)} are not parameters of {b.loss}")
-        if set(b.params) & set(b.conventions):
-            problems.append(f"{b.id}: {sorted(set(b.params) & set(b.conventions))} both a parameter and a convention")
+        if set(b.params) & conventions:
+            problems.append(f"{b.id}: {sorted(set(b.params) & conventions)} both a parameter and a convention")
+        if not all(isinstance(c, Convention) and c.why and c.citation for c in b.conventions):
+            problems.append(f"{b.id}: conventions {b.conventions!r} are not Convention objects with why and citation")
         if not set(b.reductions) <= set(loss.reductions):
             problems.append(f"{b.id}: reductions {b.reductions} not all in {loss.reductions}")
-        if not set(b.dtypes) <= {"float32", "float64"} or not b.expression or b.framework not in adapters.FRAMEWORKS:
+        if not set(b.dtypes) <= {"float32", "float64"} or not b.expression or b.framework not in adapters.STACKS:
             problems.append(f"{b.id}: dtypes {b.dtypes}, expression {b.expression!r}, framework {b.framework!r}")
         if b.differentiable is not None and not set(b.differentiable) <= set(loss.differentiable):
             problems.append(f"{b.id}: differentiable {b.differentiable} not among {loss.differentiable}")
@@ -87,14 +95,15 @@ def test_a_missing_framework_makes_its_bindings_unavailable_with_a_reason():
     fw = _Missing()
     ok, why = fw.available()
     assert not ok and "no_such_module" in why
-    b = Binding("l1", "nosuch", "no_such_module.l1_loss", fn=lambda *a, **k: None, expression="l1_loss(x, y)")
+    b = Binding("l1", "no_such_module.l1_loss", fn=lambda *a, **k: None, expression="l1_loss(x, y)",
+                framework="nosuch")
     (r,) = rows([b], {"nosuch": fw})
     assert r["available"] is False and "no_such_module" in r["reason"]
     assert "no" in table([r]).splitlines()[1].split()  # the table's available column
 
 
 def test_an_unregistered_framework_is_unavailable_too():
-    b = Binding("l1", "ghost", "ghost.l1", fn=lambda *a, **k: None, expression="ghost.l1(x, y)")
+    b = Binding("l1", "ghost.l1", fn=lambda *a, **k: None, expression="ghost.l1(x, y)", framework="ghost")
     (r,) = rows([b], {})
     assert r["available"] is False and "ghost" in r["reason"]
 
@@ -113,7 +122,8 @@ def test_listing_works_with_no_framework_installed():
 
 def test_table_and_framework_filter():
     out = _python(None, "-m", "adapters", "--framework", "torch")
-    header, *lines = out.splitlines()
+    header, *lines = out.split("\n\n")[0].splitlines()  # the table, before the sections below it
+    assert "\nconventions (" in out and "log_min=-100.0: BCELoss clamps each log at -100" in out
     assert header.split()[:6] == ["loss", "framework", "id", "kind", "conventions", "available"]
     listed = [ln for ln in lines if ln.strip() and ln.split()[1:2] == ["torch"]]
     assert len(listed) == sum(b.framework == "torch" for b in adapters.BINDINGS)
@@ -121,9 +131,78 @@ def test_table_and_framework_filter():
 
 
 def test_dtype_dependent_conventions_are_rendered_per_dtype():
-    b = Binding("binary_cross_entropy", "nosuch", "no_such_module.bce", fn=lambda *a, **k: None, expression="bce(p, y)",
-                conventions={"clip_eps": lambda dtype: 1e-7 if dtype == "float32" else 1e-12, "log_min": -100.0})
+    clip = Convention({"clip_eps": lambda dtype: 1e-7 if dtype == "float32" else 1e-12}, "clips", "somewhere")
+    clamp = Convention({"log_min": -100.0}, "clamps", "elsewhere")
+    b = Binding("binary_cross_entropy", "no_such_module.bce", fn=lambda *a, **k: None, expression="bce(p, y)",
+                conventions=(clip, clamp), framework="nosuch")
     (r,) = rows([b], {"nosuch": _Missing()})
-    assert r["conventions"]["log_min"] == -100.0
-    assert "float32: 1e-07" in r["conventions"]["clip_eps"] and "float64: 1e-12" in r["conventions"]["clip_eps"]
+    first, second = r["conventions"]
+    assert second == {"params": {"log_min": -100.0}, "why": "clamps", "citation": "elsewhere"}
+    assert "float32: 1e-07" in first["params"]["clip_eps"] and "float64: 1e-12" in first["params"]["clip_eps"]
+    assert b.convention_params("float32") == {"clip_eps": 1e-7, "log_min": -100.0}
     json.dumps(r)  # every field JSON-able
+
+
+# ---------------------------------------------------------------- the table of stacks
+
+
+def test_every_stack_names_its_modules_and_primitives():
+    for s in adapters.STACKS.values():
+        assert s.framework in s.modules and set(s.modules) <= set(adapters.MODULES), s.name
+        assert isinstance(adapters.framework(s.name), Framework), s.name
+        assert s.release.format("1.0") != s.release and set(s.pinned_only) <= set(s.requirements), s.name
+        assert all(b.framework == s.name for b in adapters.bindings(s.name)), s.name
+
+
+def test_bindings_are_the_stacks_modules_with_the_stack_name():
+    for s in adapters.STACKS.values():
+        expected = [b.id for m in s.modules for b in adapters.MODULES[m].BINDINGS]
+        assert [b.id for b in adapters.bindings(stack=s.name)] == expected
+        assert not any(b.framework for m in s.modules for b in adapters.MODULES[m].BINDINGS)  # set by bindings()
+    assert adapters.BINDINGS == adapters.bindings()
+    assert {b.loss for b in adapters.bindings(loss="ctc")} == {"ctc"}
+
+
+def test_pyproject_extras_are_the_pinned_requirements():
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
+        extras = tomllib.load(f)["project"]["optional-dependencies"]
+    for s in adapters.STACKS.values():
+        assert extras.get(s.name) == list(s.requirements), s.name
+
+
+def test_another_release_drops_what_does_not_import_beside_it():
+    torch = adapters.STACKS["torch"]
+    assert torch.install() == ["torch==2.14.1", "torchvision==0.29.1"]
+    assert torch.install("2.13.0") == ["torch==2.13.0"]
+    assert adapters.STACKS["tensorflow"].install("2.20.0") == ["tensorflow-cpu==2.20.0"]
+
+
+def test_load_framework_applies_the_stack_env(monkeypatch):
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    fw, bindings = worker.load_framework("tensorflow")
+    assert os.environ["KERAS_BACKEND"] == "tensorflow"
+    assert fw is adapters.framework("tensorflow") and bindings == adapters.bindings("tensorflow")
+
+
+def test_load_framework_takes_a_module_path():
+    fw, bindings = worker.load_framework("tests.fault_adapters")
+    assert fw.module == "numpy" and {b.api for b in bindings} >= {"fault.smooth_l1"}
+
+
+def test_load_framework_names_the_choices_for_an_unknown_stack():
+    with pytest.raises(ValueError, match="--framework") as e:
+        worker.load_framework("nosuch")
+    assert all(name in str(e.value) for name in adapters.STACKS)
+
+
+def test_records_carry_no_machine_path():
+    assert worker.relative(np.__file__) == os.path.join("numpy", "__init__.py")
+    assert worker.relative(worker.__file__) == os.path.join("conformance", "worker.py")
+    assert worker.relative("/nowhere/on/this/machine.py") == "machine.py"
+    raising = Binding("l1", "fault.raises", fn=lambda x, y, reduction: np.linalg.inv(np.zeros((2, 3))),
+                      expression="raises")  # raised inside numpy's Python code, in site-packages
+    fw, _ = worker.load_framework("tests.fault_adapters")
+    out = worker._call(fw, {"fault.raises": raising}, ("fault.raises", "value", [np.zeros(2), np.zeros(2)],
+                                                       "float64", "mean", {}, None))
+    where = out.error.rsplit("(", 1)[1]
+    assert out.kind == "raised" and where.startswith(os.path.join("numpy", "linalg")), out.error

@@ -1,10 +1,10 @@
 """scikit-learn bindings: each agrees with the reference (under its declared conventions) on small interior
-cases, float32 and float64 (values only); every public *_loss / *_error metric is accounted for."""
+cases, float32 and float64 (values only), judged as suite cells (tests/smoke.py); every public *_loss / *_error
+metric is accounted for."""
 
 import os
 import subprocess
 import sys
-import warnings
 
 import numpy as np
 import pytest
@@ -15,10 +15,13 @@ sklearn_metrics = pytest.importorskip("sklearn.metrics")
 
 import smoke  # noqa: E402
 
+import adapters  # noqa: E402
 from adapters import sklearn as adapter  # noqa: E402
+from conformance import tolerance  # noqa: E402
 from reference import LOSSES  # noqa: E402
 
-RTOL = {"float32": 1e-5, "float64": 1e-10}
+STACK = "sklearn"
+BINDINGS = adapters.bindings(STACK)
 
 
 def _own_cases(rng):
@@ -30,53 +33,38 @@ def _own_cases(rng):
     scores = np.array([[0.5, -0.3, -1.2], [-0.4, -0.8, -0.1], [1.5, 2.0, -0.2],
                        [-2.0, -0.5, -0.7], [0.1, 0.1, 0.3], [0.0, 1.0, 0.5]])
     return {
-        "l1": [({"input": x, "target": y}, {}), ({"input": rng.normal(size=(2, 3, 2)),
-                                                  "target": rng.normal(size=(2, 3, 2))}, {})],
-        "mse": [({"input": x, "target": y}, {})],
-        "log_loss": [({"input": p3, "target": labels}, {}), ({"input": p1, "target": bits}, {})],
-        "binary_cross_entropy": [({"input": rng.uniform(0.05, 0.95, (3, 4)),
-                                   "target": rng.integers(0, 2, (3, 4)).astype(float)}, {}),
-                                 ({"input": rng.uniform(0.05, 0.95, (2, 3)), "target": rng.uniform(size=(2, 3))},
-                                  {})],
-        "brier_score": [({"input": p3, "target": labels}, {}), ({"input": p1, "target": bits}, {}),
-                        ({"input": p3[:, :2] / p3[:, :2].sum(1, keepdims=True), "target": bits}, {})],
-        "hinge": [({"input": rng.normal(size=6), "target": 2 * bits - 1}, {}),
-                  ({"input": scores, "target": labels}, {})],
-        "zero_one": [({"input": np.array([0, 2, 2, 1, 0, 0]), "target": labels}, {}),
-                     ({"input": scores, "target": labels}, {})],
-        "label_ranking": [({"input": scores, "target": np.array([[1, 0, 0], [0, 1, 1], [1, 1, 0], [0, 0, 1],
-                                                                  [1, 0, 1], [0, 1, 0]])}, {})],
+        "l1": [("xy", {"input": x, "target": y}, {}),
+               ("three_dim", {"input": rng.normal(size=(2, 3, 2)), "target": rng.normal(size=(2, 3, 2))}, {})],
+        "mse": [("xy", {"input": x, "target": y}, {})],
+        "log_loss": [("multiclass", {"input": p3, "target": labels}, {}),
+                     ("binary", {"input": p1, "target": bits}, {})],
+        "binary_cross_entropy": [
+            ("labels", {"input": rng.uniform(0.05, 0.95, (3, 4)), "target": rng.integers(0, 2, (3, 4)).astype(float)},
+             {}),
+            ("soft", {"input": rng.uniform(0.05, 0.95, (2, 3)), "target": rng.uniform(size=(2, 3))}, {})],
+        "brier_score": [("multiclass", {"input": p3, "target": labels}, {}),
+                        ("binary", {"input": p1, "target": bits}, {}),
+                        ("two_columns", {"input": p3[:, :2] / p3[:, :2].sum(1, keepdims=True), "target": bits}, {})],
+        "hinge": [("binary", {"input": rng.normal(size=6), "target": 2 * bits - 1}, {}),
+                  ("multiclass", {"input": scores, "target": labels}, {})],
+        "zero_one": [("labels", {"input": np.array([0, 2, 2, 1, 0, 0]), "target": labels}, {}),
+                     ("scores", {"input": scores, "target": labels}, {})],
+        "label_ranking": [("indicators", {"input": scores, "target": np.array(
+            [[1, 0, 0], [0, 1, 1], [1, 1, 0], [0, 0, 1], [1, 0, 1], [0, 1, 0]])}, {})],
     }
 
 
-OWN = _own_cases(np.random.default_rng(5))
-
-
-def _not_one_class_hinge(loss, arrays):
-    """A one-class binary batch hits sklearn-hinge-binary-one-class-read-as-negative (tested below)."""
-    return loss != "hinge" or np.ndim(arrays["input"]) == 2 or len(np.unique(arrays["target"])) == 2
-
-
-def _applicable(binding, dtype, reduction):
-    return smoke.applicable(adapter.FRAMEWORK, binding, dtype, reduction, OWN, keep=_not_one_class_hinge)
+OWN = smoke.own("sklearn", _own_cases(np.random.default_rng(5)))
 
 
 def _params():
     return [pytest.param(b, dtype, reduction, id=f"{b.id}-{dtype}-{reduction}")
-            for b in adapter.BINDINGS for dtype in b.dtypes for reduction in b.reductions]
+            for b in BINDINGS for dtype in b.dtypes for reduction in smoke.reductions(b)]
 
 
 @pytest.mark.parametrize("binding, dtype, reduction", _params())
 def test_value_matches_reference(binding, dtype, reduction):
-    loss = LOSSES.get(binding.loss)
-    for arrays, fw_params, ref_params in _applicable(binding, dtype, reduction):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            got = adapter.FRAMEWORK.value(binding, arrays, dtype, reduction, fw_params)
-        want = loss(*arrays, reduction=reduction, **ref_params)
-        scale = max(abs(float(want)), 1.0)
-        np.testing.assert_allclose(got, want, rtol=RTOL[dtype], atol=RTOL[dtype] * scale,
-                                   err_msg=f"{binding.id} {dtype} {reduction}")
+    smoke.assert_agree(smoke.run(STACK, binding, "value", dtype, reduction, OWN))
 
 
 def test_hinge_loss_reads_an_all_positive_batch_as_negative():
@@ -92,8 +80,8 @@ def test_hinge_loss_reads_an_all_positive_batch_as_negative():
 
 def test_grad_is_not_available():
     with pytest.raises(NotImplementedError):
-        adapter.FRAMEWORK.grad(adapter.BINDINGS[0], [np.zeros(2), np.zeros(2)], "float64", "mean", {}, 1.0)
-    assert all(b.differentiable == () for b in adapter.BINDINGS)
+        adapter.FRAMEWORK.grad(BINDINGS[0], [np.zeros(2), np.zeros(2)], "float64", "mean", {}, 1.0)
+    assert all(b.differentiable == () for b in BINDINGS)
 
 
 def test_every_public_metric_is_accounted_for():
@@ -108,12 +96,10 @@ def test_every_public_metric_is_accounted_for():
 
 
 def test_bindings_are_well_formed():
-    ids = [b.id for b in adapter.BINDINGS]
+    ids = [b.id for b in BINDINGS]
     assert len(ids) == len(set(ids))
-    for b in adapter.BINDINGS:
+    for b in BINDINGS:
         assert b.framework == "sklearn" and "none" not in b.reductions
-        if b.loss in LOSSES:
-            assert set(b.params) | set(b.conventions) <= set(LOSSES[b.loss].params), b.id
 
 
 def test_log_loss_clip_is_finfo_eps_and_rows_are_not_renormalized():
@@ -137,12 +123,12 @@ def test_log_loss_clips_at_the_input_dtype_eps(dtype):
     p = np.array([0.0, 1.0], dtype=dtype)
     got = sklearn_metrics.log_loss([1, 0], p, labels=[0, 1])
     want = -np.log(eps)  # 23 ln 2 or 52 ln 2, both samples
-    assert got == pytest.approx(want, rel=RTOL[dtype])
+    assert tolerance.within(abs(got - want) / (tolerance.unit(dtype) * want), "value")
 
 
 def test_bce_soft_targets_are_weighted_labels():
     """Each element is class 1 with weight y and class 0 with weight 1 - y: the expected log loss."""
-    b = next(b for b in adapter.BINDINGS if b.id == "sklearn.metrics.log_loss[binary, flattened]")
+    b = next(b for b in BINDINGS if b.id == "sklearn.metrics.log_loss[binary, flattened]")
     p, y = np.array([[0.2, 0.7]]), np.array([[0.25, 1.0]])
     want = -(0.25 * np.log(0.2) + 0.75 * np.log(0.8) + np.log(0.7))
     assert adapter.FRAMEWORK.value(b, [p, y], "float64", "sum", {}) == pytest.approx(want, rel=1e-12)
@@ -153,7 +139,7 @@ def test_bce_soft_targets_are_weighted_labels():
 
 def test_zero_one_bindings_take_labels_and_scores():
     scores, target = np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.3]]), np.array([1, 1, 1])
-    for b in (b for b in adapter.BINDINGS if b.loss == "zero_one"):
+    for b in (b for b in BINDINGS if b.loss == "zero_one"):
         assert adapter.FRAMEWORK.value(b, [scores, target], "float64", "mean", {}) == pytest.approx(2 / 3)
         assert adapter.FRAMEWORK.value(b, [np.array([1, 0, 0]), target], "float64", "mean", {}) == pytest.approx(2 / 3)
 
@@ -162,7 +148,7 @@ def test_version_and_availability():
     import sklearn
 
     assert adapter.FRAMEWORK.available() == (True, "")
-    assert adapter.FRAMEWORK.version() == {"sklearn": sklearn.__version__}
+    assert adapters.STACKS[STACK].version() == {"sklearn": sklearn.__version__}
 
 
 def test_importing_adapters_does_not_import_sklearn():

@@ -2,11 +2,11 @@
 public torch / torchvision loss API is bound, or listed as unbound or as a different definition.
 
 Smoke test, not the conformance suite: one interior case (the suite's first one the binding can
-express, else one made here) plus one case per parameter mapping, each reduction, both dtypes;
-value and gradient (random cotangent) against the reference under the binding's conventions,
-within rtol 1e-5 (float32) / 1e-10 (float64) of the largest reference entry.
+express) plus one case per parameter mapping, each reduction, both dtypes; value and gradient
+(random cotangent), each a suite cell judged by the suite's judge (tests/smoke.py).
 """
 
+import dataclasses
 import importlib
 import inspect
 import zlib
@@ -16,12 +16,15 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="torch is not installed: the torch adapter cannot be exercised")
 
-from adapters import Unsupported  # noqa: E402
-from adapters import torch as torch_adapter  # noqa: E402
-from reference import LOSSES  # noqa: E402
+import smoke  # noqa: E402
 
-FW = torch_adapter.FRAMEWORK
-RTOL = {"float32": 1e-5, "float64": 1e-10}
+import adapters  # noqa: E402
+from adapters import Convention  # noqa: E402
+from adapters import torch as torch_adapter  # noqa: E402
+from conformance.cases import Case  # noqa: E402
+from conformance.suite import Cell  # noqa: E402
+
+BINDINGS = adapters.bindings("torch")
 
 CTC_GRAD = ("torch returns, for log_probs, the gradient for the logits before a log_softmax (it adds "
             "exp(log_probs) per frame): pytorch/pytorch#52241, #82545, #181534")
@@ -145,87 +148,31 @@ def _smoke(loss):
     return cases[loss]()
 
 
-def _suite_case(binding):
-    """The conformance suite's first interior case this binding can express, or None."""
-    try:
-        from conformance.cases import cases_for
-        suite = cases_for(binding.loss)
-    except Exception:  # the suite's cases are optional here: this test makes its own
-        return None
-    defaults = LOSSES[binding.loss].params
-    for c in suite:
-        if "interior" in c.tags and not c.bad_input and binding.supports(c.params, defaults):
-            return (f"suite:{c.id}", c.arrays, c.params)
-    return None
+OWN = smoke.own("torch", {loss: _smoke(loss) for loss in sorted({b.loss for b in BINDINGS})})
 
 
-def _cases(binding):
-    loss, defaults = LOSSES[binding.loss], LOSSES[binding.loss].params
-    own = [c for c in _smoke(binding.loss) if binding.supports(c[2], defaults)]
-    first = _suite_case(binding)
-    out = ([first] if first else []) + own[bool(first):]
-    return [(id, [arrays[k] for k in loss.inputs], params) for id, arrays, params in out]
+def _binding(api):
+    return next(b for b in BINDINGS if b.api == api)
 
 
-# ---------------------------------------------------------------- comparing
-
-
-def _quantize(a, dtype):
-    a = np.asarray(a)
-    return a.astype(dtype) if a.dtype.kind == "f" else a
-
-
-def _close(got, expected, rtol, what):
-    got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
-    assert got.shape == expected.shape, f"{what}: shape {got.shape} != reference {expected.shape}"
-    finite = np.isfinite(expected)
-    scale = np.max(np.abs(expected[finite]), initial=0.0)
-    np.testing.assert_allclose(got, expected, rtol=rtol, atol=rtol * scale, err_msg=what)
+def _case(loss, case_id):
+    (case,) = [c for c in OWN[loss] if c.id == f"torch-{case_id}"]
+    return case
 
 
 def _run(binding, dtype, check):
-    if binding.loss not in LOSSES:
-        pytest.skip(f"reference loss {binding.loss!r} is not registered yet")
-    ok, why = FW.available()
+    ok, why = torch_adapter.FRAMEWORK.available()
     ok, why = binding.available() if ok else (ok, why)
     if not ok:
         pytest.skip(why)
-    loss = LOSSES[binding.loss]
-    conventions = {k: v(dtype) if callable(v) else v for k, v in binding.conventions.items()}
-    missing = set(binding.params) | set(conventions)
-    missing -= set(loss.params)
-    assert not missing, f"{binding.id}: parameters {sorted(missing)} are not parameters of reference {loss.name}"
-    rng = np.random.default_rng(zlib.crc32(f"{binding.id}/{dtype}".encode()))
-    ran = []
-    for case_id, arrays, params in _cases(binding):
-        arrays = [_quantize(a, dtype) for a in arrays]
-        params = {k: _quantize(v, dtype) if isinstance(v, np.ndarray) else v for k, v in params.items()}
-        ours = {k: v for k, v in params.items() if k in binding.params}
-        ref_params = {**params, **conventions}
-        ref_arrays = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in arrays]
-        for reduction in [r for r in binding.reductions if r in loss.reductions]:
-            what = f"{binding.id} {dtype} case={case_id} reduction={reduction} {check}"
-            try:
-                if check == "value":
-                    got = FW.value(binding, arrays, dtype, reduction, ours)
-                    _close(got, loss(*ref_arrays, reduction=reduction, **ref_params), RTOL[dtype], what)
-                else:
-                    shape = np.shape(loss(*ref_arrays, reduction=reduction, **ref_params))
-                    cot = rng.normal(size=shape)
-                    got = FW.grad(binding, arrays, dtype, reduction, ours, cot)
-                    expected = loss.grad(*ref_arrays, reduction=reduction, cotangent=cot, **ref_params)
-                    assert set(got) == set(expected), what
-                    for name in expected:
-                        _close(got[name], expected[name], RTOL[dtype], f"{what} d/d {name}")
-            except Unsupported:
-                break
-            ran.append(what)
-    assert ran, f"{binding.id}: no case could be expressed"
+    records = [r for reduction in smoke.reductions(binding)
+               for r in smoke.run("torch", binding, check, dtype, reduction, OWN)]
+    smoke.assert_agree(records)
 
 
 def _params(check):
     out = []
-    for b in torch_adapter.BINDINGS:
+    for b in BINDINGS:
         for dtype in b.dtypes:
             marks = []
             if check == "grad" and b.api in KNOWN_GRAD_BUGS:
@@ -244,42 +191,40 @@ def test_grad_matches_reference(binding, dtype):
     _run(binding, dtype, "grad")
 
 
+def _declaring(binding, **params):
+    """The binding with other conventions declared: the judge then checks torch against those."""
+    return dataclasses.replace(binding, conventions=(Convention(params, "what this test claims", "this test"),))
+
+
 def test_cosine_epsilon_is_float32_1e_minus_12():
     """The declared convention is the discriminating one: with eps = 1e-12 exactly (not rounded to
     float32, as torch's ``constexpr float EPSILON`` is) the reference misses torch on tiny norms."""
-    b = next(b for b in torch_adapter.BINDINGS if b.api == "torch.nn.functional.cosine_embedding_loss")
-    (_, arrays, _), = [c for c in _cases(b) if c[0] == "tiny_norm"]
-    got = FW.value(b, arrays, "float64", "none", {})
-    loss = LOSSES["cosine_embedding"]
-    _close(got, loss(*arrays, reduction="none", **b.conventions), RTOL["float64"], "declared eps")
-    with pytest.raises(AssertionError):
-        _close(got, loss(*arrays, reduction="none", eps=1e-12), RTOL["float64"], "eps = 1e-12")
+    b = _binding("torch.nn.functional.cosine_embedding_loss")
+    cell = Cell(b, _case("cosine_embedding", "tiny_norm"), "value", "float64", "none")
+    assert smoke.judge("torch").run(cell)["status"] in smoke.AGREES
+    exact = dataclasses.replace(cell, binding=_declaring(b, eps=1e-12))
+    assert smoke.judge("torch").run(exact)["status"] == "fail"
 
 
 def test_composed_box_losses_do_not_mix_pairs():
     """The composed torchvision bindings evaluate each pair alone: two identical boxes elsewhere in the
     batch (CIoU's alpha = 0 / 0 there with eps = 0) must not reach another pair's gradient."""
     pytest.importorskip("torchvision")
-    b = next(b for b in torch_adapter.BINDINGS if b.api == "torchvision.ops.complete_box_iou")
     unit = [0.0, 0.0, 1.0, 1.0]
-    boxes1, boxes2 = np.array([unit, [0.2, 0.1, 1.5, 1.2]]), np.array([[0.5, 0.5, 2.0, 1.5], unit])
-    g = FW.grad(b, [boxes1, boxes2], "float64", "none", {}, np.ones(2))
-    expected = LOSSES["ciou"].grad(boxes1, boxes2, reduction="none", **b.conventions)
-    for name in expected:
-        _close(g[name], expected[name], RTOL["float64"], f"d/d {name}")
+    case = Case("ciou", "torch-identical_pair_beside", {"boxes1": np.array([unit, [0.2, 0.1, 1.5, 1.2]]),
+                                                   "boxes2": np.array([[0.5, 0.5, 2.0, 1.5], unit])})
+    record = smoke.judge("torch").run(Cell(_binding("torchvision.ops.complete_box_iou"), case, "grad", "float64",
+                                           "none"))
+    assert record["status"] in smoke.AGREES, record["message"]
 
 
 def test_ctc_grad_is_the_logits_gradient():
     """What KNOWN_GRAD_BUGS says about CTC, as a number: torch's gradient is the reference's with
     log_softmax_grad=True (the gradient for logits z, log_probs = log_softmax(z))."""
-    b = next(b for b in torch_adapter.BINDINGS if b.api == "torch.nn.functional.ctc_loss")
-    (_, arrays, params), = [c for c in _cases(b)][:1]
-    arrays = [_quantize(a, "float64") for a in arrays]
-    cot = np.random.default_rng(5).normal(size=np.shape(LOSSES["ctc"](*arrays, reduction="none", **params)))
-    got = FW.grad(b, arrays, "float64", "none", params, cot)["log_probs"]
-    loss = LOSSES["ctc"]
-    expected = loss.grad(*arrays, reduction="none", cotangent=cot, log_softmax_grad=True, **params)["log_probs"]
-    _close(got, expected, RTOL["float64"], "log_softmax_grad=True")
+    b = _declaring(_binding("torch.nn.functional.ctc_loss"), log_softmax_grad=True)
+    for case in [_case("ctc", "smoke"), _case("ctc", "blank_zero_infinity")]:
+        record = smoke.judge("torch").run(Cell(b, case, "grad", "float64", "none"))
+        assert record["status"] == "convention", f"{case.id}: {record['status']}: {record['message']}"
 
 
 # ---------------------------------------------------------------- completeness

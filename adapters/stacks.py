@@ -1,0 +1,48 @@
+"""The one table of stacks: the only place a stack is named.
+
+A stack is what one conformance run covers: the adapter modules whose bindings it runs, the Framework
+primitives they run on, and how to install it.  Its name is the records' ``framework``, the nox session,
+the results file and the ``--framework`` value.  Everything else (sessions, extras, the tests' framework
+set, the plugin's help) derives from ``STACKS``.  Importing this module imports no framework.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ._core import installed_version
+
+
+@dataclass(frozen=True)
+class Stack:
+    name: str  # records' framework, nox session, results file, --framework
+    modules: tuple  # adapter modules (under adapters/) whose BINDINGS it runs
+    framework: str  # the adapter module whose FRAMEWORK (the primitives) they run on
+    requirements: tuple  # the pinned pip requirements
+    venv: str  # the shared venv family
+    release: str  # another release: release.format(version) replaces requirements[0]
+    regress: str  # the older release `nox -s regress` compares against the pin
+    packages: tuple  # what version() reports: {package: version}
+    env: dict = field(default_factory=dict)  # set in os.environ before the framework is imported
+    pinned_only: tuple = ()  # requirements left out at another release (they do not import beside it)
+
+    def install(self, version=None):
+        """The pip requirements for the pin (version None) or for another release."""
+        if version is None:
+            return list(self.requirements)
+        return [self.release.format(version), *(r for r in self.requirements[1:] if r not in self.pinned_only)]
+
+    def version(self):
+        return {p: installed_version(p) for p in self.packages}
+
+
+STACKS = {s.name: s for s in (
+    Stack("torch", modules=("torch",), framework="torch", requirements=("torch==2.14.1", "torchvision==0.29.1"),
+          venv="torch", release="torch=={}", regress="2.13.0", packages=("torch", "torchvision"),
+          pinned_only=("torchvision==0.29.1",)),  # torchvision does not import beside the CPU-only torch 2.13.0
+    Stack("tensorflow", modules=("tf_nn", "keras"), framework="tf_nn", requirements=("tensorflow-cpu==2.21.0",),
+          venv="tensorflow", release="tensorflow-cpu=={}", regress="2.20.0", packages=("tensorflow", "keras"),
+          env={"KERAS_BACKEND": "tensorflow"}),
+    Stack("sklearn", modules=("sklearn",), framework="sklearn", requirements=("scikit-learn==1.9.1",),
+          venv="sklearn", release="scikit-learn=={}", regress="1.4.2", packages=("sklearn",)),
+)}
