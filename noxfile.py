@@ -1,87 +1,118 @@
-"""nox sessions: one per framework (own venv, pinned versions), report, tests, regress, lint.
+"""nox sessions, generated from the one table of stacks (adapters/stacks.py).
 
-    nox -s report                      # the main job: every framework, then reports/site/index.html
-    nox -s tests                       # the project's own tests + the conformance on the pins + baseline diff
-    nox -s torch -- --version 2.13.0   # one framework at another release
-    nox -s regress                     # two releases of each framework side by side, as a diff page
+    nox -s report                        # the main job: every stack, then reports/site/index.html
+    nox -s tests                         # the project's own tests, every stack on its pins, check, baseline diff
+    nox -s torch                         # one stack -> reports/results/torch.json (any name of `nox --list`)
+    nox -s torch -- --version 2.13.0     # one stack at another release
+    nox -s regress                       # each stack at an older release against its pin, as a diff page
+    nox -s baseline                      # re-run the pins and write the compact baseline (review, commit)
+
+Each venv family of the table (torch, tensorflow, ...) has one venv, `.nox/venv-<family>`, shared by every
+session that needs it (nox gives each session its own venv, so the sessions run with python=False and keep
+these themselves); a venv is re-installed only when its requirements or pyproject.toml change.  The project's
+own framework-free tests and the site use `.nox/venv-core`.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
-import os
-import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["tests"]
-nox.options.reuse_existing_virtualenvs = True
-
 ROOT = Path(__file__).parent
+sys.path.insert(0, str(ROOT))
+from adapters.stacks import STACKS  # noqa: E402  (the table; importing it imports no framework)
+
+nox.options.sessions = ["tests"]
+
 RESULTS = ROOT / "reports" / "results"
 BASELINE = ROOT / "reports" / "baseline"
 SITE = ROOT / "reports" / "site"
-
-# The pinned releases: the conformance suite's results for these are the committed baseline.
-PINS = {
-    "torch": ["torch==2.14.1", "torchvision==0.29.1"],
-    "tensorflow": ["tensorflow-cpu==2.21.0"],
-    "sklearn": ["scikit-learn==1.9.1"],
-}
-# `--version V` installs these instead (torchvision does not import beside the CPU-only torch 2.13.0).
-VERSIONED = {"torch": "torch=={}", "tensorflow": "tensorflow-cpu=={}", "sklearn": "scikit-learn=={}"}
-# What `nox -s regress` compares: an older release against the pin.
-REGRESS = {"torch": "2.13.0", "tensorflow": "2.20.0", "sklearn": "1.4.2"}
+VENVS = ROOT / ".nox"
 # -p no:logging: pytest's log capture costs ~1 ms a cell, a fifth of the run; the cells log nothing
 CONFORMANCE_ARGS = ["-q", "-p", "no:cacheprovider", "-p", "no:logging", "--tb=line", "-rfE"]
 
 
-def _install_framework(session, framework, version=None):
-    session.install("-e", ".[test]")
-    if framework == "torch" and version is not None:
-        # a reused venv may hold the pinned torchvision, which does not import beside another torch
-        session.run("python", "-m", "pip", "uninstall", "-y", "-q", "torchvision", success_codes=[0, 1])
-    session.install(*(PINS[framework] if version is None else [VERSIONED[framework].format(version)]))
+# ---------------------------------------------------------------- venvs
 
 
-def _conformance(session, framework, results, extra=(), **kwargs):
-    session.run("python", "-m", "pytest", "conformance", "--framework", framework, "--results", str(results),
-                *CONFORMANCE_ARGS, *extra, **kwargs)
+def _venv(session, family, requirements=(), extras="test"):
+    """The python of `.nox/venv-<family>`, created and (re)installed when its requirements changed."""
+    path = VENVS / f"venv-{family}"
+    python = path / "bin" / "python"
+    wanted = json.dumps({"requirements": list(requirements), "extras": extras,
+                         "pyproject": hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()})
+    stamp = path / "installed.json"
+    if python.exists() and stamp.exists() and stamp.read_text() == wanted:
+        session.log(f"reusing {path}")
+        return str(python)
+    if not python.exists():
+        session.run(sys.executable, "-m", "venv", str(path), external=True)
+    session.run(str(python), "-m", "pip", "install", "-q", "-e", f".[{extras}]", *requirements, external=True)
+    stamp.write_text(wanted)
+    return str(python)
+
+
+def _stack_python(session, stack, version=None):
+    """The stack's shared venv at its pins, or a venv of its own for another release."""
+    if version is None:
+        return _venv(session, stack.venv, stack.install())
+    return _venv(session, f"{stack.venv}-{version}", stack.install(version))
+
+
+def _core_python(session):
+    """The venv of the project's own tests, the site and the verdicts: no framework (nox itself, for its tests)."""
+    return _venv(session, "core", extras="dev")
+
+
+# ---------------------------------------------------------------- runs
+
+
+def _conformance(session, python, stack, results, extra=(), **kwargs):
+    session.run(python, "-m", "pytest", "conformance", "--framework", stack.name, "--results", str(results),
+                *CONFORMANCE_ARGS, *extra, external=True, **kwargs)
+
+
+def _returncode(session, *command):
+    """Run a command, its output streamed, and return its exit status (session.run cannot say which)."""
+    session.log(" ".join(map(str, command)))
+    return subprocess.run([str(c) for c in command], cwd=ROOT).returncode
+
+
+def _adapter_tests(stack):
+    """The stack's own project tests: those of its adapter modules."""
+    return [f"tests/test_adapters_{m}.py" for m in stack.modules if (ROOT / f"tests/test_adapters_{m}.py").exists()]
 
 
 def _version_arg(session):
     parser = argparse.ArgumentParser(prog=f"nox -s {session.name} --")
-    parser.add_argument("--version", help="the framework release to test instead of the pin")
+    parser.add_argument("--version", help="the stack's release to test instead of its pin")
     args, rest = parser.parse_known_args(session.posargs)
     return args.version, rest
 
 
-def _framework_session(session, framework):
+def _stack_session(session, stack):
     version, rest = _version_arg(session)
-    _install_framework(session, framework, version)
-    name = framework if version is None else f"{framework}-{version}"
-    _conformance(session, framework, RESULTS / f"{name}.json", rest)
+    python = _stack_python(session, stack, version)
+    name = stack.name if version is None else f"{stack.name}-{version}"
+    _conformance(session, python, stack, RESULTS / f"{name}.json", rest)
 
 
-@nox.session(python="3.11")
-def torch(session):
-    """PyTorch + torchvision conformance -> reports/results/torch.json."""
-    _framework_session(session, "torch")
+def _define_stack_session(stack):
+    def session_(session):
+        _stack_session(session, stack)
+
+    session_.__doc__ = f"{stack.name} on its pins ({', '.join(stack.requirements)}) -> reports/results/<name>.json"
+    nox.session(name=stack.name, python=False)(session_)
 
 
-@nox.session(python="3.11")
-def tensorflow(session):
-    """TensorFlow / Keras conformance -> reports/results/tensorflow.json."""
-    _framework_session(session, "tensorflow")
-
-
-@nox.session(python="3.11")
-def sklearn(session):
-    """scikit-learn conformance -> reports/results/sklearn.json."""
-    _framework_session(session, "sklearn")
+for _stack in STACKS.values():  # one session per stack: `nox -s torch`
+    _define_stack_session(_stack)
 
 
 def _fresh(path):
@@ -98,89 +129,100 @@ def _fresh(path):
     return bool(head) and env.get("commit") == head and not dirty
 
 
-@nox.session(python=False)
-def report(session):
-    """The main job: every framework session (unless its results are fresh), then the site."""
-    for framework in PINS:
-        if _fresh(RESULTS / f"{framework}.json") and "--rerun" not in session.posargs:
-            session.log(f"reusing fresh {RESULTS / f'{framework}.json'}")
-        else:
-            session.notify(framework, posargs=[])  # not report's own --rerun
-    session.notify("site", posargs=[])
+def _pinned(stack):
+    return RESULTS / f"{stack.name}.json"
 
 
-@nox.session(python="3.11")
-def site(session):
-    """Build reports/site/index.html from reports/results/*.json (diffed against the baseline)."""
-    session.install("-e", ".[report]")
-    results = sorted(str(p) for p in RESULTS.glob("*.json") if p.stem in PINS)
+def _build_site(session):
+    results = [str(_pinned(s)) for s in STACKS.values() if _pinned(s).exists()]
     if not results:
-        session.error("no results in reports/results: run `nox -s report` (or a framework session) first")
+        session.error("no results in reports/results: run `nox -s report` (or a stack's session) first")
     baseline = sorted(str(p) for p in BASELINE.glob("*.json"))
-    session.run("python", "-m", "reports", "build", *results, "--out", str(SITE),
-                *(["--baseline", *baseline] if baseline else []))
+    session.run(_core_python(session), "-m", "reports", "build", *results, "--out", str(SITE),
+                *(["--baseline", *baseline] if baseline else []), external=True)
     session.log(f"open {SITE / 'index.html'}")
 
 
-@nox.session(python="3.11")
+@nox.session(python=False)
+def report(session):
+    """The main job: every stack (unless its results are fresh; `-- --rerun` runs them all), then the site."""
+    for stack in STACKS.values():
+        if _fresh(_pinned(stack)) and "--rerun" not in session.posargs:
+            session.log(f"reusing fresh {_pinned(stack)}")
+        else:  # a stack with failing cells still gets its results into the site
+            _conformance(session, _stack_python(session, stack), stack, _pinned(stack), success_codes=[0, 1])
+    _build_site(session)
+
+
+@nox.session(python=False)
+def site(session):
+    """Build reports/site/index.html from the stacks' results in reports/results (diffed against the baseline)."""
+    _build_site(session)
+
+
+@nox.session(python=False)
 def tests(session):
-    """The project's own tests, the conformance of all three frameworks on the pins, the diff against the baseline."""
-    session.install("-e", ".[all]")
-    session.run("python", "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", *session.posargs)
-    results = [str(RESULTS / f"{f}.json") for f in PINS]
-    for framework, path in zip(PINS, results):
-        # every framework runs even when one has failing cells; `conformance check` gives the verdict
-        _conformance(session, framework, path, success_codes=[0, 1])
+    """The project's own tests, then every stack in its own venv (its adapter tests and its conformance on the
+    pins), then the verdict: no failing cell or stale divergence, no regression against the baseline."""
+    core = _core_python(session)
+    session.run(core, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", *session.posargs, external=True)
+    failed = []
+    for stack in STACKS.values():
+        session.log(f"--- stack {stack.name}")
+        python = _stack_python(session, stack)
+        # every stack runs even when one fails: the verdict comes at the end and names them
+        if _adapter_tests(stack) and _returncode(session, python, "-m", "pytest", *_adapter_tests(stack), "-q",
+                                                 "-p", "no:cacheprovider"):
+            failed.append(f"{stack.name} adapter tests")
+        if _returncode(session, python, "-m", "pytest", "conformance", "--framework", stack.name, "--results",
+                       _pinned(stack), *CONFORMANCE_ARGS) not in (0, 1):  # 1: failing cells, judged below
+            failed.append(f"{stack.name} conformance run")
     if not list(BASELINE.glob("*.json")):
-        session.error(f"no baseline in {BASELINE}: commit the pinned results there (see README)")
-    session.run("python", "-m", "conformance", "check", *results)  # no failing cell, no stale divergence
-    session.run("python", "-m", "reports", "diff", str(BASELINE), *results)  # no regression against the baseline
+        session.error(f"no baseline in {BASELINE}: `nox -s baseline`, review, commit (see README)")
+    results = [str(_pinned(s)) for s in STACKS.values()]
+    verdicts = [_returncode(session, core, "-m", "conformance", "check", *results),  # failing cells, stale entries
+                _returncode(session, core, "-m", "reports", "diff", BASELINE, *results)]  # regressions
+    if failed or any(verdicts):
+        session.error("failed: " + ", ".join(failed + [n for n, v in zip(("conformance check", "baseline diff"),
+                                                                          verdicts) if v]))
 
 
-@nox.session(python="3.11")
+@nox.session(python=False)
 def baseline(session):
-    """Re-run the pinned conformance and make it the committed baseline (review `git diff --stat` first)."""
-    session.install("-e", ".[all]")
-    for framework in PINS:
-        _conformance(session, framework, RESULTS / f"{framework}.json")
-    session.run("python", "-m", "conformance", "check", *[str(RESULTS / f"{f}.json") for f in PINS])
-    BASELINE.mkdir(parents=True, exist_ok=True)
-    for framework in PINS:
-        shutil.copyfile(RESULTS / f"{framework}.json", BASELINE / f"{framework}.json")
-        session.log(f"baseline: {BASELINE / f'{framework}.json'}")
+    """Re-run every stack on its pins and write the compact baseline to reports/baseline (review, then commit)."""
+    for stack in STACKS.values():
+        _conformance(session, _stack_python(session, stack), stack, _pinned(stack))
+    core = _core_python(session)
+    results = [str(_pinned(s)) for s in STACKS.values()]
+    session.run(core, "-m", "conformance", "check", *results, external=True)
+    session.run(core, "-m", "reports", "baseline", *results, "--out", str(BASELINE), external=True)
 
 
-@nox.session(python="3.11")
-@nox.parametrize("framework", list(REGRESS))
-def regress(session, framework):
-    """One framework at two releases side by side: results for both, the diff, a diff page with repros."""
-    old, new = REGRESS[framework], None
+@nox.session(python=False)
+@nox.parametrize("name", list(STACKS))
+def regress(session, name):
+    """One stack at an older release (the table's `regress`) against its pin: both results, the diff, a page."""
+    stack = STACKS[name]
     out = ROOT / "reports" / "regress"
-    for version in (old, new):
-        _install_framework(session, framework, version)
-        name = f"{framework}-{version or 'pinned'}"
-        # A cell that fails is a finding here, not a session failure: the diff below is the verdict.
-        _conformance(session, framework, out / f"{name}.json", success_codes=[0, 1])
-    old_file, new_file = out / f"{framework}-{old}.json", out / f"{framework}-pinned.json"
-    session.run("python", "-m", "reports", "diff", str(old_file), str(new_file), success_codes=[0, 1])
-    session.install("-e", ".[report]")
-    session.run("python", "-m", "reports", "build", str(new_file), "--baseline", str(old_file),
-                "--out", str(out / f"site-{framework}"))
+    old, new = out / f"{name}-{stack.regress}.json", out / f"{name}-pinned.json"
+    # A cell that fails is a finding here, not a session failure: the diff below is the verdict.
+    _conformance(session, _stack_python(session, stack, stack.regress), stack, old, success_codes=[0, 1])
+    _conformance(session, _stack_python(session, stack), stack, new, success_codes=[0, 1])
+    core = _core_python(session)
+    session.run(core, "-m", "reports", "diff", str(old), str(new), success_codes=[0, 1], external=True)
+    session.run(core, "-m", "reports", "build", str(new), "--baseline", str(old), "--out", str(out / f"site-{name}"),
+                external=True)
 
 
-@nox.session(python="3.11")
-@nox.parametrize("framework", list(PINS))
-def fuzz(session, framework):
-    """Property-based fuzzing of one framework's bindings; finds are printed as cases to paste (exit 1 if any)."""
-    _install_framework(session, framework)
-    session.run("python", "-m", "conformance.fuzz", "--framework", framework, *session.posargs)
+@nox.session(python=False)
+@nox.parametrize("name", list(STACKS))
+def fuzz(session, name):
+    """Property-based fuzzing of one stack's bindings; finds are printed as cases to paste (exit 1 if any)."""
+    python = _stack_python(session, STACKS[name])
+    session.run(python, "-m", "conformance.fuzz", "--framework", name, *session.posargs, external=True)
 
 
-@nox.session(python="3.11")
+@nox.session(python=False)
 def lint(session):
-    session.install("ruff")
-    session.run("ruff", "check", ".")
-
-
-if os.environ.get("CI"):
-    nox.options.error_on_missing_interpreters = True
+    """ruff over the repository."""
+    session.run(_core_python(session), "-m", "ruff", "check", ".", external=True)

@@ -29,9 +29,11 @@ VERSION_KEY = "conformance_version"
 
 
 def pytest_addoption(parser):
+    from adapters.stacks import STACKS
+
     g = parser.getgroup("loss-conformance")
-    g.addoption("--framework", default=None, help="torch | tensorflow | sklearn, or a module path with FRAMEWORK and "
-                "BINDINGS (e.g. tests.fault_adapters)")
+    g.addoption("--framework", default=None, help=f"a stack ({' | '.join(STACKS)}), or a module path with FRAMEWORK "
+                "and BINDINGS (e.g. tests.fault_adapters)")
     g.addoption("--results", default=None, help="write the results file here (JSON)")
     g.addoption("--cell-timeout", type=float, default=120.0, help="seconds one framework call may take")
     g.addoption("--no-isolate", action="store_true", help="call the framework in-process (no crash protection)")

@@ -41,8 +41,13 @@ def for_framework(framework, records):
         fw, bindings = load_framework(framework)
         available, reason = fw.available()
         rows = [binding_row(b, *(b.available() if available else (available, reason))) for b in bindings]
-        module = importlib.import_module(framework if "." in framework else f"adapters.{framework}")
-        diff_defs = [d.__dict__ for d in getattr(module, "DIFFERENT_DEFINITIONS", [])]
+        if "." in framework:  # an out-of-tree module
+            different = getattr(importlib.import_module(framework), "DIFFERENT_DEFINITIONS", [])
+        else:
+            from adapters import different_definitions
+
+            different = different_definitions(framework)
+        diff_defs = [d.__dict__ for d in different]
     except Exception as e:  # a broken framework still gets its records written
         rows, diff_defs = [], [{"error": f"{type(e).__name__}: {e}"}]
     from reference import LOSSES

@@ -45,7 +45,8 @@ class InjectingWorker:
 
 def _precision_cell():
     """A cell torch-bce-logits-log1p-precision covers (Units: float32 at most 400), on a binding without torch."""
-    binding = Binding("binary_cross_entropy_with_logits", "torch", "torch.nn.BCEWithLogitsLoss", fn=lambda: None)
+    binding = Binding(loss="binary_cross_entropy_with_logits", api="torch.nn.BCEWithLogitsLoss", fn=lambda: None,
+                      framework="torch")
     case = next(c for c in cases_for(binding.loss) if c.id == "interior_8x5")
     cell = suite.Cell(binding, case, "value", "float32", "none")
     assert cell.divergence.id == "torch-bce-logits-log1p-precision" and cell.divergence.kind == "precision"
