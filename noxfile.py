@@ -58,10 +58,18 @@ def _venv(session, family, requirements=(), extras="test"):
     return str(python)
 
 
+def _family_requirements(family):
+    """Every pin of the stacks that share this venv (torch and Keras-on-torch, say), in table order."""
+    out = []
+    for stack in STACKS.values():
+        out += [r for r in stack.install() if stack.venv == family and r not in out]
+    return out
+
+
 def _stack_python(session, stack, version=None):
-    """The stack's shared venv at its pins, or a venv of its own for another release."""
+    """The stack's shared venv at its family's pins, or a venv of its own for another release."""
     if version is None:
-        return _venv(session, stack.venv, stack.install())
+        return _venv(session, stack.venv, _family_requirements(stack.venv))
     return _venv(session, f"{stack.venv}-{version}", stack.install(version))
 
 
