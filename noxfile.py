@@ -173,8 +173,9 @@ def tests(session):
     """The project's own tests, then every stack in its own venv (its adapter tests and its conformance on the
     pins), then the verdict: no failing cell or stale divergence, no regression against the baseline."""
     core = _core_python(session)
-    session.run(core, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", *session.posargs, external=True)
     failed = []
+    if _returncode(session, core, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", *session.posargs):
+        failed.append("project tests")
     for stack in STACKS.values():
         session.log(f"--- stack {stack.name}")
         python = _stack_python(session, stack)
