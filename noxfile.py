@@ -235,3 +235,25 @@ def fuzz(session, name):
 def lint(session):
     """ruff over the repository."""
     session.run(_core_python(session), "-m", "ruff", "check", ".", external=True)
+
+
+@nox.session(python=False)
+def bench(session):
+    """Per stack: cells, seconds inside the framework (the records' own timings), wall seconds of the run, and
+    their ratio, as a Markdown table in reports/results/bench.md (the README's speed table)."""
+    import time
+
+    from reports.schema import read
+
+    rows = ["| stack | cells | framework s | wall s | wall / framework |", "|---|---|---|---|---|"]
+    for stack in STACKS.values():
+        path = RESULTS / f"bench-{stack.name}.json"
+        python = _stack_python(session, stack)
+        start = time.perf_counter()
+        _conformance(session, python, stack, path, session.posargs, success_codes=[0, 1])
+        wall = time.perf_counter() - start
+        records = read(path)["records"]
+        inside = sum(r.get("seconds") or 0.0 for r in records)
+        rows.append(f"| {stack.name} | {len(records)} | {inside:.1f} | {wall:.1f} | {wall / max(inside, 1e-9):.1f} |")
+    (RESULTS / "bench.md").write_text("\n".join(rows) + "\n")
+    session.log("\n" + "\n".join(rows))

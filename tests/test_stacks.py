@@ -67,4 +67,4 @@ def test_nox_sessions_are_generated_from_the_table():
     for name in STACKS:
         assert name in sessions, f"no nox session for stack {name!r}"
         assert f"regress(name='{name}')" in sessions and f"fuzz(name='{name}')" in sessions
-    assert {"tests", "report", "site", "baseline", "lint"} <= sessions
+    assert {"tests", "report", "site", "baseline", "lint", "bench"} <= sessions
