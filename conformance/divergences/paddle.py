@@ -90,38 +90,43 @@ DIVERGENCES: list[Divergence] = [
        f"paddle/phi/kernels/cpu/one_hot_kernel.cc, {_V}"),
     _d("paddle-cross-entropy-soft-weight-kdim-raises", "bug",
        Cells(apis=_CE, cases="prob_targets_weight_kdim"), Raises("In operator matmul"),
-       "Probability targets with a class weight on a K-dim input (class axis 1) raise: the weight is applied by a "
-       "matmul over the last axis, not the class axis.",
-       f"{_LOSS_PY} cross_entropy (soft_label with weight: paddle.matmul(label, weight)), {_V}"),
+       "Probability targets with a class weight on a K-dim input (class axis 1) raise: the weight is gathered by a "
+       "matmul of the label's last axis with the weight, whatever the class axis.",
+       f"{_LOSS_PY} cross_entropy (soft_label: 'weight_gather = paddle.matmul(x=paddle.cast(label, weight.dtype), "
+       f"y=weight, ...)'), {_V}"),
     _d("paddle-cross-entropy-kdim-ignored-mean", "bug",
        Cells(apis=_CE, cases="kdim_4x3x2x2_ignored", reductions="mean"),
        Units({"float32": 1.1e6, "float64": 5.7e14}),
-       "On a K-dim input without class weights, 'mean' divides the sum by the number of all positions, ignored ones "
-       "included (18.95 / 16 for 14 valid targets), where 2-D inputs divide by the valid ones.",
-       f"{_LOSS_PY} cross_entropy (reduction='mean', weight None: paddle.mean(out) after ignore_index masking), {_V}"),
+       "With a negative ignore_index (the default -100) and no weight, 'mean' is mean_all(out): the ignored positions "
+       "count in the denominator (18.95 / 16 for 14 valid targets); only ignore_index >= 0 divides by the valid count.",
+       f"{_LOSS_PY} cross_entropy (reduction='mean': 'if ignore_index >= 0: ... count ...' else "
+       f"'return _C_ops.mean_all(out)'), {_V}"),
     _d("paddle-cross-entropy-smoothing-float32", "bug",
        (Cells(apis=_CE, cases="prob_targets_label_smoothing", checks="value", dtypes="float64",
               reductions=("mean", "sum")),
         Cells(apis=_CE, cases="prob_targets_label_smoothing", checks="grad", dtypes="float64")),
        Units({"float64": 2.2e8}),
-       "With label_smoothing > 0 (soft or index labels) the float64 loss and gradient have float32 accuracy "
-       "(relative errors ~1e-8): the smoothed label goes through a float32 step.",
-       f"{_LOSS_PY} cross_entropy (label_smoothing through paddle.nn.functional.label_smooth, epsilon a float "
-       f"attribute), {_V}"),
+       "With label_smoothing > 0 the float64 loss and gradient have float32 accuracy (relative errors ~1e-8): the "
+       "smoothed label is built in float32 (one_hot returns float32; label_smooth's epsilon is a float attribute) and "
+       "only then cast to the input's dtype.",
+       f"{_LOSS_PY} cross_entropy ('label = paddle.nn.functional.one_hot(label, ...)'; 'label = "
+       f"paddle.nn.functional.label_smooth(label, epsilon=label_smoothing)'; "
+       f"'label = label.astype(input.dtype)'), {_V}"),
     _d("paddle-cross-entropy-soft-shape", "different-definition",
        Cells(apis=_CE, cases="prob_targets_label_smoothing", checks="value", reductions="none"),
        Signature(("shape",)),
        "With soft labels, or label_smoothing > 0 (which turns index labels into soft ones), reduction='none' keeps "
        "the class axis: (N, 1) (or (N, 1, d1, ...)), where index labels without smoothing give (N,) as torch does.",
-       f"{_LOSS_PY} cross_entropy (soft_label: the per-class sum keeps its axis), {_V}"),
+       f"{_LOSS_PY} cross_entropy ('if input_dims - 1 == label_dims: out = paddle.squeeze(out, axis=axis)': index "
+       f"labels only), {_V}"),
     _d("paddle-nll-all-ignored-mean-zero", "bug",
        (Cells(apis=_CE, cases="all_ignored", reductions="mean"),
         Cells(losses="cross_entropy", cases="all_ignored", reductions="mean", checks="grad"),
         Cells(losses="nll", cases=("all_ignored", "empty"), reductions="mean", checks="value")),
        Signature(("0/nan",)),
        "With every target ignored (or none at all), 'mean' is 0 / 0 = NaN, but paddle returns 0 (and a zero "
-       "gradient).",
-       f"{_LOSS_PY} nll_loss / cross_entropy (reduction='mean'), {_V}"),
+       "gradient): the denominator is guarded (count + (count == 0), or mean_all over zeros).",
+       f"{_LOSS_PY} cross_entropy ('ret = out_sum / (count + (count == 0.0).astype(count.dtype))'), nll_loss, {_V}"),
     _d("paddle-triplet-distance-nan-raises", "bug",
        Cells(apis=_DISTANCE, cases="nonfinite"), Raises("positive distance or negative distance should be greater"),
        "The check paddle.all(positive_dist >= 0) is false for a NaN distance, so a NaN embedding raises instead of "
@@ -171,11 +176,12 @@ DIVERGENCES: list[Divergence] = [
        Cells(losses="margin_ranking", checks="value", cases="nonfinite"), Signature(("0/nan",)),
        "The hinge is paddle.nn.functional.relu(-label * (input - other) + margin), and relu(NaN) is 0: a NaN "
        "input gives 0 instead of NaN.",
-       f"{_LOSS_PY} margin_ranking_loss (relu of the margin term), {_V}"),
+       f"{_LOSS_PY} margin_ranking_loss ('out = _C_ops.relu(out)'), {_V}"),
     _d("paddle-multilabel-soft-margin-nan-grad", "bug",
        Cells(losses="multilabel_soft_margin", checks="grad", cases="nonfinite"), Signature(("nan/finite",)),
        "log_sigmoid's backward at an infinite logit is NaN, where the slope is finite (0 or -1).",
-       f"{_LOSS_PY} multi_label_soft_margin_loss (paddle.nn.functional.log_sigmoid), {_V}"),
+       f"{_LOSS_PY} multi_label_soft_margin_loss ('label * paddle.nn.functional.log_sigmoid(input) + (1 - label) * "
+       f"paddle.nn.functional.log_sigmoid(-input)'), {_V}"),
     _d("paddle-log-loss-no-xlogy", "bug", Cells(apis=f"{_F}log_loss", cases="saturation"),
        Signature(("nan/finite", "nan/inf")),
        "-label log(input + epsilon) - (1 - label) log(1 - input + epsilon) is evaluated literally: with epsilon = 0 "
@@ -223,10 +229,10 @@ DIVERGENCES: list[Divergence] = [
        f"{_LOSS_PY} multi_label_margin_loss, {_V}"),
     _d("paddle-pairwise-p3-precision", "precision",
        Cells(losses="triplet_margin", cases="p3_margin_0.5", dtypes="float64"), Units({"float64": 2.2e8}),
-       "p_norm takes porder as a float attribute and raises to 1 / porder in float32 accuracy: for p = 3 the "
-       "float64 distances are off by ~1e-9 relative.",
-       f"paddle/nn/functional/distance.py pairwise_distance (_C_ops.p_norm(sub, p, ...), porder a float "
-       f"attribute), {_V}"),
+       "For p = 3 the float64 distances are off by up to ~5e-8 relative (p = 1, 2 agree): p_norm takes porder as "
+       "a C++ float and evaluates the power and root at float32 accuracy.",
+       f"paddle/nn/functional/distance.py pairwise_distance (_C_ops.p_norm); paddle/include/paddle/phi/api/include/"
+       f"api.h p_norm(const Tensor& x, float porder, ...), {_V}"),
     # ------------------------------------------------------------ different definitions
     _d("paddle-bce-backward-epsilon", "different-definition",
        Cells(losses="binary_cross_entropy", checks="grad", cases=("saturation", "extreme"),
