@@ -45,4 +45,7 @@ STACKS = {s.name: s for s in (
           env={"KERAS_BACKEND": "tensorflow"}),
     Stack("sklearn", modules=("sklearn",), framework="sklearn", requirements=("scikit-learn==1.9.1",),
           venv="sklearn", release="scikit-learn=={}", regress="1.4.2", packages=("sklearn",)),
+    Stack("paddle", modules=("paddle",), framework="paddle", requirements=("paddlepaddle==3.3.1",), venv="paddle",
+          release="paddlepaddle=={}", regress="3.2.2", packages=("paddle",),
+          env={"OMP_NUM_THREADS": "1"}),  # one thread: deterministic reductions, and kind to a shared machine
 )}

@@ -117,6 +117,8 @@ def _binary_cross_entropy(rng):
     yield Case("binary_cross_entropy", "weight", {"input": p, "target": y},
                {"weight": np.array([1.0, 0.0, 2.0, 0.5, 3.0])}, note="weight broadcasts over the last axis")
     yield Case("binary_cross_entropy", "label_smoothing", {"input": p, "target": y}, {"label_smoothing": 0.1})
+    yield Case("binary_cross_entropy", "log_eps_1e-4", {"input": p, "target": y}, {"log_eps": 1e-4},
+               note="paddle's F.log_loss default epsilon: log(p + 1e-4) and log(1 - p + 1e-4)")
     yield Case("binary_cross_entropy", "weight_label_smoothing_3d",
                {"input": p.reshape(2, 4, 5), "target": y.reshape(2, 4, 5)},
                {"weight": np.array([2.0, 0.5, 1.0, 0.0, 1.5]), "label_smoothing": 0.2})
