@@ -29,7 +29,9 @@ from .views import Verdict, agreement, embed_json, finder_data, shared_apis
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 BIG_TABLE = 40  # binding tables with more rows than this start collapsed
+MAX_ROWS = 150  # a binding table shows at most this many cases, the worst first; the rest are counted
 REPRO_BUDGET = 500_000  # characters of repro text per loss page; past it a cell is listed without its repro
+MAX_LISTED = 400  # failing and divergent cells listed per loss page, the worst first; the rest are counted
 
 CLASS_SHORT = {"valid": "valid", "edge": "edges", "bad": "bad in"}
 RANK = {k: i for i, (k, _, _) in enumerate(CATEGORIES)}
@@ -131,9 +133,15 @@ def binding_tables(records, multi_device):
         cols = sorted({(r["check"], r["dtype"], r["reduction"]) for r in recs},
                       key=lambda c: (CHECKS.index(c[0]) if c[0] in CHECKS else 9, str(c[1]), str(c[2])))
         col_index = {c: i for i, c in enumerate(cols)}
+        labels = [r["case"] if not multi_device else f"{r['case']} @{r.get('device')}" for r in recs]
+        rank = {}  # a row's worst category; past MAX_ROWS only the worst rows are shown
+        for label, r in zip(labels, recs, strict=True):
+            rank[label] = min(rank.get(label, len(RANK)), RANK[category(r)])
+        shown = set(sorted(rank, key=rank.get)[:MAX_ROWS]) if len(rank) > MAX_ROWS else rank
         rows = {}
-        for r in recs:
-            label = r["case"] if not multi_device else f"{r['case']} @{r.get('device')}"
+        for label, r in zip(labels, recs, strict=True):
+            if label not in shown:
+                continue
             row = rows.get(label)
             if row is None:
                 row = rows[label] = {"case": label, "tags": " ".join(map(str, r.get("tags") or [])),
@@ -156,6 +164,7 @@ def binding_tables(records, multi_device):
                 f'<td class="c-{cat}" title="{escape(title)}">{escape(text)}</td>')
         counts = Counter(category(r) for r in recs)
         tables.append({"api": api, "framework": fw, "cols": cols, "rows": list(rows.values()), "counts": counts,
+                       "hidden": len(rank) - len(rows),
                        "worst": _worst([k for k in counts if k != "na"]) if any(k != "na" for k in counts) else "na"})
     return tables
 
@@ -286,10 +295,12 @@ def build(results_paths, out, baseline_paths=None, factor=diffmod.DEFAULT_FACTOR
                 p = compact(json.loads(params))
                 svgs.append({"params": p, "svg": Markup(sweep_svg(f"{loss} {p}".strip(), group, f"{loss}-{j}"))})
         failing, budget = [], REPRO_BUDGET
-        for r in sorted((r for r in recs if category(r) not in ("pass", "convention", "na")),
-                        key=lambda r: RANK[category(r)]):  # worst first: a failing cell keeps its repro
+        bad = sorted((r for r in recs if category(r) not in ("pass", "convention", "na")),
+                     key=lambda r: RANK[category(r)])  # worst first: a failing cell keeps its repro
+        for r in bad[:MAX_LISTED]:
             budget -= len(r.get("repro") or "")
             failing.append(repro_block(r, budget >= 0))
+        unlisted = Counter(category(r) for r in bad[MAX_LISTED:])
         emit(loss_pages[loss], "loss.html", title=f"{loss}", current=None, loss=loss,
              ref=reference_info(loss, res.reference),
              bindings=[b for b in res.bindings.values() if b.get("loss") == loss],
@@ -297,7 +308,8 @@ def build(results_paths, out, baseline_paths=None, factor=diffmod.DEFAULT_FACTOR
              divergences=[d for d in res.divergences.values()
                           if d.get("loss") == loss or (fnmatchcase(loss, str(d.get("loss")))
                                                        and d.get("id") in {r.get("divergence") for r in recs})],
-             tables=binding_tables(recs, multi_device), failing=failing, plots=svgs, BIG_TABLE=BIG_TABLE,
+             tables=binding_tables(recs, multi_device), failing=failing, unlisted=unlisted, plots=svgs,
+             BIG_TABLE=BIG_TABLE,
              category=category, **common)
         if (i + 1) % 10 == 0 or i + 1 == len(losses):
             log(f"loss pages {i + 1}/{len(losses)}")

@@ -67,10 +67,9 @@ def verdicts(records, key):
 # ---------------------------------------------------------------- the call finder
 
 
-def _stat(entry, r, cls):
-    """Fold one record into a finder stat [worst category, verified value ulps, verified grad ulps, worst ulps,
-    cells, {divergence ids}]."""
-    cat = category(r)
+def _stat(entry, r, cat):
+    """Fold one record (of category `cat`) into a finder stat [worst category, verified value ulps, verified grad
+    ulps, worst ulps, cells, {divergence ids}]."""
     if entry[0] == "na" or (cat != "na" and _RANK[cat] < _RANK[entry[0]]):
         entry[0] = cat
     entry[4] += 1
@@ -90,12 +89,12 @@ def finder_data(res, loss_pages):
     stats = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: ["na", None, None, None, 0, set()])))
     repros = defaultdict(dict)
     for r in res.records:
-        cls = input_class(r)
-        group = json.dumps(r.get("params") or {}, sort_keys=True, default=str)
+        cls, cat, params = input_class(r), category(r), r.get("params")
+        group = json.dumps(params, sort_keys=True, default=str) if params else "{}"
         key = (r["framework"], r["api"])
-        _stat(stats[key][group][cls + "|" + str(r["dtype"])], r, cls)
+        _stat(stats[key][group][cls + "|" + str(r["dtype"])], r, cat)
         text = r.get("repro")
-        if text and category(r) not in (*AGREE, "na") and len(text) <= REPRO_CHARS:
+        if text and cat not in AGREE and cat != "na" and len(text) <= REPRO_CHARS:
             have = repros[key].get(cls)
             if have is None or len(text) < len(have):
                 repros[key][cls] = text
