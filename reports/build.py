@@ -33,7 +33,7 @@ MAX_ROWS = 150  # a binding table shows at most this many cases, the worst first
 REPRO_BUDGET = 500_000  # characters of repro text per loss page; past it a cell is listed without its repro
 MAX_LISTED = 400  # failing and divergent cells listed per loss page, the worst first; the rest are counted
 
-CLASS_SHORT = {"valid": "valid", "edge": "edges", "bad": "bad in"}
+CLASS_SHORT = {"valid": "valid", "edge": "edges", "bad": "bad input"}
 RANK = {k: i for i, (k, _, _) in enumerate(CATEGORIES)}
 EMPTY = Markup("<td></td>")
 

@@ -125,7 +125,7 @@ def test_index_cells_give_a_verdict_per_input_class(site, small):
         if len(classes) < 3:
             continue
         cell = _cell(html, loss, fw, fam)
-        for cls, label in (("valid", "valid"), ("edge", "edges"), ("bad", "bad in")):
+        for cls, label in (("valid", "valid"), ("edge", "edges"), ("bad", "bad input")):
             ran = [r for r in recs if schema.input_class(r) == cls and category(r) != "na"]
             worst = min((category(r) for r in ran), key=[k for k, _, _ in schema.CATEGORIES].index) if ran else "na"
             errs = [r["max_ulp_err"] for r in ran if r["check"] != "error" and r.get("max_ulp_err") is not None]
