@@ -2,8 +2,8 @@
 
 One test per (check, binding, dtype, reduction, case), named
 ``value[<api>-<dtype>-<reduction>-<case>]`` (likewise ``grad[...]``,
-``error[...]``), plus one ``sweep[<api>]`` per element-wise binding for the
-report's plots.  What a status means: conformance/suite.py.
+``error[...]``), plus one ``sweep[<api>-<i>]`` per binding with reduction "none" and a sweep in
+conformance/sweeps.py, for the report's plots.  What a status means: conformance/suite.py.
 """
 
 import numpy as np
@@ -78,33 +78,34 @@ def sweep(cell, judge, request):
     """Loss and derivative along one input, float32, for the report's plots (no verdict beyond 'it ran')."""
     b, _, params, spec = cell
     loss = LOSSES[b.loss]
-    xs, arrays = sweeps.sweep_arrays(loss, spec)
-    swept = next(n for n, v in spec.items() if isinstance(v, str))
-    f32 = [a.astype(np.float32) for a in arrays]
-    ref_arrays = [a.astype(np.float64) for a in f32]
+    f32 = [a.astype(np.float32) if a.dtype.kind == "f" else a for a in spec.arrays(loss)]
+    ref_arrays = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in f32]
+    x = spec.xs.astype(np.float32).astype(np.float64)
     accepted = {k: v for k, v in params.items() if k in b.params}
-    ones = np.ones(len(xs), dtype=np.float32)
+    ones = np.ones(len(x), dtype=np.float32)
     v = judge.worker.call(b.id, "value", f32, "float32", "none", accepted)
     g = judge.worker.call(b.id, "grad", f32, "float32", "none", accepted, ones)
+    value = np.asarray(v.result, dtype=np.float64).reshape(-1) if v.kind == "ok" else None
+    value = value if value is not None and value.shape == x.shape else None
+    grad = spec.pick(np.asarray(g.result[spec.swept], dtype=np.float64)) if (
+        g.kind == "ok" and spec.swept in g.result) else None
+    ref_value = np.asarray(loss(*ref_arrays, reduction="none", **params), dtype=np.float64).reshape(-1)
+    ref_grad = spec.pick(loss.grad(*ref_arrays, reduction="none", **params)[spec.swept])
     conventions = b.convention_params("float32")
     data = {"loss": b.loss, "framework": b.framework, "api": b.id, "dtype": "float32", "params": params,
-            "swept": swept, "x": ref_arrays[loss.inputs.index(swept)].tolist(),
-            "value": v.result.tolist() if v.kind == "ok" else None,
-            "grad": g.result[swept].tolist() if g.kind == "ok" and swept in g.result else None,
-            "ref_value": loss(*ref_arrays, reduction="none", **params).tolist(),
-            "ref_grad": loss.grad(*ref_arrays, reduction="none", **params)[swept].tolist(),
+            "swept": spec.swept, "x": x.tolist(), "x_label": spec.label or spec.swept,
+            "value": None if value is None else value.tolist(), "grad": None if grad is None else grad.tolist(),
+            "ref_value": ref_value.tolist(), "ref_grad": ref_grad.tolist(),
             "conventions": {k: v for k, v in conventions.items() if not isinstance(v, np.ndarray)}}
     if conventions:
-        data["ref_value_conventions"] = loss(*ref_arrays, reduction="none", **params, **conventions).tolist()
-    others = ", ".join(f"{k} = {v:g}" for k, v in spec.items() if not isinstance(v, str))
-    data["x_label"] = f"{swept} ({others})" if others else swept
+        data["ref_value_conventions"] = np.asarray(loss(*ref_arrays, reduction="none", **params, **conventions),
+                                                   dtype=np.float64).reshape(-1).tolist()
     u = np.finfo(np.float32).eps
-    if v.kind == "ok":  # the distance to the pure definition, in units of float32 against the condition scale
-        scale = loss.condition(*ref_arrays, reduction="none", **params)
-        data["value_ulp"] = (np.abs(v.result - data["ref_value"]) / (u * np.maximum(scale, 1e-38))).tolist()
-    if g.kind == "ok" and swept in g.result:
-        ref_g = np.asarray(data["ref_grad"])
-        data["grad_ulp"] = (np.abs(g.result[swept] - ref_g) / (u * np.maximum(np.abs(ref_g), 1e-38))).tolist()
+    if value is not None:  # the distance to the pure definition, in units of float32 against the condition scale
+        scale = np.asarray(loss.condition(*ref_arrays, reduction="none", **params), dtype=np.float64).reshape(-1)
+        data["value_ulp"] = (np.abs(value - ref_value) / (u * np.maximum(scale, 1e-38))).tolist()
+    if grad is not None:
+        data["grad_ulp"] = (np.abs(grad - ref_grad) / (u * np.maximum(np.abs(ref_grad), 1e-38))).tolist()
     data = {k: _clean(v) for k, v in data.items()}
     request.node.user_properties.append((SWEEP_KEY, data))
     assert v.kind in ("ok", "unsupported"), v.error

@@ -1,8 +1,11 @@
-"""Merged results -> a static HTML site (index, one page per loss, porting, subgradients, diff).
+"""Merged results -> a static HTML site (index, one page per loss, call finder, stack against stack, subgradients,
+diff).
 
 Every page is a Jinja2 template with autoescape on; nothing from a results file
 is marked safe.  The only markup inserted unescaped is matplotlib's SVG, whose
-text is XML-escaped by matplotlib and whose comments are stripped.  Pages carry
+text is XML-escaped by matplotlib and whose comments are stripped, and the call
+finder's data, JSON with every '<', '>' and '&' written as a \\u escape
+(views.embed_json), which its script reads and inserts as text only.  Pages carry
 their CSS and their few lines of JavaScript inline: no network at view time.
 """
 
@@ -21,12 +24,16 @@ from markupsafe import Markup, escape
 
 from . import diff as diffmod
 from .load import load
-from .schema import CATEGORIES, CHECKS, GOOD, category
+from .schema import CATEGORIES, CHECKS, GOOD, INPUT_CLASSES, MARKS, category
+from .views import Verdict, agreement, embed_json, finder_data, shared_apis
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 BIG_TABLE = 40  # binding tables with more rows than this start collapsed
+MAX_ROWS = 100  # a binding table shows at most this many cases, the worst first; the rest are counted
+REPRO_BUDGET = 500_000  # characters of repro text per loss page; past it a cell is listed without its repro
+MAX_LISTED = 200  # failing and divergent cells listed per loss page, the worst first; the rest are counted
 
-SHORT = {"fails": "failing", "na": "n/a"}
+CLASS_SHORT = {"valid": "valid", "edge": "edges", "bad": "bad input"}
 RANK = {k: i for i, (k, _, _) in enumerate(CATEGORIES)}
 EMPTY = Markup("<td></td>")
 
@@ -72,8 +79,9 @@ def compact(value):
 def _env():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, extensions=["jinja2.ext.do"],
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters.update(fmt=fmt, compact=compact, family=family)
-    env.globals.update(CATEGORIES=CATEGORIES, RANK=RANK, GOOD=GOOD, is_url=lambda s: isinstance(s, str) and
+    env.filters.update(fmt=fmt, compact=compact, family=family, basename=lambda p: os.path.basename(str(p)))
+    env.globals.update(CATEGORIES=CATEGORIES, RANK=RANK, GOOD=GOOD, MARKS=MARKS, INPUT_CLASSES=INPUT_CLASSES, slug=slug,
+                       is_url=lambda s: isinstance(s, str) and
                        re.match(r"https?://", s) is not None)
     return env
 
@@ -90,34 +98,26 @@ def _maxerr(a, b):
 
 
 def matrix(res, losses):
-    """{(loss, family): cell summary} and the ordered families per framework."""
+    """{(loss, stack, family): cell summary} and the ordered families per stack.  A cell gives its verdict per
+    input class (valid inputs, edges, bad input): a category with its mark, the worst error, the cells."""
     cells = {}
     for r in res.records:
-        c = cells.get((r["loss"], family(r["api"])))
+        key = (r["loss"], r["framework"], family(r["api"]))
+        c = cells.get(key)
         if c is None:
-            c = cells[(r["loss"], family(r["api"]))] = {"counts": Counter(), "err": {}, "framework": r["framework"]}
+            c = cells[key] = {"counts": Counter(), "verdict": Verdict()}
         c["counts"][category(r)] += 1
-        if r["check"] in ("value", "grad") and r["status"] != "skip":
-            k = (r["dtype"], r["check"])
-            c["err"][k] = _maxerr(c["err"].get(k), r.get("max_ulp_err"))
-    for b in res.bindings.values():  # bindings that produced no record still show (not available)
-        key = (b.get("loss"), family(b.get("id", "")))
-        cells.setdefault(key, {"counts": Counter(), "err": {}, "framework": b.get("framework"),
-                               "reason": b.get("reason") or "no cells recorded"})
+        c["verdict"].add(r)
+    for (fw, bid), b in res.bindings.items():  # bindings that produced no record still show (not available)
+        cells.setdefault((b.get("loss"), fw, family(bid)), {"counts": Counter(), "verdict": Verdict(),
+                                                            "reason": b.get("reason") or "no cells recorded"})
     families = defaultdict(set)
-    for (_, fam), c in cells.items():
-        families[str(c["framework"])].add(fam)
+    for (_, fw, fam) in cells:
+        families[str(fw)].add(fam)
     for c in cells.values():
-        c["category"] = _worst([k for k, n in c["counts"].items() if n and k != "na"]) if any(
-            k != "na" for k in c["counts"]) else "na"
         c["total"] = sum(c["counts"].values())
-        c["lines"] = [f"{dt.replace('float', 'f')}  v {fmt(c['err'].get((dt, 'value')))}  "
-                      f"g {fmt(c['err'].get((dt, 'grad')))}"
-                      for dt in sorted({dt for dt, _ in c["err"]})]
-        c["bar"] = [(k, round(100 * c["counts"][k] / c["total"], 2)) for k, _, _ in CATEGORIES
-                    if c["counts"].get(k)] if c["total"] else []
-        c["notes"] = ", ".join(f"{c['counts'][k]} {SHORT.get(k, k)}" for k, _, _ in CATEGORIES
-                               if c["counts"].get(k) and k != "pass")
+        c["rows"] = [(k, cat, MARKS[cat], CLASS_SHORT[k], fmt(err) if err is not None else "", n)
+                     for k, cat, err, n in c["verdict"].rows()]
         c["title"] = ", ".join(f"{n} {k}" for k, n in sorted(c["counts"].items(), key=lambda kv: RANK[kv[0]]))
     columns = [(fw, sorted(fams)) for fw, fams in sorted(families.items())]
     return cells, columns
@@ -127,15 +127,21 @@ def binding_tables(records, multi_device):
     """Per binding: a pivot table, rows = case (+ params), columns = (check, dtype, reduction)."""
     by_api = defaultdict(list)
     for r in records:
-        by_api[r["api"]].append(r)
+        by_api[(r["framework"], r["api"])].append(r)
     tables = []
-    for api, recs in sorted(by_api.items(), key=lambda kv: (str(kv[1][0]["framework"]), family(kv[0]), str(kv[0]))):
+    for (fw, api), recs in sorted(by_api.items(), key=lambda kv: (str(kv[0][0]), family(kv[0][1]), str(kv[0][1]))):
         cols = sorted({(r["check"], r["dtype"], r["reduction"]) for r in recs},
                       key=lambda c: (CHECKS.index(c[0]) if c[0] in CHECKS else 9, str(c[1]), str(c[2])))
         col_index = {c: i for i, c in enumerate(cols)}
+        labels = [r["case"] if not multi_device else f"{r['case']} @{r.get('device')}" for r in recs]
+        rank = {}  # a row's worst category; past MAX_ROWS only the worst rows are shown
+        for label, r in zip(labels, recs, strict=True):
+            rank[label] = min(rank.get(label, len(RANK)), RANK[category(r)])
+        shown = set(sorted(rank, key=rank.get)[:MAX_ROWS]) if len(rank) > MAX_ROWS else rank
         rows = {}
-        for r in recs:
-            label = r["case"] if not multi_device else f"{r['case']} @{r.get('device')}"
+        for label, r in zip(labels, recs, strict=True):
+            if label not in shown:
+                continue
             row = rows.get(label)
             if row is None:
                 row = rows[label] = {"case": label, "tags": " ".join(map(str, r.get("tags") or [])),
@@ -157,13 +163,15 @@ def binding_tables(records, multi_device):
             row["cells"][col_index[(r["check"], r["dtype"], r["reduction"])]] = Markup(
                 f'<td class="c-{cat}" title="{escape(title)}">{escape(text)}</td>')
         counts = Counter(category(r) for r in recs)
-        tables.append({"api": api, "cols": cols, "rows": list(rows.values()), "counts": counts,
+        tables.append({"api": api, "framework": fw, "cols": cols, "rows": list(rows.values()), "counts": counts,
+                       "hidden": len(rank) - len(rows),
                        "worst": _worst([k for k in counts if k != "na"]) if any(k != "na" for k in counts) else "na"})
     return tables
 
 
-def repro_block(r):
-    """A failing or divergent cell and its repro, rendered here (a big run has tens of thousands), escaped."""
+def repro_block(r, with_repro=True):
+    """A failing or divergent cell and its repro, rendered here (a big run has tens of thousands), escaped.
+    Without the repro (past a page's REPRO_BUDGET) the cell is listed and says where its repro is."""
     e = escape
     html = (f'<p class="small"><span class="badge c-{category(r)}">{e(r["status"])}</span>\n<span class="mono">'
             f'{e(r["api"])} {e(r["check"])} {e(r["dtype"])} {e(r["reduction"])} {e(r["case"])}</span> '
@@ -176,7 +184,11 @@ def repro_block(r):
     if r.get("framework_behaviour"):
         html += f'\n&middot; {e(r["framework_behaviour"])}'
     html += (f'\n&middot; <span class="muted">{e(r.get("machine"))} / {e(r.get("device"))}</span><br>'
-             f'{e(r.get("message"))}</p>\n<div class="repro"><button class="copy" type="button">copy</button><pre>'
+             f'{e(r.get("message"))}</p>\n')
+    if not with_repro:
+        return Markup(html + '<p class="small muted">repro omitted here (page size); the results file holds it '
+                             '(the record\'s "repro")</p>\n')
+    html += (f'<div class="repro"><button class="copy" type="button">copy</button><pre>'
              f'{e(r.get("repro") or "# no repro recorded")}</pre></div>\n')
     return Markup(html)
 
@@ -185,77 +197,6 @@ def reference_info(name, carried):
     """(doc, source) of a loss from the results files' "reference" table; None where they do not carry it."""
     info = carried.get(name)
     return (str(info.get("doc", "")), str(info.get("source", ""))) if info else None
-
-
-def verified(r):
-    return r["check"] in ("value", "grad") and category(r) in ("pass", "convention")
-
-
-def _sum_err(a, b, key):
-    """The bound on the distance between two APIs via the reference: the sum of their errors."""
-    return None if a.get(key) is None or b.get(key) is None else a[key] + b[key]
-
-
-def porting(res, loss_pages):
-    """For each pair of frameworks, which API equals which, from verified cells only."""
-    stats = {}
-    for r in res.records:
-        s = stats.get(r["api"])
-        if s is None:
-            b = res.bindings.get(r["api"], {})
-            s = stats[r["api"]] = {"api": r["api"], "loss": r["loss"], "framework": r["framework"],
-                                   "expression": b.get("expression") or r["api"], "n": 0, "bad": Counter(),
-                                   "err": {}, "params": defaultdict(set), "conventions": {},
-                                   "unverified": []}
-        if r["check"] not in ("value", "grad") or r["status"] == "skip":
-            continue
-        if verified(r):
-            s["n"] += 1
-            k = (r["dtype"], r["check"])
-            s["err"][k] = _maxerr(s["err"].get(k), r.get("max_ulp_err"))
-            for k, v in (r.get("params") or {}).items():
-                s["params"][k].add(json.dumps(v, default=str))
-            if r["status"] == "convention":
-                div = res.divergences.get(r.get("divergence")) or {}
-                s["conventions"].update(r.get("conventions") or {})
-                s["conventions"].update(div.get("params") or {})
-        else:
-            s["bad"][category(r)] += 1
-            if len(s["unverified"]) < 4:
-                s["unverified"].append(f"{r['case']} {compact(r.get('params'))} {r['check']} {r['dtype']}: "
-                                       f"{r['status']}")
-    by_loss_fw = defaultdict(list)
-    for s in stats.values():
-        s["params"] = {k: sorted(v) for k, v in s["params"].items()}
-        by_loss_fw[(s["loss"], s["framework"])].append(s)
-    frameworks = sorted({s["framework"] for s in stats.values()}, key=str)
-    losses = sorted({s["loss"] for s in stats.values()}, key=str)
-    defs = defaultdict(list)
-    for d in res.different_definitions:
-        defs[(d.get("loss"), d.get("framework"))].append(d)
-    pairs = []
-    for i, fa in enumerate(frameworks):
-        for fb in frameworks[i + 1:]:
-            rows = []
-            for loss in losses:
-                a = [s for s in by_loss_fw.get((loss, fa), []) if s["n"]]
-                b = [s for s in by_loss_fw.get((loss, fb), []) if s["n"]]
-                if not by_loss_fw.get((loss, fa)) and not by_loss_fw.get((loss, fb)):
-                    continue
-                row = {"loss": loss, "page": loss_pages.get(loss), "matches": [], "missing": None}
-                for sa in a:
-                    for sb in b:
-                        dtypes = sorted({dt for dt, _ in sa["err"]} & {dt for dt, _ in sb["err"]})
-                        row["matches"].append({"a": sa, "b": sb, "within": [
-                            (dt, _sum_err(sa["err"], sb["err"], (dt, "value")),
-                             _sum_err(sa["err"], sb["err"], (dt, "grad"))) for dt in dtypes]})
-                if not row["matches"]:
-                    side, other = (fb, by_loss_fw.get((loss, fb), [])) if a else (fa, by_loss_fw.get((loss, fa), []))
-                    row["missing"] = {"framework": side if (a or b) else f"{fa} and {fb}",
-                                      "have": a or b, "others": other, "defs": defs.get((loss, side), [])}
-                rows.append(row)
-            pairs.append({"a": fa, "b": fb, "rows": rows})
-    return pairs
 
 
 def subgradients(res):
@@ -325,7 +266,8 @@ def build(results_paths, out, baseline_paths=None, factor=diffmod.DEFAULT_FACTOR
     multi_device = len({(r.get("device")) for r in res.records}) > 1
     changes = diffmod.compare(base, res, factor) if base is not None else None
 
-    nav = [("index.html", "Matrix"), ("porting.html", "Porting"), ("subgradients.html", "Subgradients")]
+    nav = [("index.html", "Matrix"), ("finder.html", "Call finder"), ("stacks.html", "Stack against stack"),
+           ("subgradients.html", "Subgradients")]
     if changes is not None:
         nav.append(("diff.html", "Diff"))
     common = {"nav": nav, "sources": res.sources}
@@ -341,17 +283,24 @@ def build(results_paths, out, baseline_paths=None, factor=diffmod.DEFAULT_FACTOR
 
     sweeps_by_loss = defaultdict(lambda: defaultdict(list))
     for s in res.sweeps:
-        sweeps_by_loss[s.get("loss")][json.dumps(s.get("params") or {}, sort_keys=True, default=str)].append(s)
+        key = (json.dumps(s.get("params") or {}, sort_keys=True, default=str), str(s.get("x_label") or ""))
+        sweeps_by_loss[s.get("loss")][key].append(s)  # one figure per parameters and swept variable
     for i, loss in enumerate(losses):
         recs = by_loss.get(loss, [])
         svgs = []
         if plots:
             from .plots import sweep_svg
 
-            for j, (params, group) in enumerate(sorted(sweeps_by_loss.get(loss, {}).items())):
+            for j, ((params, _), group) in enumerate(sorted(sweeps_by_loss.get(loss, {}).items())):
                 p = compact(json.loads(params))
                 svgs.append({"params": p, "svg": Markup(sweep_svg(f"{loss} {p}".strip(), group, f"{loss}-{j}"))})
-        failing = [repro_block(r) for r in recs if category(r) not in ("pass", "convention", "na")]
+        failing, budget = [], REPRO_BUDGET
+        bad = sorted((r for r in recs if category(r) not in ("pass", "convention", "na")),
+                     key=lambda r: RANK[category(r)])  # worst first: a failing cell keeps its repro
+        for r in bad[:MAX_LISTED]:
+            budget -= len(r.get("repro") or "")
+            failing.append(repro_block(r, budget >= 0))
+        unlisted = Counter(category(r) for r in bad[MAX_LISTED:])
         emit(loss_pages[loss], "loss.html", title=f"{loss}", current=None, loss=loss,
              ref=reference_info(loss, res.reference),
              bindings=[b for b in res.bindings.values() if b.get("loss") == loss],
@@ -359,13 +308,18 @@ def build(results_paths, out, baseline_paths=None, factor=diffmod.DEFAULT_FACTOR
              divergences=[d for d in res.divergences.values()
                           if d.get("loss") == loss or (fnmatchcase(loss, str(d.get("loss")))
                                                        and d.get("id") in {r.get("divergence") for r in recs})],
-             tables=binding_tables(recs, multi_device), failing=failing, plots=svgs, BIG_TABLE=BIG_TABLE,
-             slug=slug, category=category, **common)
+             tables=binding_tables(recs, multi_device), failing=failing, unlisted=unlisted, plots=svgs,
+             BIG_TABLE=BIG_TABLE,
+             category=category, **common)
         if (i + 1) % 10 == 0 or i + 1 == len(losses):
             log(f"loss pages {i + 1}/{len(losses)}")
 
-    emit("porting.html", "porting.html", title="Porting between frameworks", current="porting.html",
-         pairs=porting(res, loss_pages), **common)
+    emit("finder.html", "finder.html", title="Call finder", current="finder.html",
+         data=Markup(embed_json(finder_data(res, loss_pages))), **common)
+    stacks, pairs = agreement(res)
+    shared_stacks, shared = shared_apis(res)
+    emit("stacks.html", "stacks.html", title="Stack against stack", current="stacks.html", stacks=stacks,
+         pairs=pairs, shared_stacks=shared_stacks, shared=shared, loss_pages=loss_pages, **common)
     emit("subgradients.html", "subgradients.html", title="Subgradients at kinks", current="subgradients.html",
          table=subgradients(res), loss_pages=loss_pages, **common)
     if changes is not None:

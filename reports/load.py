@@ -35,7 +35,7 @@ class Results:
     """Several results files merged.  ``sources`` holds one entry per file."""
 
     records: list = field(default_factory=list)
-    bindings: dict = field(default_factory=dict)  # binding id -> binding
+    bindings: dict = field(default_factory=dict)  # (stack, binding id) -> binding: one Keras id on two backends
     different_definitions: list = field(default_factory=list)
     divergences: dict = field(default_factory=dict)  # divergence id -> divergence
     sweeps: list = field(default_factory=list)
@@ -69,7 +69,7 @@ def load(paths):
         res.records.extend(data["records"])
         for b in data.get("bindings", []):
             if isinstance(b, dict) and "id" in b:
-                res.bindings.setdefault(b["id"], b)
+                res.bindings.setdefault((b.get("framework"), b["id"]), b)
         for d in data.get("divergences", []):
             if isinstance(d, dict) and "id" in d:
                 res.divergences.setdefault(d["id"], d)

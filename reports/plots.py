@@ -5,7 +5,8 @@ One figure per (loss, sweep parameters): the loss and its derivative over the
 ulps across the sweep.  The ulp panel uses the sweep's own ``value_ulp`` /
 ``grad_ulp`` arrays when the results file carries them, else
 |framework - reference| / ulp(|reference|) in the sweep's dtype (plain, not the
-suite's condition-aware scale).  An optional ``x_label`` names the swept variable.
+suite's condition-aware scale), drawn up to ULP_CAP; the ulp axis is labelled every decade or few.  An optional
+``x_label`` names the swept variable.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 matplotlib.rcParams.update({"svg.fonttype": "none", "font.size": 9, "axes.titlesize": 10,
                             "axes.spines.top": False, "axes.spines.right": False})
 MAX_POINTS = 600  # sweeps longer than this are thinned for plotting
+ULP_CAP = 1e9  # errors above this (a relative error near 1 where the reference underflows) are drawn at the cap
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.S)
 
@@ -47,15 +49,20 @@ def ulps(values, ref, dtype):
 
 def sweep_svg(title, sweeps, salt):
     """SVG markup (a string starting with <svg) for sweeps that share a loss and parameters."""
-    fig = Figure(figsize=(11, 3.3))
-    FigureCanvasSVG(fig)
-    ax_v, ax_g, ax_u = fig.subplots(1, 3)
-    fig.subplots_adjust(left=0.05, right=0.99, bottom=0.14, top=0.84, wspace=0.22)
-    ref_done = False
     per_api = {}  # api -> the sweep to draw in the value/derivative panels (float64 preferred)
     for s in sweeps:
         if s["api"] not in per_api or s.get("dtype") == "float64":
             per_api[s["api"]] = s
+    longest = max([len(str(api)) for api in per_api] or [10])
+    columns = max(2, min(4, 140 // longest))
+    legend_rows = (len(per_api) + columns) // columns  # the legend (APIs and the reference) goes under the panels
+    height = 3.0 + 0.16 * legend_rows
+    fig = Figure(figsize=(11, height))
+    FigureCanvasSVG(fig)
+    ax_v, ax_g, ax_u = fig.subplots(1, 3)
+    fig.subplots_adjust(left=0.06, right=0.99, bottom=(0.45 + 0.16 * legend_rows) / height, top=1 - 0.5 / height,
+                        wspace=0.25)
+    ref_done = False
     colors = {api: f"C{i % 10}" for i, api in enumerate(sorted(per_api))}
     for s in sweeps:
         x = _arr(s.get("x"), len(s.get("x") or []))
@@ -85,22 +92,26 @@ def sweep_svg(title, sweeps, salt):
         if ug is None and g is not None and ref_g is not None:
             ug = ulps(g, ref_g, s.get("dtype"))
         if uv is not None:
-            ax_u.plot(x[sl], uv[sl], color=c, lw=1, ls=style, label="_value")
+            ax_u.plot(x[sl], np.minimum(uv[sl], ULP_CAP), color=c, lw=1, ls=style, label="_value")
         if ug is not None:
-            ax_u.plot(x[sl], ug[sl], color=c, lw=1, ls=style, alpha=0.45, label="_grad")
+            ax_u.plot(x[sl], np.minimum(ug[sl], ULP_CAP), color=c, lw=1, ls=style, alpha=0.45, label="_grad")
     ax_v.set_title("loss")
     ax_g.set_title("derivative")
-    ax_u.set_title("error (ulps)")
+    ax_u.set_title("error (ulps; symlog: linear below 1)")
     ax_u.set_yscale("symlog", linthresh=1)
     top = max([np.nanmax(ln.get_ydata()) for ln in ax_u.lines if np.isfinite(ln.get_ydata()).any()] or [1.0])
-    decades = int(np.ceil(np.log10(max(top, 10.0))))
-    ax_u.yaxis.set_major_locator(FixedLocator([0] + [10.0**k for k in range(0, decades + 1, max(1, decades // 5))]))
+    decades = min(int(np.ceil(np.log10(max(top, 10.0) * 1.01))), int(np.log10(ULP_CAP)))
+    ax_u.set_ylim(0, 10.0**decades * (1.5 if top >= ULP_CAP else 1.0))  # spans 0, 1 and 10 at least
+    ticks = sorted({0.0, 10.0**decades, *(10.0**k for k in range(0, decades + 1, 1 + (decades - 1) // 4))})
+    ax_u.yaxis.set_major_locator(FixedLocator(ticks))
     ax_u.yaxis.set_minor_locator(NullLocator())
-    ax_u.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # plain text: mathtext is slow
+    # plain text (mathtext is slow); the cap reads as "at least"
+    ax_u.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"\u2265{v:g}" if v >= ULP_CAP else f"{v:g}"))
+    ax_g.set_xlabel(_label(next((s["x_label"] for s in sweeps if s.get("x_label")), "sweep variable")))
     for ax in (ax_v, ax_g, ax_u):
-        ax.set_xlabel(_label(next((s["x_label"] for s in sweeps if s.get("x_label")), "sweep variable")))
         ax.grid(alpha=0.3, lw=0.5)
-    ax_v.legend(fontsize=7, frameon=False, loc="upper center")
+    handles, labels = ax_v.get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=7, frameon=False, loc="lower center", ncol=columns)
     fig.suptitle(_label(title), fontsize=10)
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": salt}):

@@ -69,6 +69,28 @@ CATEGORIES = (
 )
 
 
+# A text mark per category, so that a cell reads without its colour.
+MARKS = {"fails": "\u2717", "bug": "!", "unchecked-input": "?", "different-definition": "\u2260", "precision": "~",
+         "convention": "\u2248", "pass": "=", "na": "\u2013"}
+
+# The input classes a cell belongs to, by its case's tags (conformance/cases): valid inputs, edges, bad input.
+# An error check is bad input whatever its tags; a case with an edge tag is an edge; the rest are valid inputs.
+INPUT_CLASSES = (
+    ("valid", "valid inputs", ("interior", "branch")),
+    ("edge", "edges", ("saturation", "kink", "extreme", "edge", "nonfinite")),
+    ("bad", "bad input", ("bad_input",)),
+)
+_EDGE_TAGS = frozenset(INPUT_CLASSES[1][2])
+
+
+def input_class(record):
+    """"valid", "edge" or "bad": the input class of one record."""
+    tags = record.get("tags") or ()
+    if record["check"] == "error" or "bad_input" in tags:
+        return "bad"
+    return "edge" if any(t in _EDGE_TAGS for t in tags) else "valid"
+
+
 def category(record):
     """The report category of one record: its status, an xfail by its divergence kind, a skip not available."""
     s = record["status"]

@@ -2,13 +2,12 @@
 
     python tests/make_sample.py reports/results/torch.json reports/results/tensorflow.json reports/results/sklearn.json
 
-Keeps, per stack, one record in PER of every (loss, report category, check, has a subgradient), at least one
--- a few hundred records
-across statuses, losses and stacks, with their repros (cut at REPRO characters) -- and what they refer to:
-bindings (plus the unavailable ones), divergences, look-alike APIs, reference docstrings and sources, coverage,
-and a few sweeps thinned to a fifth of their points.  Machine paths (a venv's site-packages, the checkout's root)
-and the host name are scrubbed.  Regenerate it whenever the results schema or the suite's tables change: the
-fixture is then real data again, never a copy kept by hand.
+Keeps, per stack, one record in PER of every (loss, report category, check, input class, has a subgradient), at
+least one, and every record of WHOLE -- a few hundred records across statuses, losses and stacks, with their
+repros (cut at REPRO characters) -- and what they refer to: bindings (plus the unavailable ones), divergences,
+look-alike APIs, reference docstrings and sources, coverage, and a few sweeps thinned to a fifth of their points.
+Machine paths (a venv's site-packages, the checkout's root) and the host name are scrubbed.  Regenerate it whenever
+the results schema or the suite's tables change: the fixture is then real data again, never a copy kept by hand.
 """
 
 from __future__ import annotations
@@ -20,11 +19,12 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from reports.schema import SCHEMA, category, read, write_json_atomically  # noqa: E402
+from reports.schema import SCHEMA, category, input_class, read, write_json_atomically  # noqa: E402
 
 OUT = os.path.join(ROOT, "tests", "data", "results-sample.json")
 SWEEPS_PER_STACK = 3
 PER = 60  # a group keeps one record in PER (at least one): the sample's statuses are about as frequent as a run's
+WHOLE = ("smooth_l1", {"beta": 0.5})  # every cell of these (the call finder's browser test asks about them)
 THIN = 5
 REPRO = 600  # characters of a repro kept (its arrays are long)
 # machine paths: a venv's up to site-packages/, the checkout's up to its own packages
@@ -53,8 +53,11 @@ def trim(doc):
     """The sample of one stack's results."""
     groups = {}
     for r in sorted(doc["records"], key=lambda r: (r["api"], r["dtype"], r["reduction"], r["case"])):
-        groups.setdefault((r["loss"], category(r), r["check"], r.get("subgradient") is not None), []).append(r)
+        groups.setdefault((r["loss"], category(r), r["check"], input_class(r), r.get("subgradient") is not None),
+                          []).append(r)
     records = [r for g in groups.values() for r in g[::PER]]
+    records += [r for r in doc["records"] if r["loss"] == WHOLE[0] and (r.get("params") or {}) == WHOLE[1]
+                and r not in records]
     apis = {r["api"] for r in records}
     losses = {r["loss"] for r in records}
     used = {r.get("divergence") for r in records}

@@ -8,14 +8,23 @@ console.error) is a failure.  ``--dump-dom`` shows the DOM after the scripts
 ran: the page's script marks <html> with class "js".  A screenshot of the index
 goes to $REPORTS_SCREENSHOT or reports/site/screenshot.png.
 
-Skips when Chromium is missing, unless REQUIRE_BROWSER=1, then it fails.  $CHROMIUM overrides the binary.
+The call finder is driven as a user drives it: chromedriver (Debian ``chromium-driver``), spoken to over its
+W3C WebDriver HTTP interface with urllib (no client library), types into the page's fields and reads the page's
+text, the browser's console log and the resources it loaded.
+
+Skips when Chromium (or chromedriver) is missing, unless REQUIRE_BROWSER=1, then it fails.  $CHROMIUM and
+$CHROMEDRIVER override the binaries.
 """
 
 import json
 import os
 import re
 import shutil
+import socket
 import subprocess
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 from synthetic import generate
@@ -26,13 +35,71 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONSOLE = re.compile(r":CONSOLE[:(]\d+\)?\] (.*)")
 
 
-def chromium():
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+def _binary(env, name):
+    path = os.environ.get(env) or shutil.which(name) or f"/usr/bin/{name}"
     if not os.path.exists(path):
         if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("REQUIRE_BROWSER=1 but chromium is not installed (apt-get install chromium chromium-driver)")
-        pytest.skip("chromium is not installed (apt-get install chromium chromium-driver; REQUIRE_BROWSER=1 to fail)")
+            pytest.fail(f"REQUIRE_BROWSER=1 but {name} is not installed (apt-get install chromium chromium-driver)")
+        pytest.skip(f"{name} is not installed (apt-get install chromium chromium-driver; REQUIRE_BROWSER=1 to fail)")
     return path
+
+
+def chromium():
+    return _binary("CHROMIUM", "chromium")
+
+
+class WebDriver:
+    """A chromedriver session over the W3C WebDriver protocol: just what the finder test needs."""
+
+    ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+
+    def __init__(self, tmp_path):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.base = f"http://127.0.0.1:{port}"
+        self.proc = subprocess.Popen([_binary("CHROMEDRIVER", "chromedriver"), f"--port={port}"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                self.call("GET", "/status")
+                break
+            except OSError:
+                time.sleep(0.1)
+        options = {"binary": chromium(), "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                                  f"--user-data-dir={tmp_path / 'webdriver-profile'}",
+                                                  "--window-size=1400,1100"]}
+        caps = {"browserName": "chrome", "goog:chromeOptions": options, "goog:loggingPrefs": {"browser": "ALL"}}
+        self.session = "/session/" + self.call("POST", "/session", {"capabilities": {"alwaysMatch": caps}})["sessionId"]
+
+    def call(self, method, path, body=None):
+        req = urllib.request.Request(self.base + path, method=method, headers={"Content-Type": "application/json"},
+                                     data=None if body is None else json.dumps(body).encode())
+        try:
+            with urllib.request.urlopen(req, timeout=120) as r:
+                return json.load(r)["value"]
+        except urllib.error.HTTPError as e:
+            raise AssertionError(f"webdriver {method} {path}: {e.read().decode()[:500]}") from None
+
+    def open(self, path):
+        self.call("POST", self.session + "/url", {"url": "file://" + os.path.abspath(path)})
+
+    def type(self, css, text):
+        element = self.call("POST", self.session + "/element", {"using": "css selector", "value": css})[self.ELEMENT]
+        self.call("POST", f"{self.session}/element/{element}/value", {"text": text})
+
+    def run(self, script):
+        return self.call("POST", self.session + "/execute/sync", {"script": script, "args": []})
+
+    def console(self):
+        return self.call("POST", self.session + "/se/log", {"type": "browser"})
+
+    def close(self):
+        try:
+            self.call("DELETE", self.session)
+        finally:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
 
 
 def open_page(path, tmp_path, *args):
@@ -61,8 +128,8 @@ def test_the_console_check_catches_errors(tmp_path):
     assert any("boom" in c for c in console) and any("Uncaught ReferenceError" in c for c in console)
 
 
-@pytest.mark.parametrize("page", ["index.html", "loss-smooth_l1.html", "porting.html", "subgradients.html",
-                                  "diff.html"])
+@pytest.mark.parametrize("page", ["index.html", "loss-smooth_l1.html", "loss-cross_entropy.html", "finder.html",
+                                  "stacks.html", "subgradients.html", "diff.html"])
 def test_page_loads_without_console_errors(site, tmp_path, page):
     dom, console = open_page(site / page, tmp_path, "--dump-dom")
     assert console == []
@@ -88,3 +155,25 @@ def test_screenshot(site, tmp_path):
     with open(out, "rb") as f:
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
     assert os.path.getsize(out) > 10_000  # a rendered page, not a blank one
+
+
+def test_call_finder_finds_the_keras_call_and_its_bound(site, tmp_path):
+    """The porting question: what is torch.nn.SmoothL1Loss(beta=0.5) in Keras, and within how many units?"""
+    driver = WebDriver(tmp_path)
+    try:
+        driver.open(site / "finder.html")
+        driver.type("#q", "torch.nn.SmoothL1Loss")
+        driver.type("#param-beta", "0.5")
+        text = driver.run("return document.getElementById('out').innerText")
+        keras = driver.run("var s = document.querySelector('section[data-stack=\"tensorflow\"]');"
+                           "return s ? s.innerText : ''")
+        resources = driver.run("return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
+        console = driver.console()
+    finally:
+        driver.close()
+    assert text.startswith("torch.nn.SmoothL1Loss (torch, loss smooth_l1)")
+    assert "nn.SmoothL1Loss(beta=0.5, reduction=reduction)(input, target)" in text  # the value typed, in the call
+    assert "keras.losses.Huber(delta=0.5, dtype=dtype)(y[..., None], x[..., None]) / 0.5" in keras
+    bound = r"valid inputs\t[^\n]*[=\u2248] \u2264 [0-9.e+-]+ / [0-9.e+-]+ ulps"  # on some dtype
+    assert re.search(bound, keras), keras
+    assert console == [] and resources == []

@@ -15,6 +15,7 @@ from markupsafe import escape
 from synthetic import SAMPLE, generate
 
 from conformance.tolerance import THRESHOLD
+from reports import build as build_mod
 from reports import diff as diffmod
 from reports import schema
 from reports.__main__ import main
@@ -58,9 +59,9 @@ def test_site_has_every_page(site, small):
     out, info = site
     losses = {r["loss"] for r in small["records"]} | {b["loss"] for b in small["bindings"]}
     pages = set(os.listdir(out))
-    assert {"index.html", "porting.html", "subgradients.html", "diff.html"} <= pages
+    assert {"index.html", "finder.html", "stacks.html", "subgradients.html", "diff.html"} <= pages
     assert {f"loss-{loss}.html" for loss in losses} <= pages
-    assert len(info["pages"]) == len(pages) == 4 + len(losses)
+    assert len(info["pages"]) == len(pages) == 5 + len(losses)
 
 
 def test_index_lists_every_loss_and_framework(site, small):
@@ -93,6 +94,49 @@ def test_loss_page_shows_reference_bindings_divergences_plots_and_repros(site, s
     assert html.count('<button class="copy"') == len(failing)
 
 
+def test_input_classes():
+    assert schema.input_class({"check": "error", "tags": ["interior"]}) == "bad"
+    assert schema.input_class({"check": "value", "tags": ["bad_input"]}) == "bad"
+    for tag in ("saturation", "kink", "extreme", "edge", "nonfinite"):
+        assert schema.input_class({"check": "grad", "tags": ["interior", tag]}) == "edge"
+    assert schema.input_class({"check": "value", "tags": ["interior"]}) == "valid"
+    assert schema.input_class({"check": "value", "tags": ["branch"]}) == "valid"
+    assert set(schema.MARKS) == {k for k, _, _ in schema.CATEGORIES} and len(set(schema.MARKS.values())) == len(
+        schema.MARKS)
+
+
+def _cell(html, loss, fw, fam):
+    """The index's matrix cell of (loss, stack, family): its text between <td class="cell"...> and </td>."""
+    row = html[html.index(f'<th class="loss"><a href="loss-{loss}.html">'):]
+    row = row[:row.index("</tr>")]
+    link = f'href="loss-{loss}.html#fam-{fw}-{fam}"'
+    return row[row.index(link):row.index("</td>", row.index(link))]
+
+
+def test_index_cells_give_a_verdict_per_input_class(site, small):
+    """Each cell: per input class, the worst category (colour class and text mark) and the worst error."""
+    html = read(os.path.join(site[0], "index.html"))
+    groups = {}
+    for r in small["records"]:
+        groups.setdefault((r["loss"], r["framework"], family(r["api"])), []).append(r)
+    checked = 0
+    for (loss, fw, fam), recs in groups.items():
+        classes = {schema.input_class(r) for r in recs}
+        if len(classes) < 3:
+            continue
+        cell = _cell(html, loss, fw, fam)
+        for cls, label in (("valid", "valid"), ("edge", "edges"), ("bad", "bad input")):
+            ran = [r for r in recs if schema.input_class(r) == cls and category(r) != "na"]
+            worst = min((category(r) for r in ran), key=[k for k, _, _ in schema.CATEGORIES].index) if ran else "na"
+            errs = [r["max_ulp_err"] for r in ran if r["check"] != "error" and r.get("max_ulp_err") is not None]
+            n = sum(schema.input_class(r) == cls for r in recs)
+            text = f'<span class="v c-{worst}"><b>{escape(schema.MARKS[worst])}</b> {label} '
+            text += f"{build_mod.fmt(max(errs)) if errs else ''}<i>{n}</i></span>"
+            assert text in cell, (loss, fw, fam, cls, cell)
+        checked += 1
+    assert checked >= 5
+
+
 def test_convention_is_its_own_category(site, small):
     html = read(os.path.join(site[0], "index.html"))
     n = sum(r["status"] == "convention" for r in small["records"])
@@ -117,17 +161,93 @@ def test_loss_outside_the_reference_registry_shows_what_the_results_carry(small,
     assert "Carried: |x|^3." in html and "def carried_loss(x, y)" in html
 
 
-def test_porting_and_subgradient_pages(site, small):
-    porting = read(os.path.join(site[0], "porting.html"))
-    assert "tensorflow &harr; torch" in porting
-    # smooth_l1: torch's SmoothL1Loss equals keras' Huber divided by beta, via the reference
-    section = porting[porting.index("tensorflow &harr; torch"):]
-    row = section[section.index('href="loss-smooth_l1.html"'):]
-    row = row[:row.index("</tr>", row.index("</td>"))]
-    for fw in ("torch", "tensorflow"):
-        assert any(str(escape(b["expression"])) in row for b in small["bindings"]
-                   if b["loss"] == "smooth_l1" and b["framework"] == fw), fw
-    assert "no exact counterpart" in porting  # e.g. ctc has no sklearn binding
+def finder_data(out):
+    """The call finder's embedded data, read back as the page's script reads it."""
+    html = read(os.path.join(out, "finder.html"))
+    m = re.search(r'<script type="application/json" id="finder-data">(.*?)</script>', html, re.S)
+    assert m and "<" not in m.group(1)
+    return json.loads(m.group(1))
+
+
+def test_call_finder_data(site, small):
+    data = finder_data(site[0])
+    ids = {(a["fw"], a["id"]) for a in data["apis"]}
+    assert ids == {(b["framework"], b["id"]) for b in small["bindings"]}
+    keras = next(a for a in data["apis"] if a["id"] == "keras.losses.Huber[delta=beta, divided by beta]")
+    assert keras["loss"] == "smooth_l1" and keras["params"] == ["beta"] and "delta=beta" in keras["expr"]
+    # every binding's stats, recomputed here from the records: worst category, largest verified value / grad
+    # error, cells, divergences -- per parameter values, input class and dtype
+    for a in data["apis"]:
+        recs = [r for r in small["records"] if r["framework"] == a["fw"] and r["api"] == a["id"]]
+        assert sum(st[4] for g in a["groups"] for st in g["s"].values()) == len(recs)
+        for g in a["groups"]:
+            for key, (cat, v, gr, worst, n, divs) in g["s"].items():
+                cls, dtype = key.split("|")
+                mine = [r for r in recs if (r.get("params") or {}) == g["p"] and schema.input_class(r) == cls
+                        and r["dtype"] == dtype]
+                assert n == len(mine)
+                ok = [r for r in mine if category(r) in ("pass", "convention")]
+                for check, got in (("value", v), ("grad", gr)):
+                    errs = [r["max_ulp_err"] for r in ok if r["check"] == check and r.get("max_ulp_err") is not None]
+                    assert got == (max(errs) if errs else None)
+                assert set(divs) == {r["divergence"] for r in mine if r.get("divergence")}
+                errs = [r["max_ulp_err"] for r in mine if r["check"] != "error" and category(r) != "na"
+                        and r.get("max_ulp_err") is not None]
+                assert worst == (max(errs) if errs else None)
+                ran = [category(r) for r in mine if category(r) != "na"]
+                assert cat == (min(ran, key=[k for k, _, _ in schema.CATEGORIES].index) if ran else "na")
+    conv = next(a for a in data["apis"] if a["conv"])
+    b = next(b for b in small["bindings"] if b["id"] == conv["id"] and b["framework"] == conv["fw"])
+    assert conv["conv"] == [[c["params"], c["why"], c["citation"]] for c in b["conventions"]]
+    assert set(data["div"]) == {d["id"] for d in small["divergences"]}
+
+
+def _second_stack(data, name="stack-b"):
+    """The records and bindings of the Keras APIs once more, as if run on another backend."""
+    d = copy.deepcopy(data)
+    keras = [r for r in d["records"] if r["api"].startswith("keras.")]
+    for r in keras:
+        r["framework"] = name
+    d["records"] = keras
+    d["bindings"] = [dict(b, framework=name) for b in d["bindings"] if b["id"].startswith("keras.")]
+    d["environment"]["framework"] = name
+    return d
+
+
+def test_stacks_page_agreement_and_one_api_on_two_stacks(small, tmp_path):
+    a = dump(tmp_path / "a.json", small)
+    b = dump(tmp_path / "b.json", _second_stack(small))
+    build([a, b], str(tmp_path / "o"), quiet=True, plots=False)
+    html = read(str(tmp_path / "o" / "stacks.html"))
+    stacks = sorted({r["framework"] for r in small["records"]} | {"stack-b"})
+    for s in stacks:
+        assert f'<th class="fw">{s}</th>' in html
+    # the same Keras API on both stacks, side by side, with the same verdicts (the records are the same)
+    table = html[html.index("<h2>One API on several stacks</h2>"):]
+    huber = table[table.index('<td class="mono small">keras.losses.Huber</td>'):]
+    row = huber[:huber.index("</tr>")]
+    cells = re.findall(r'<td class="cell">(.*?)</td>', row, re.S)
+    assert len(cells) == 2 and cells[0] == cells[1] and "c-" in cells[0]
+    # the agreement of a stack with its copy: every loss both bind agrees where one agrees with the reference
+    res = load([a, b])
+    from reports.views import agreement
+
+    _, pairs = agreement(res)
+    pair = next(p for p in pairs if {p["a"], p["b"]} == {"tensorflow", "stack-b"})
+    keras = [r for r in small["records"] if r["api"].startswith("keras.")]
+    for cls, (agree, both) in pair["classes"].items():
+        per_binding = {}
+        for r in keras:
+            if schema.input_class(r) == cls and category(r) != "na":
+                per_binding.setdefault((r["loss"], r["api"]), []).append(category(r) in ("pass", "convention"))
+        losses = {loss for loss, _ in per_binding}
+        agreeing = {loss for (loss, _), oks in per_binding.items() if all(oks)}
+        assert (agree, both) == (len(agreeing), len(losses))
+        assert f"<b>{agree}/{both}</b>" in html
+    assert pair["losses"] == len({r["loss"] for r in small["records"] if r["api"].startswith("keras.")})
+
+
+def test_subgradient_page(site, small):
     sub = read(os.path.join(site[0], "subgradients.html"))
     kinks = [r for r in small["records"] if r["check"] == "grad" and r.get("subgradient")
              and any("kink" in t for t in r["tags"])]
@@ -139,22 +259,34 @@ def test_every_string_from_the_file_is_escaped(small, tmp_path):
     r = next(r for r in data["records"] if r["check"] == "value")
     r.update(status="fail", message=XSS, api=XSS, params={XSS: XSS}, repro=XSS, case=XSS, tags=[XSS])
     data["records"][1]["loss"] = XSS
-    data["bindings"][0].update(expression=XSS, note=XSS)
-    data["divergences"][0].update(explanation=XSS, citation="javascript:alert(1)")
-    data["sweeps"][0]["api"] = XSS
+    data["records"][2].update(framework=XSS, divergence=XSS)  # a stack's name: the index, the stacks page
+    binding = next(b for b in data["bindings"] if b["conventions"])
+    binding.update(expression=XSS, note=XSS, reason=XSS, variant=XSS, params=[XSS],
+                   conventions=[{"params": {XSS: XSS}, "why": XSS, "citation": XSS}])
+    data["bindings"][0].update(id=XSS, loss=XSS, framework=XSS)
+    data["divergences"][0].update(explanation=XSS, citation="javascript:alert(1)", id=XSS, kind=XSS)
+    data["different_definitions"][0].update(explanation=XSS, citation=XSS, api=XSS)
+    data["sweeps"][0].update(api=XSS, x_label=XSS)
     data["environment"].update(machine=XSS, frameworks={XSS: XSS})
     out = tmp_path / "out"
-    build([dump(tmp_path / "x.json", data)], str(out), quiet=True)
+    path = dump(tmp_path / "x.json", data)
+    build([path, dump(tmp_path / "y.json", _second_stack(data, name=XSS))], str(out), quiet=True)
     pages = glob.glob(str(out / "*.html"))
     escaped = 0
     for page in pages:
         html = read(page)
         assert XSS not in html, page
         assert "alert(1)</script>" not in html, page
-        assert len(re.findall(r"<script\b", html, re.I)) == 1, page  # our own copy-button script only
+        scripts = 3 if page.endswith("finder.html") else 1  # the copy button's; the finder's data and script
+        assert len(re.findall(r"<script\b", html, re.I)) == scripts, page
         assert 'href="javascript:' not in html, page
         escaped += html.count("&lt;script&gt;alert(1)&lt;/script&gt;")
     assert escaped >= 5
+    # the finder's data holds every string as data (its script inserts text nodes only), none as markup
+    text = json.dumps(finder_data(str(out)))
+    assert text.count(json.dumps(XSS)) >= 10
+    script = read(str(out / "finder.html")).split('id="finder-data">')[1]
+    assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "document.write" not in script
 
 
 # ---------------------------------------------------------------- bad files
@@ -205,8 +337,9 @@ def test_merge_keeps_provenance(tmp_path):
     assert {(r["machine"], r["device"]) for r in res.records} == {("synthetic-host", "cpu")}
     build([a, b], str(tmp_path / "out"), quiet=True, plots=False)
     head = read(str(tmp_path / "out" / "index.html")).split("<main>")[0]
-    for s in (a, b, "box-a", "box-b", "cuda", "cpu"):
+    for s in ("torch.json", "tf.json", "box-a", "box-b", "cuda", "cpu"):
         assert s in head
+    assert str(tmp_path) not in head  # file names, not the building machine's paths
 
 
 # ---------------------------------------------------------------- diff
@@ -312,9 +445,11 @@ def test_100k_records_build_under_10s(tmp_path):
     t = time.perf_counter()
     info = build([path], str(tmp_path / "out"), quiet=True)
     seconds = time.perf_counter() - t
-    size = os.path.getsize(tmp_path / "out" / "index.html")
-    print(f"100k records: {len(info['pages'])} pages, index {size} bytes, {seconds:.2f} s")
-    assert size < 2_000_000
+    sizes = {p: os.path.getsize(tmp_path / "out" / p) for p in info["pages"]}
+    biggest = max(sizes, key=sizes.get)
+    print(f"100k records: {len(info['pages'])} pages, index {sizes['index.html']} bytes, finder "
+          f"{sizes['finder.html']}, biggest {biggest} {sizes[biggest]}, {seconds:.2f} s")
+    assert sizes[biggest] < 2_000_000
     assert seconds < 10
 
 
