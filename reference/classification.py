@@ -350,3 +350,81 @@ def _dice_grad(input, target, cot, smooth=1.0, eps=0.0, from_logits=True):
     if from_logits:
         g = g * p * _np_sigmoid(-input)
     return {"input": cot[expand] * g}
+
+
+# ---------------------------------------------------------------- beyond the documents (LOSSES.md, 2026-12-01)
+
+
+def _class_alpha(alpha, c, ndim):
+    """alpha: a scalar, or one weight per class (C,) broadcasting along axis 1."""
+    a = onp.asarray(alpha, dtype=onp.float64) if onp.ndim(alpha) else alpha
+    if onp.ndim(a):
+        shape_is("alpha", a, (c,), " (a scalar or one weight per class)")
+        a = a.reshape((1, c) + (1,) * (ndim - 2))
+    return a
+
+
+@register("softmax_focal")
+def softmax_focal(input, target, alpha=0.25, gamma=2.0, label_smoothing=0.0, clip_eps=0.0):
+    """Softmax focal loss over the class axis 1: -sum_c alpha_c (1 - p_c)^gamma q_c log p_c, p = softmax(x).
+
+    input: logits (N, C) or (N, C, d1, ...); target: class probabilities of input's shape, smoothed
+    q = (1 - ls) q + ls / C; alpha a scalar or one weight per class.  gamma = 0, alpha = 1 is cross_entropy.
+    clip_eps > 0: p = clip(p, eps, 1 - eps) before the log and the modulating factor (Keras clips at its
+    epsilon 1e-7, also after from_logits' softmax).
+    Source: Lin et al. 2017 (focal loss), its multi-class form in Keras 3.15 ``CategoricalFocalCrossentropy``
+    (defaults alpha=0.25, gamma=2.0; class axis -1 there, the adapters move it)."""
+    x = getval(input)
+    if x.ndim < 2:
+        raise ValueError(f"input: expected (N, C) or (N, C, d1, ...), got shape {x.shape}")
+    same_shape(input=input, target=target)
+    floats("target", target)
+    probability("target", target)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing: expected a value in [0, 1], got {label_smoothing!r}")
+    if not gamma >= 0:
+        raise ValueError(f"gamma: expected >= 0, got {gamma!r}")
+    if not 0.0 <= clip_eps < 0.5:
+        raise ValueError(f"clip_eps: expected 0 <= clip_eps < 0.5, got {clip_eps!r}")
+    c = x.shape[1]
+    a = _class_alpha(alpha, c, x.ndim)
+    q = (1.0 - label_smoothing) * target + label_smoothing / c
+    if clip_eps > 0:
+        p = _clip(_softmax(input), clip_eps, 1.0 - clip_eps)
+        logp, rest = np.log(p), 1.0 - p
+    else:
+        logp = _log_softmax(input)
+        rest = -np.expm1(logp)  # 1 - p from log p: no cancellation where p ~ 1
+    return np.sum(np.where(q == 0, 0.0, -a * rest**gamma * q * logp), axis=1)  # q = 0 adds 0, even at log p = -inf
+
+
+@register("generalized_cross_entropy")
+def generalized_cross_entropy(input, target, q=0.5):
+    """Generalized cross entropy (the L_q loss): (1 - p_y^q) / q, per sample.
+
+    input: class probabilities (N, C) (rows are not renormalized), target: class indices (N,).
+    q in [0, 1]: q -> 0 is cross entropy -log p_y (q = 0 gives that limit), q = 1 is 1 - p_y (MAE on the
+    probability simplex, halved).  Formed as -expm1(q log p_y) / q.
+    Source: Zhang and Sabuncu 2018 (eq. 6); Keras 3.15 ``CategoricalGeneralizedCrossEntropy`` (q required,
+    documented in (0, 1))."""
+    x = getval(input)
+    if x.ndim != 2:
+        raise ValueError(f"input: expected probabilities (N, C), got shape {x.shape}")
+    probability("input", input)
+    _class_targets(input, target, ignore_index=None)
+    if not 0.0 <= q <= 1.0:
+        raise ValueError(f"q: expected a value in [0, 1], got {q!r}")
+    p = input[onp.arange(x.shape[0]), onp.asarray(target)]
+    if q == 0:
+        return -np.log(p)
+    return -np.expm1(q * np.log(p)) / q  # (1 - p^q) / q without cancelling where p ~ 1
+
+
+@closed_form_grad("generalized_cross_entropy")
+def _gce_grad(input, target, cot, q=0.5):
+    # d/dp_y = -p_y^(q - 1), also at p_y = 0 (-inf; autograd's exp(q log p) q / p would give 0/0 there)
+    rows, t = onp.arange(onp.shape(input)[0]), onp.asarray(target)
+    g = onp.zeros(onp.shape(input))
+    with onp.errstate(divide="ignore"):
+        g[rows, t] = -cot * input[rows, t] ** (q - 1.0)
+    return {"input": g}

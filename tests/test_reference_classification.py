@@ -647,3 +647,127 @@ def test_weights_of_ones_are_no_weights(name):
         a = LOSSES[name](*arrays, reduction=reduction)
         b = LOSSES[name](*arrays, weight=np.ones(4), reduction=reduction)
         assert np.allclose(a, b, rtol=1e-15, atol=0)
+
+
+# ---------------------------------------------------------------- beyond the documents: softmax_focal,
+# generalized_cross_entropy.  Scales: generalized_cross_entropy |exact| (every value >= 0, formed without
+# cancellation); softmax_focal (1 + gamma) |exact|: (1 - p)^gamma multiplies the relative error of 1 - p,
+# a rounded quantity even when correctly rounded, by gamma.
+
+
+def softmax_focal_oracle(x, t, alpha=0.25, gamma=2.0, label_smoothing=0.0, clip_eps=0.0):
+    """Per-row -sum_c alpha_c (1 - p_c)^gamma q_c log p_c in mpmath, x and t (N, C)."""
+    c = x.shape[1]
+    a = [M(float(v)) for v in np.broadcast_to(alpha, (c,))]
+    ls, g = M(label_smoothing), M(gamma)
+    vals = []
+    for xr, tr in zip(x, t):
+        xr = mpf_array(xr)
+        lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in xr))
+        logp = [v - lse for v in xr]
+        p = [mpmath.exp(v) for v in logp]
+        if clip_eps > 0:
+            p = [min(max(v, M(clip_eps)), M(float(1 - clip_eps))) for v in p]
+            logp = [mpmath.log(v) for v in p]
+        q = [(1 - ls) * M(float(v)) + ls / c for v in tr]
+        vals.append(-mpmath.fsum(a[k] * (1 - p[k]) ** g * q[k] * logp[k] for k in range(c) if q[k] != 0))
+    return vals
+
+
+FOCAL_X = np.concatenate([CE_EDGE_X, RNG.normal(size=(14, 4)) * 3])
+FOCAL_T = np.concatenate([np.eye(4)[CE_EDGE_Y], _probs((7, 4)), np.eye(4)[RNG.integers(0, 4, size=7)]])
+
+
+@pytest.mark.parametrize("params", [{}, {"gamma": 0.0, "alpha": 1.0}, {"gamma": 0.5}, {"gamma": 5.0, "alpha": 0.5},
+                                    {"label_smoothing": 0.1}, {"alpha": np.array([0.25, 1.0, 2.0, 0.5])},
+                                    {"clip_eps": 1e-7}, {"clip_eps": 1e-7, "label_smoothing": 0.2}])
+def test_values_softmax_focal(params):
+    vals = softmax_focal_oracle(FOCAL_X, FOCAL_T, **params)
+    assert len(vals) >= 20
+    scale = [(1 + params.get("gamma", 2.0)) * float(abs(v)) for v in vals]
+    check_reductions("softmax_focal", (FOCAL_X, FOCAL_T), params, vals, scale=scale)
+
+
+def test_softmax_focal_kdim_and_cross_entropy_identity():
+    x, t = RNG.normal(size=(3, 4, 2, 2)), _probs((3, 4, 2, 2))
+    got = LOSSES["softmax_focal"](x, t, reduction="none")
+    rows = softmax_focal_oracle(np.moveaxis(x, 1, -1).reshape(-1, 4), np.moveaxis(t, 1, -1).reshape(-1, 4))
+    check("softmax_focal", got, rows, [3 * float(v) for v in rows])
+    # gamma = 0, alpha = 1 is cross entropy on probability targets, with and without smoothing
+    for ls in (0.0, 0.3):
+        ce = LOSSES["cross_entropy"](x, t, label_smoothing=ls, reduction="none")
+        fo = LOSSES["softmax_focal"](x, t, alpha=1.0, gamma=0.0, label_smoothing=ls, reduction="none")
+        assert np.allclose(fo, ce, rtol=1e-14, atol=0)
+
+
+def gce_oracle(p, y, q=0.5):
+    q = M(q)
+    return [(-mpmath.log(M(float(r[k]))) if q == 0 else (1 - M(float(r[k])) ** q) / q) for r, k in zip(p, y)]
+
+
+GCE_P = np.concatenate([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [1 - 2.0**-40, 2.0**-40, 0.0], [1e-300, 1.0, 0.0],
+                         [0.5, 0.25, 0.25], [1 - 1e-9, 1e-9, 0.0], [1e-9, 1 - 1e-9, 0.0]], _probs((15, 3))])
+GCE_Y = np.concatenate([[0, 0, 0, 0, 2, 0, 0], RNG.integers(0, 3, size=15)])
+
+
+@pytest.mark.parametrize("q", [0.5, 0.7, 1e-3, 1.0, 0.0])
+def test_values_generalized_cross_entropy(q):
+    check_reductions("generalized_cross_entropy", (GCE_P, GCE_Y), {"q": q}, gce_oracle(GCE_P, GCE_Y, q))
+
+
+def test_generalized_cross_entropy_limits():
+    p, y = _probs((6, 3)), RNG.integers(0, 3, size=6)
+    L = LOSSES["generalized_cross_entropy"]
+    ce = -np.log(p[np.arange(6), y])
+    assert np.allclose(L(p, y, q=1e-9, reduction="none"), ce, rtol=1e-8)  # q -> 0: cross entropy
+    assert np.array_equal(L(p, y, q=0.0, reduction="none"), ce)
+    assert np.allclose(L(p, y, q=1.0, reduction="none"), 1 - p[np.arange(6), y], rtol=1e-15)
+    g = L.grad(np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0, 0]), reduction="none")["input"]
+    assert g.tolist() == [[-np.inf, 0.0], [-1.0, 0.0]]  # -p^(q - 1): -inf at p = 0
+
+
+@pytest.mark.parametrize("params", [{}, {"gamma": 0.5, "label_smoothing": 0.1}, {"alpha": np.array([0.5, 1.0, 2.0])},
+                                    {"clip_eps": 1e-7, "gamma": 3.0}])
+def test_grad_fd_softmax_focal(params):
+    x, t = RNG.normal(size=(4, 3)) * 2, _probs((4, 3))
+    fd_check("softmax_focal", (x, t), params)
+    x, t = RNG.normal(size=(2, 3, 2)), _probs((2, 3, 2))
+    fd_check("softmax_focal", (x, t), params)
+
+
+@pytest.mark.parametrize("q", [0.5, 0.9, 0.0, 1.0])
+def test_grad_fd_generalized_cross_entropy(q, monkeypatch):
+    p, y = _probs((5, 3)), RNG.integers(0, 3, size=5)
+    fd_check("generalized_cross_entropy", (p, y), {"q": q}, h=1e-5)
+    loss = LOSSES["generalized_cross_entropy"]
+    closed = loss.grad(p, y, q=q, reduction="sum")["input"]
+    monkeypatch.setattr(loss, "closed_form", None)
+    assert np.allclose(closed, loss.grad(p, y, q=q, reduction="sum")["input"], rtol=1e-13, atol=0)
+
+
+def test_softmax_focal_saturated_gradient_is_finite():
+    x, t = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 0.0]]), np.array([[1.0, 0.0, 0.0], [0.5, 0.0, 0.5]])
+    g = LOSSES["softmax_focal"].grad(x, t, reduction="sum")["input"]
+    assert np.all(np.isfinite(g))
+    assert LOSSES["softmax_focal"](x, t, reduction="none")[0] == 0.0
+
+
+def test_bad_input_beyond():
+    x, t = RNG.normal(size=(3, 4)), _probs((3, 4))
+    F = LOSSES["softmax_focal"]
+    for kwargs, argument in [({"gamma": -1.0}, "gamma"), ({"label_smoothing": 1.5}, "label_smoothing"),
+                             ({"clip_eps": 0.5}, "clip_eps"), ({"alpha": np.ones(3)}, "alpha")]:
+        with pytest.raises(ValueError, match=argument):
+            F(x, t, **kwargs)
+    for arrays, argument in [((x[0], t[0]), "input"), ((x, t[:, :3]), "shape"), ((x, t + 1), "target"),
+                             ((x, np.array([0, 1, 2])), "target"), ((np.arange(12).reshape(3, 4), t), "input")]:
+        with pytest.raises(ValueError, match=argument):
+            F(*arrays)
+    G = LOSSES["generalized_cross_entropy"]
+    y = np.array([0, 1, 3])
+    for arrays, kwargs, argument in [((t, y), {"q": 1.5}, "q"), ((t, y), {"q": -0.1}, "q"), ((x, y), {}, "input"),
+                                     ((t, np.array([0, 1, 4])), {}, "target"), ((t, y.astype(float)), {}, "target"),
+                                     ((t, y[:2]), {}, "target"), ((t[0], y[0]), {}, "input"),
+                                     ((t, np.array([0, -100, 1])), {}, "target")]:
+        with pytest.raises(ValueError, match=argument):
+            G(*arrays, **kwargs)
