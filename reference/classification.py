@@ -8,7 +8,7 @@ import autograd.numpy as np
 import numpy as onp
 from autograd.tracer import getval
 
-from ._core import closed_form_grad, floats, integers, one_of, probability, register, same_shape, shape_is
+from ._core import choice, closed_form_grad, floats, integers, one_of, probability, register, same_shape, shape_is
 
 # ---------------------------------------------------------------- helpers
 
@@ -109,14 +109,19 @@ def _weights_like(name, w, input):
 # ---------------------------------------------------------------- cross entropy
 
 
-def _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, clip_eps):
-    """a = w_c q_nc (0 where ignored), the mean's denominator, and the log-probabilities."""
+def _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, clip_eps, weighting="class"):
+    """a = w_c q_nc (weighting "sample": w_{y_n} q_nc; 0 where ignored), the mean's denominator, and the
+    log-probabilities."""
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing: expected a value in [0, 1], got {label_smoothing!r}")
     x = getval(input)
     c = x.shape[1] if x.ndim >= 2 else 0
     w = _class_weight(weight, c, max(x.ndim, 2))
     t = onp.asarray(target)
+    choice("weighting", weighting, ("class", "sample"))
+    if t.dtype.kind == "f" and weighting == "sample" and weight is not None:
+        raise ValueError("weighting: 'sample' weighs each sample by its target class's weight; it needs class-index "
+                         "targets, got class probabilities")
     if t.dtype.kind == "f":  # class probabilities
         same_shape(input=input, target=target)
         probability("target", target)
@@ -125,6 +130,8 @@ def _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, c
     else:
         onehot, valid = _class_targets(input, target, ignore_index)
         q = (1.0 - label_smoothing) * onehot + label_smoothing / c
+        if weighting == "sample":  # w_{y_n} times the whole smoothed sum
+            w = onp.sum(onp.where(onehot, w, 0.0), axis=1, keepdims=True)
         a = w * q * valid[:, None]
         denominator = onp.sum(onp.where(onehot, w, 0.0))
     if clip_eps > 0:
@@ -135,27 +142,33 @@ def _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, c
 
 
 @register("cross_entropy")
-def cross_entropy(input, target, weight=None, ignore_index=-100, label_smoothing=0.0, clip_eps=0.0):
+def cross_entropy(input, target, weight=None, ignore_index=-100, label_smoothing=0.0, clip_eps=0.0, weighting="class"):
     """Softmax cross entropy over the class axis 1: l = -sum_c w_c q_c log softmax(x)_c.
 
     input: logits (N, C) or (N, C, d1, ...).  target: class indices (N, d1, ...) -- q is one-hot,
     ignore_index gives l = 0 and mean = sum / sum of the non-ignored w_{y} -- or class probabilities
     of input's shape (mean = sum / (N d1 ...)).  Label smoothing: q = (1 - eps) q + eps / C.
     clip_eps > 0: log clip(softmax(x), clip_eps, 1 - clip_eps) (Keras fed probabilities).
+    weighting (index targets with a weight): "class" (torch) weighs every class term of the smoothed target,
+    -sum_c w_c q_c log p_c; "sample" weighs the whole sample by its target's weight, -w_y sum_c q_c log p_c
+    (Keras with sample_weight = weight[y]).  Without smoothing they agree.  mean = sum / sum of the
+    non-ignored w_y in both (Keras' sum_over_batch_size divides by N instead).
 
     The documents' hand-written ``CrossEntropyLossWithLabelSmoothing(ls_)`` (004_18f5d166812d638a.txt,
     ls_ is the confidence) is this loss with label_smoothing = 1 - ls_.
     Source: 004_18f5d166812d638a.txt; torch ``CrossEntropyLoss``."""
-    a, denominator, logp = _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, clip_eps)
+    a, denominator, logp = _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, clip_eps,
+                                                weighting)
     v = np.sum(np.where(a == 0, 0.0, -a * logp), axis=1)  # q = 0 contributes 0 even where log p = -inf
     return v if denominator is None else (v, denominator)
 
 
 @closed_form_grad("cross_entropy")
-def _cross_entropy_grad(input, target, cot, weight=None, ignore_index=-100, label_smoothing=0.0, clip_eps=0.0):
+def _cross_entropy_grad(input, target, cot, weight=None, ignore_index=-100, label_smoothing=0.0, clip_eps=0.0,
+                        weighting="class"):
     # d/dx_j of -sum_c a_c log p_c = p_j sum_c a_c u_c - a_j u_j, a = w q, u = 1 where the clip is
     # inactive; without weights or clip that is softmax - q.
-    a, _, _ = _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, clip_eps)
+    a, _, _ = _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, clip_eps, weighting)
     p = onp.exp(_log_softmax(input))
     u = (p > clip_eps) & (p < 1.0 - clip_eps) if clip_eps > 0 else 1.0
     au = a * u
@@ -312,7 +325,7 @@ def sigmoid_focal(input, target, alpha=0.25, gamma=2.0):
 # ---------------------------------------------------------------- dice
 
 
-def _dice_parts(input, target, smooth, eps, from_logits):
+def _dice_parts(input, target, smooth, eps, from_logits, whole_batch=False):
     same_shape(input=input, target=target)
     probability("target", target)
     if from_logits:
@@ -320,7 +333,7 @@ def _dice_parts(input, target, smooth, eps, from_logits):
     else:
         probability("input", input)
         p, p1 = input, 1.0 - input
-    axes = tuple(range(1, onp.ndim(getval(input))))
+    axes = tuple(range(0 if whole_batch else 1, onp.ndim(getval(input))))
     inter = np.sum(p * target, axis=axes)
     den = np.sum(p, axis=axes) + np.sum(target, axis=axes) + smooth + eps
     # 1 - (2 I + s) / S = (sum [p (1 - t) + t (1 - p)] + eps) / S: every term >= 0, no cancellation
@@ -329,22 +342,24 @@ def _dice_parts(input, target, smooth, eps, from_logits):
 
 
 @register("dice")
-def dice(input, target, smooth=1.0, eps=0.0, from_logits=True):
+def dice(input, target, smooth=1.0, eps=0.0, from_logits=True, whole_batch=False):
     """Dice loss per sample, over all non-batch axes: 1 - (2 sum(p t) + smooth) / (sum p + sum t + smooth + eps),
     p = sigmoid(x) if from_logits else x.  p = t = 0 with smooth = eps = 0 is 0/0: NaN (no limit exists).
+    whole_batch=True: one dice of the whole batch flattened (the sums run over the batch axis too).
 
     Keras ``Dice``: smooth=0, eps=1e-7 (backend epsilon), from_logits=False, and its axis=None default
-    reduces over the batch axis too (one dice for the whole batch); axis=(1, ...) is this per-sample form.
-    Source: 004_18f5d166812d638a.txt (``DiceLoss.forward``, smooth=1, sigmoid inside)."""
-    _, _, den, num = _dice_parts(input, target, smooth, eps, from_logits)
+    is whole_batch=True; axis=(1, ...) is the per-sample form.
+    Source: 004_18f5d166812d638a.txt (``DiceLoss.forward``, smooth=1, sigmoid inside, which flattens the
+    whole batch: whole_batch=True)."""
+    _, _, den, num = _dice_parts(input, target, smooth, eps, from_logits, whole_batch)
     return num / den
 
 
 @closed_form_grad("dice")
-def _dice_grad(input, target, cot, smooth=1.0, eps=0.0, from_logits=True):
+def _dice_grad(input, target, cot, smooth=1.0, eps=0.0, from_logits=True, whole_batch=False):
     # L = 1 - D, D = (2 I + s) / S: dL/dp_j = (D - 2 t_j) / S; times p (1 - p) on logits.
-    p, inter, den, _ = _dice_parts(input, target, smooth, eps, from_logits)
-    expand = (slice(None),) + (None,) * (onp.ndim(input) - 1)
+    p, inter, den, _ = _dice_parts(input, target, smooth, eps, from_logits, whole_batch)
+    expand = (None,) * onp.ndim(input) if whole_batch else (slice(None),) + (None,) * (onp.ndim(input) - 1)
     d = ((2.0 * inter + smooth) / den)[expand]
     g = (d - 2.0 * target) / den[expand]
     if from_logits:

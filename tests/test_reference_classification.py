@@ -652,7 +652,16 @@ def test_weights_of_ones_are_no_weights(name):
 # ---------------------------------------------------------------- beyond the documents: softmax_focal,
 # generalized_cross_entropy.  Scales: generalized_cross_entropy |exact| (every value >= 0, formed without
 # cancellation); softmax_focal (1 + gamma) |exact|: (1 - p)^gamma multiplies the relative error of 1 - p,
-# a rounded quantity even when correctly rounded, by gamma.
+# a rounded quantity even when correctly rounded, by gamma.  The tests from here on draw from their own
+# generator RNG_B: drawing from RNG would change the inputs of the tests above.
+
+
+RNG_B = np.random.default_rng(1211)
+
+
+def _probs_b(shape, axis=1):
+    e = np.exp(RNG_B.normal(size=shape))
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 def softmax_focal_oracle(x, t, alpha=0.25, gamma=2.0, label_smoothing=0.0, clip_eps=0.0):
@@ -674,8 +683,8 @@ def softmax_focal_oracle(x, t, alpha=0.25, gamma=2.0, label_smoothing=0.0, clip_
     return vals
 
 
-FOCAL_X = np.concatenate([CE_EDGE_X, RNG.normal(size=(14, 4)) * 3])
-FOCAL_T = np.concatenate([np.eye(4)[CE_EDGE_Y], _probs((7, 4)), np.eye(4)[RNG.integers(0, 4, size=7)]])
+FOCAL_X = np.concatenate([CE_EDGE_X, RNG_B.normal(size=(14, 4)) * 3])
+FOCAL_T = np.concatenate([np.eye(4)[CE_EDGE_Y], _probs_b((7, 4)), np.eye(4)[RNG_B.integers(0, 4, size=7)]])
 
 
 @pytest.mark.parametrize("params", [{}, {"gamma": 0.0, "alpha": 1.0}, {"gamma": 0.5}, {"gamma": 5.0, "alpha": 0.5},
@@ -689,7 +698,7 @@ def test_values_softmax_focal(params):
 
 
 def test_softmax_focal_kdim_and_cross_entropy_identity():
-    x, t = RNG.normal(size=(3, 4, 2, 2)), _probs((3, 4, 2, 2))
+    x, t = RNG_B.normal(size=(3, 4, 2, 2)), _probs_b((3, 4, 2, 2))
     got = LOSSES["softmax_focal"](x, t, reduction="none")
     rows = softmax_focal_oracle(np.moveaxis(x, 1, -1).reshape(-1, 4), np.moveaxis(t, 1, -1).reshape(-1, 4))
     check("softmax_focal", got, rows, [3 * float(v) for v in rows])
@@ -706,8 +715,8 @@ def gce_oracle(p, y, q=0.5):
 
 
 GCE_P = np.concatenate([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [1 - 2.0**-40, 2.0**-40, 0.0], [1e-300, 1.0, 0.0],
-                         [0.5, 0.25, 0.25], [1 - 1e-9, 1e-9, 0.0], [1e-9, 1 - 1e-9, 0.0]], _probs((15, 3))])
-GCE_Y = np.concatenate([[0, 0, 0, 0, 2, 0, 0], RNG.integers(0, 3, size=15)])
+                         [0.5, 0.25, 0.25], [1 - 1e-9, 1e-9, 0.0], [1e-9, 1 - 1e-9, 0.0]], _probs_b((15, 3))])
+GCE_Y = np.concatenate([[0, 0, 0, 0, 2, 0, 0], RNG_B.integers(0, 3, size=15)])
 
 
 @pytest.mark.parametrize("q", [0.5, 0.7, 1e-3, 1.0, 0.0])
@@ -716,7 +725,7 @@ def test_values_generalized_cross_entropy(q):
 
 
 def test_generalized_cross_entropy_limits():
-    p, y = _probs((6, 3)), RNG.integers(0, 3, size=6)
+    p, y = _probs_b((6, 3)), RNG_B.integers(0, 3, size=6)
     L = LOSSES["generalized_cross_entropy"]
     ce = -np.log(p[np.arange(6), y])
     assert np.allclose(L(p, y, q=1e-9, reduction="none"), ce, rtol=1e-8)  # q -> 0: cross entropy
@@ -729,15 +738,15 @@ def test_generalized_cross_entropy_limits():
 @pytest.mark.parametrize("params", [{}, {"gamma": 0.5, "label_smoothing": 0.1}, {"alpha": np.array([0.5, 1.0, 2.0])},
                                     {"clip_eps": 1e-7, "gamma": 3.0}])
 def test_grad_fd_softmax_focal(params):
-    x, t = RNG.normal(size=(4, 3)) * 2, _probs((4, 3))
+    x, t = RNG_B.normal(size=(4, 3)) * 2, _probs_b((4, 3))
     fd_check("softmax_focal", (x, t), params)
-    x, t = RNG.normal(size=(2, 3, 2)), _probs((2, 3, 2))
+    x, t = RNG_B.normal(size=(2, 3, 2)), _probs_b((2, 3, 2))
     fd_check("softmax_focal", (x, t), params)
 
 
 @pytest.mark.parametrize("q", [0.5, 0.9, 0.0, 1.0])
 def test_grad_fd_generalized_cross_entropy(q, monkeypatch):
-    p, y = _probs((5, 3)), RNG.integers(0, 3, size=5)
+    p, y = _probs_b((5, 3)), RNG_B.integers(0, 3, size=5)
     fd_check("generalized_cross_entropy", (p, y), {"q": q}, h=1e-5)
     loss = LOSSES["generalized_cross_entropy"]
     closed = loss.grad(p, y, q=q, reduction="sum")["input"]
@@ -753,7 +762,7 @@ def test_softmax_focal_saturated_gradient_is_finite():
 
 
 def test_bad_input_beyond():
-    x, t = RNG.normal(size=(3, 4)), _probs((3, 4))
+    x, t = RNG_B.normal(size=(3, 4)), _probs_b((3, 4))
     F = LOSSES["softmax_focal"]
     for kwargs, argument in [({"gamma": -1.0}, "gamma"), ({"label_smoothing": 1.5}, "label_smoothing"),
                              ({"clip_eps": 0.5}, "clip_eps"), ({"alpha": np.ones(3)}, "alpha")]:
@@ -771,3 +780,92 @@ def test_bad_input_beyond():
                                      ((t, np.array([0, -100, 1])), {}, "target")]:
         with pytest.raises(ValueError, match=argument):
             G(*arrays, **kwargs)
+
+
+# ---------------------------------------------------------------- the documents' second forms: whole-batch dice,
+# per-sample weighting of the smoothed cross entropy
+
+
+def documents_dice_loss(inputs, targets, smooth=1):
+    """004_18f5d166812d638a.txt's ``DiceLoss.forward``, line by line in NumPy (F.sigmoid, view(-1))."""
+    inputs = 1 / (1 + np.exp(-inputs))
+    inputs = inputs.reshape(-1)
+    targets = targets.reshape(-1)
+    intersection = (inputs * targets).sum()
+    dice = (2.0 * intersection + smooth) / (inputs.sum() + targets.sum() + smooth)
+    return 1 - dice
+
+
+@pytest.mark.parametrize("shape", [(4, 1, 3, 3), (6, 5), (3,)])
+def test_dice_whole_batch_is_the_documents_dice_loss(shape):
+    x, t = RNG_B.normal(size=shape) * 2, (RNG_B.random(shape) < 0.4).astype(float)
+    assert shape[0] > 1  # a multi-sample batch: here the two forms differ
+    got = LOSSES["dice"](x, t, whole_batch=True, reduction="none")
+    assert np.shape(got) == ()
+    assert got == pytest.approx(documents_dice_loss(x, t), rel=1e-13)
+    for reduction in ("mean", "sum"):  # one value: every reduction is that value
+        assert LOSSES["dice"](x, t, whole_batch=True, reduction=reduction) == got
+    per_sample = LOSSES["dice"](x, t, reduction="none")
+    assert not np.allclose(per_sample.mean(), got)
+    # mpmath: the whole batch as one sample
+    [exact] = dice_oracle(x.reshape(1, -1), t.reshape(1, -1))
+    check("dice", [got], [exact])
+
+
+@pytest.mark.parametrize("params", [{}, {"smooth": 0.0, "eps": 1e-7, "from_logits": False}])
+def test_dice_whole_batch_grad(params):
+    x, t = RNG_B.normal(size=(3, 2, 2)), RNG_B.random((3, 2, 2))
+    if not params.get("from_logits", True):
+        x = 0.5 + 0.5 * np.tanh(x / 2)
+    fd_check("dice", (x, t), {**params, "whole_batch": True})
+
+
+def test_dice_whole_batch_closed_form_matches_autograd(monkeypatch):
+    x, t = RNG_B.normal(size=(3, 4)), RNG_B.random((3, 4))
+    loss = LOSSES["dice"]
+    closed = loss.grad(x, t, whole_batch=True, reduction="none", cotangent=np.array(0.7))["input"]
+    monkeypatch.setattr(loss, "closed_form", None)
+    auto = loss.grad(x, t, whole_batch=True, reduction="none", cotangent=np.array(0.7))["input"]
+    assert np.allclose(closed, auto, rtol=1e-12, atol=1e-300)
+
+
+def sample_weighted_ce_oracle(x, target, weight, label_smoothing=0.0, ignore_index=-100):
+    """-w_y sum_c q_c log p_c per sample (q smoothed), and the mean's denominator sum w_y, in mpmath."""
+    plain, _ = ce_oracle(x, target, label_smoothing=label_smoothing, ignore_index=ignore_index)
+    t = np.ravel(target)
+    w = [M(0) if k == ignore_index else M(float(weight[k])) for k in t]
+    return [a * b for a, b in zip(w, plain)], mpmath.fsum(w)
+
+
+@pytest.mark.parametrize("params", [{"label_smoothing": 0.1}, {"label_smoothing": 0.3, "ignore_index": 2}, {}])
+def test_values_cross_entropy_sample_weighting(params):
+    x = np.concatenate([CE_EDGE_X, RNG_B.normal(size=(14, 4)) * 3])
+    y = np.concatenate([CE_EDGE_Y, RNG_B.integers(0, 4, size=14)])
+    w = np.array([0.5, 0.0, 2.0, 1.5])
+    vals, den = sample_weighted_ce_oracle(x, y, w, **params)
+    check_reductions("cross_entropy", (x, y), {**params, "weight": w, "weighting": "sample"}, vals, denominator=den)
+    torch_form = LOSSES["cross_entropy"](x, y, weight=w, reduction="none", **params)
+    keras_form = LOSSES["cross_entropy"](x, y, weight=w, weighting="sample", reduction="none", **params)
+    if params.get("label_smoothing"):  # the weightings differ only where the target is smoothed
+        assert not np.allclose(torch_form, keras_form)
+    else:
+        assert np.allclose(torch_form, keras_form, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_grad_cross_entropy_sample_weighting(reduction, monkeypatch):
+    x, y = RNG_B.normal(size=(5, 4)), np.array([0, 3, 1, 1, 2])
+    params = {"weight": np.array([0.5, 0.0, 2.0, 1.5]), "weighting": "sample", "label_smoothing": 0.2}
+    fd_check("cross_entropy", (x, y), params, reductions=(reduction,))
+    loss = LOSSES["cross_entropy"]
+    closed = loss.grad(x, y, reduction=reduction, **params)["input"]
+    monkeypatch.setattr(loss, "closed_form", None)
+    assert np.allclose(closed, loss.grad(x, y, reduction=reduction, **params)["input"], rtol=1e-12, atol=1e-300)
+
+
+def test_cross_entropy_weighting_bad_input():
+    x = RNG_B.normal(size=(3, 4))
+    with pytest.raises(ValueError, match="weighting"):
+        LOSSES["cross_entropy"](x, np.array([0, 1, 2]), weighting="batch")
+    with pytest.raises(ValueError, match="weighting"):
+        LOSSES["cross_entropy"](x, _probs_b((3, 4)), weight=np.ones(4), weighting="sample")

@@ -394,6 +394,9 @@ def test_bad_input_raises(name, arrays, params, argument):
 
 
 # ---------------------------------------------------------------- beyond the documents: squared_hinge, multi_margin
+# (their own generator: drawing from rng0 would change the inputs of the tests above)
+
+rng_b = np.random.default_rng(1213)
 
 
 def mp_squared_hinge(f, y):
@@ -402,8 +405,8 @@ def mp_squared_hinge(f, y):
 
 def test_squared_hinge_values():
     f = np.concatenate([[1.0, -1.0, 0.0, 1 - 2**-52, 1 + 2**-52, 1e-300, -1e8, 1e8, 0.5, 3.0, 1e154, -1e200],
-                        rng0.normal(size=12) * 2])
-    y = np.concatenate([[1, -1, 1, 1, 1, -1, 1, -1, -1, 1, -1, 1], rng0.choice([-1, 1], size=12)])
+                        rng_b.normal(size=12) * 2])
+    y = np.concatenate([[1, -1, 1, 1, 1, -1, 1, -1, -1, 1, -1, 1], rng_b.choice([-1, 1], size=12)])
     exact = each(mp_squared_hinge, f, y)
     check_value("squared_hinge", unreduced("squared_hinge", f, y), exact)  # 1 - y f: one rounding, then a square
     check_value("squared_hinge", [LOSSES["squared_hinge"](f, y, reduction="sum")], [mp.fsum(exact)])
@@ -412,7 +415,7 @@ def test_squared_hinge_values():
 
 
 def test_squared_hinge_grads_c1_at_the_hinge():
-    f, y = rng0.normal(size=(4, 3)) * 2, rng0.choice([-1, 1], size=(4, 3))
+    f, y = rng_b.normal(size=(4, 3)) * 2, rng_b.choice([-1, 1], size=(4, 3))
     check_grads("squared_hinge", [f, y])
     # y f = 1 exactly: both one-sided slopes are 0 (C1), and so are the bounds
     check_kinks("squared_hinge", [np.array([1.0, -1.0, 0.5]), np.array([1, -1, 1])])
@@ -434,8 +437,8 @@ def mp_multi_margin(f, y, p=1, margin=1.0, weight=None):
                                     {"weight": np.array([0.5, 2.0, 1.0, 3.0])}, {"p": 2, "weight": np.arange(4.0)}])
 def test_multi_margin_values(params):
     f = np.concatenate([[[0.1, 0.2, 0.4, 0.8], [1.0, 0.0, 0.0, 0.0], [1e8, -1e8, 0.0, 1e-300], [0.5, 0.5, 0.5, 0.5],
-                         [0.0, 1.0, 1.0 + 2**-52, 3.0]], rng0.normal(size=(17, 4)) * 2])
-    y = np.concatenate([[3, 0, 1, 2, 1], rng0.integers(0, 4, size=17)])
+                         [0.0, 1.0, 1.0 + 2**-52, 3.0]], rng_b.normal(size=(17, 4)) * 2])
+    y = np.concatenate([[3, 0, 1, 2, 1], rng_b.integers(0, 4, size=17)])
     out = [mp_multi_margin(row, t, **params) for row, t in zip(f, y)]
     exact, scale = [v for v, _ in out], np.array([float(s) for _, s in out])
     check_value("multi_margin", unreduced("multi_margin", f, y, **params), exact, scale)
@@ -454,7 +457,7 @@ def test_multi_margin_torch_document_example():
 
 @pytest.mark.parametrize("params", [{}, {"p": 2}, {"margin": 0.3, "weight": np.array([0.5, 2.0, 1.0])}])
 def test_multi_margin_grads_and_kinks(params):
-    f, y = rng0.normal(size=(5, 3)) * 2, rng0.integers(0, 3, size=5)
+    f, y = rng_b.normal(size=(5, 3)) * 2, rng_b.integers(0, 3, size=5)
     z = params.get("margin", 1.0) - f[np.arange(5), y][:, None] + f
     f = f + np.where(np.abs(z) < 0.05, 0.1, 0.0) * (np.arange(3) != y[:, None])  # FD must not cross a hinge
     check_grads("multi_margin", [f, y], params)

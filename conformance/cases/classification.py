@@ -349,3 +349,39 @@ def _generalized_cross_entropy(rng):
     yield case("class_out_of_range", p[:2], np.array([0, 5]), tags=("bad_input",))
     yield case("q_above_1", p, y, {"q": 1.5}, tags=("bad_input",))
     yield case("probability_above_1", p + 1.0, y, tags=("bad_input",))
+
+
+# ---------------------------------------------------------------- the documents' second forms
+
+
+@cases("dice")
+def _dice_whole_batch(rng):
+    x, t = rng.normal(size=(4, 1, 3, 3)), (rng.random((4, 1, 3, 3)) < 0.4).astype(np.float64)
+    yield Case("dice", "whole_batch_documents", {"input": x, "target": t}, {"whole_batch": True},
+               note="004_18f5d166812d638a.txt's DiceLoss: sigmoid, then one dice of the flattened batch")
+    p = 0.5 + 0.5 * np.tanh(x)
+    yield Case("dice", "whole_batch_keras", {"input": p, "target": t},
+               {"whole_batch": True, "smooth": 0.0, "eps": 1e-7, "from_logits": False},
+               note="Keras Dice's default axis=None")
+    yield Case("dice", "whole_batch_saturated", {"input": np.array([[1e4, -1e4], [40.0, -40.0]]),
+                                                 "target": np.array([[1.0, 0.0], [0.0, 1.0]])}, {"whole_batch": True},
+               tags={"saturation"})
+    yield Case("dice", "whole_batch_shape_mismatch", {"input": x, "target": t[:2]}, {"whole_batch": True},
+               tags={"bad_input"})
+
+
+@cases("cross_entropy")
+def _cross_entropy_sample_weighting(rng):
+    x, y = 2 * rng.normal(size=(8, 5)), _labels(rng, 8, 5)
+    w = np.array([0.5, 2.0, 1.0, 0.0, 3.0])
+    yield Case("cross_entropy", "sample_weighting_smoothed", {"input": x, "target": y},
+               {"weight": w, "weighting": "sample", "label_smoothing": 0.1},
+               note="-w_y sum_c q_c log p_c: Keras with sample_weight = weight[y]")
+    yield Case("cross_entropy", "sample_weighting_smoothed_ignore", {"input": x, "target": np.where(y == 2, -100, y)},
+               {"weight": w, "weighting": "sample", "label_smoothing": 0.3})
+    yield Case("cross_entropy", "sample_weighting_kdim", {"input": rng.normal(size=(2, 5, 3)),
+                                                          "target": _labels(rng, 2, 5, 3)},
+               {"weight": w, "weighting": "sample", "label_smoothing": 0.2})
+    yield Case("cross_entropy", "sample_weighting_probability_targets", {"input": x, "target": _probs(rng, (8, 5))},
+               {"weight": w, "weighting": "sample"}, tags={"bad_input"},
+               note="a per-sample weight needs the target class")
