@@ -3,7 +3,7 @@
 import autograd.numpy as np
 from autograd.tracer import getval
 
-from ._core import closed_form_grad, in_range, nonnegative, register, same_shape
+from ._core import accurate_sum, choice, closed_form_grad, floats, in_range, nonnegative, register, same_shape
 
 
 @register("l1")
@@ -286,10 +286,37 @@ def tweedie_deviance(input, target, power=0.0):
     pos = y > 0
     ys = np.where(pos, y, 1.0)
     L = _log_ratio(x, ys)  # log(x / y) where y > 0
+    # near the minimum every form below cancels to second order; the series is relatively accurate there
+    d = x - y
+    u = d / ys
+    series = pos & (np.abs(u) * max(1.0, abs(1 - p), abs(2 - p)) <= 0.25)
+    near_min = d**2 * ys ** (-p) * (1.0 + 2.0 * _tweedie_series_tail(np.where(series, u, 0.0), p))
+    return np.where(series, near_min, _tweedie_far(x, y, p, pos, ys, L))
+
+
+def _tweedie_series_tail(u, p, terms=40):
+    """sum_{k >= 3} u^(k-2) (c_{2-p}(k) - c_{1-p}(k)), c_m(k) = binom(m, k) / m = prod_{0<j<k} (m - j) / k!
+    (at m = 0 the limit (-1)^(k-1) / k).
+
+    The unit deviance for y > 0 is 2 y^(2-p) sum_{k >= 2} u^k (c_{2-p}(k) - c_{1-p}(k)), u = (x - y) / y:
+    the binomial series of (1 + u)^(2-p) and (1 + u)^(1-p), whose constant and first-order terms cancel in
+    the algebra (p = 1: u - log1p(u)); the k = 2 coefficient is exactly 1/2, so it is
+    d^2 y^-p (1 + 2 * this tail).  |u| max(1, |1-p|, |2-p|) <= 1/4: 40 terms reach the last bit."""
+    total, power = 0.0 * u, 1.0 + 0.0 * u
+    ca, cb = (1.0 - p) / 2, -p / 2  # c_m(2) = (m - 1) / 2
+    for k in range(3, terms + 3):
+        ca, cb = ca * (2.0 - p - k + 1) / k, cb * (1.0 - p - k + 1) / k
+        power = power * u
+        total = total + power * (ca - cb)
+    return total
+
+
+def _tweedie_far(x, y, p, pos, ys, L):
+    """The unit deviance away from the minimum (or where y <= 0)."""
     d = x - y
     if p == 1:
-        # y log(y/x) - y + x = d - y log(x/y): the two terms agree to first order, the difference is formed
-        # from d and log1p(d / y) (both relatively accurate), not from y log(y/x) and x - y separately
+        # y log(y/x) - y + x = d - y log(x/y), from d and log1p(d / y) (both relatively accurate), not from
+        # y log(y/x) and x - y separately (where even this cancels, the series is used)
         return 2.0 * np.where(pos, d - ys * L, x)
     if p == 2:
         return 2.0 * (L - d / x)  # log(x/y) + y/x - 1 = log(x/y) - d/x
@@ -351,3 +378,90 @@ def median_absolute_error(input, target):
     rank = np.argsort(np.argsort(nv, axis=0, kind="stable"), axis=0, kind="stable")
     w = ((rank == (m - 1) // 2).astype(np.float64) + (rank == m // 2)) / 2.0
     return np.where(np.any(np.isnan(nv), axis=0), np.nan, np.sum(np.where(w > 0, w * n, 0.0), axis=0))
+
+
+# ---------------------------------------------------------------- scores of the batch (value only): r2,
+# explained_variance, d2_score.  Per output (axis 0 holds the samples), reductions as max_error; sums and
+# means are correctly rounded (math.fsum), deviations from a mean corrected by a second pass.
+
+
+def _columns(input, target):
+    """float (N, K) views of input and target, N >= 1."""
+    floats("input", input)
+    floats("target", target)
+    _abs_errors(input, target)
+    x, y = np.asarray(input, dtype=np.float64), np.asarray(target, dtype=np.float64)
+    return x.reshape(len(x), -1), y.reshape(len(y), -1), np.shape(x)[1:]
+
+
+def _column_sum(a):
+    return np.array([accurate_sum(c) for c in a.T])
+
+
+def _deviations(a):
+    """a - mean(a) per column, with the mean's rounding corrected by a second pass."""
+    dev = a - _column_sum(a) / len(a)
+    return dev - _column_sum(dev) / len(a)
+
+
+def _fraction_explained(num, den, force_finite):
+    """1 - num / den; force_finite (scikit-learn's default): 1 where both are 0, 0 where only den is."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = 1.0 - num / den
+    if force_finite:
+        score = np.where(den != 0, score, np.where(num == 0, 1.0, 0.0))
+    return score
+
+
+@register("r2", differentiable=(), reductions=("none", "mean"))
+def r2(input, target, force_finite=False):
+    """Coefficient of determination per output: 1 - sum (y - x)^2 / sum (y - mean y)^2 (a score: 1 is a
+    perfect prediction).  A constant target gives 1 - num / 0: -inf, or NaN where x = y too (the definition
+    as written); force_finite=True gives scikit-learn's 1 (perfect) or 0 there.
+    Reductions as ``max_error`` ("none" = multioutput="raw_values", "mean" = "uniform_average").
+    Source: scikit-learn 1.9 ``r2_score`` (force_finite=True by default)."""
+    x, y, shape = _columns(input, target)
+    num = _column_sum((y - x) ** 2)
+    den = _column_sum(_deviations(y) ** 2)
+    return _fraction_explained(num, den, force_finite).reshape(shape)
+
+
+@register("explained_variance", differentiable=(), reductions=("none", "mean"))
+def explained_variance(input, target, force_finite=False):
+    """Explained variance per output: 1 - Var(y - x) / Var(y) (population variances); equals r2 when the
+    errors have mean 0.  force_finite and reductions as ``r2``.
+    Source: scikit-learn 1.9 ``explained_variance_score`` (force_finite=True by default)."""
+    x, y, shape = _columns(input, target)
+    num = _column_sum(_deviations(y - x) ** 2)
+    den = _column_sum(_deviations(y) ** 2)
+    return _fraction_explained(num, den, force_finite).reshape(shape)
+
+
+def _pinball_sum(y, c, alpha):
+    """sum_i pinball(y_i, c) per column (c: one constant per column, or predictions of y's shape)."""
+    d = c - y
+    return _column_sum(np.where(d < 0, -alpha * d, (1.0 - alpha) * d))
+
+
+@register("d2_score", differentiable=(), reductions=("none", "mean"))
+def d2_score(input, target, loss="absolute_error", alpha=0.5, power=0.0, force_finite=False):
+    """Fraction of deviance explained per output: 1 - sum_i L(y_i, x_i) / sum_i L(y_i, c), c the best
+    constant prediction of the column: an alpha-quantile of y for L = pinball(alpha) (the minimum over the
+    y_j themselves, where a piecewise-linear convex sum attains it: the same for every quantile convention),
+    the median for "absolute_error" (pinball at 1/2, halved), mean(y) for L = tweedie_deviance(power).
+    force_finite as ``r2``; reductions as ``max_error``.
+    Source: scikit-learn 1.9 ``d2_absolute_error_score``, ``d2_pinball_score`` (both force_finite=True,
+    fixed), ``d2_tweedie_score`` (force_finite=False, fixed; 1-D only; NaN for fewer than 2 samples)."""
+    choice("loss", loss, ("absolute_error", "pinball", "tweedie"))
+    x, y, shape = _columns(input, target)
+    if loss == "tweedie":
+        num = _column_sum(tweedie_deviance(x, y, power=power))
+        mean = np.broadcast_to(_column_sum(y) / len(y), y.shape)
+        den = _column_sum(tweedie_deviance(mean, y, power=power))
+    else:
+        a = 0.5 if loss == "absolute_error" else alpha
+        if not 0.0 <= a <= 1.0:
+            raise ValueError(f"alpha: expected a value in [0, 1], got {alpha!r}")
+        num = _pinball_sum(y, x, a)
+        den = np.min([_pinball_sum(y, np.broadcast_to(y[j], y.shape), a) for j in range(len(y))], axis=0)
+    return _fraction_explained(num, den, force_finite).reshape(shape)

@@ -535,6 +535,12 @@ def test_values_tweedie_deviance(power):
         y[-1], y[-2] = -2.0, 0.0  # any y for the extreme stable family
         x[11], y[11] = 1e99, 1e100  # (1e300)^(2 - p) overflows: the formula's inf - inf is NaN, as scikit-learn's
     check_all_reductions("tweedie_deviance", (x, y), {"power": power})
+    # near the minimum the value itself is relatively accurate (scale |exact|), not only to the first-order scale
+    rng = np.random.default_rng(int(10 * power) + 100)  # its own draws, whatever else runs
+    y = np.exp(rng.normal(size=20)) * np.array([1.0] * 19 + [1e8])
+    x = y * (1 + rng.normal(size=20) * 10.0 ** -rng.integers(3, 15, size=20))  # inside the series region
+    vals = [o_tweedie(M(float(a)), M(float(b)), power)[0] for a, b in zip(x, y)]
+    check_value("tweedie_deviance", LOSSES["tweedie_deviance"](x, y, power=power, reduction="none"), vals)
 
 
 def per_output(oracle, x, y):
@@ -716,3 +722,110 @@ def test_identities_beyond():
     nll = L["poisson_nll"](x, y, log_input=False, reduction="none") - L["poisson_nll"](y, y, log_input=False,
                                                                                      reduction="none")
     assert np.allclose(d, 2 * nll, rtol=1e-9)
+
+
+# ---------------------------------------------------------------- scores of the batch: r2, explained_variance,
+# d2_score.  Scale: |v| + |num / den| -- v = 1 - num / den, and num and den are sums of rounded terms, each
+# relatively accurate, so the error of the ratio is absolute in v.
+
+
+def o_fraction(num, den, force_finite=False):
+    if den == 0:
+        if force_finite:
+            return M(1 if num == 0 else 0), 0.0
+        return (mpmath.nan if num == 0 else -mpmath.inf), 0.0
+    return 1 - num / den, abs(1 - num / den) + abs(num / den)
+
+
+def o_r2(xs, ys, force_finite=False):
+    m = mpmath.fsum(ys) / len(ys)
+    return o_fraction(mpmath.fsum((b - a) ** 2 for a, b in zip(xs, ys)), mpmath.fsum((b - m) ** 2 for b in ys),
+                      force_finite)
+
+
+def o_explained_variance(xs, ys, force_finite=False):
+    e = [b - a for a, b in zip(xs, ys)]
+    me, my = mpmath.fsum(e) / len(e), mpmath.fsum(ys) / len(ys)
+    return o_fraction(mpmath.fsum((v - me) ** 2 for v in e), mpmath.fsum((b - my) ** 2 for b in ys), force_finite)
+
+
+def o_d2(xs, ys, loss="absolute_error", alpha=0.5, power=0.0, force_finite=False):
+    if loss == "tweedie":
+        m = mpmath.fsum(ys) / len(ys)
+        num = mpmath.fsum(o_tweedie(a, b, power)[0] for a, b in zip(xs, ys))
+        den = mpmath.fsum(o_tweedie(m, b, power)[0] for b in ys)
+        return o_fraction(num, den, force_finite)
+    a = 0.5 if loss == "absolute_error" else alpha
+    num = mpmath.fsum(o_pinball(x, y, a)[0] for x, y in zip(xs, ys))
+    ys_sorted = sorted(ys)  # the alpha-quantile (inverted CDF): a minimizer of the pinball sum
+    q = ys_sorted[max(0, int(mpmath.ceil(M(a) * len(ys))) - 1)]
+    den = mpmath.fsum(o_pinball(q, y, a)[0] for y in ys)
+    return o_fraction(num, den, force_finite)
+
+
+SCORE_CASES = [("r2", o_r2, {}), ("r2", o_r2, {"force_finite": True}), ("explained_variance", o_explained_variance, {}),
+               ("d2_score", o_d2, {}), ("d2_score", o_d2, {"loss": "pinball", "alpha": 0.9}),
+               ("d2_score", o_d2, {"loss": "pinball", "alpha": 0.1}), ("d2_score", o_d2, {"loss": "pinball"}),
+               ("d2_score", o_d2, {"loss": "tweedie", "power": 1.5}), ("d2_score", o_d2, {"loss": "tweedie"}),
+               ("d2_score", o_d2, {"loss": "tweedie", "power": 2.0})]
+
+
+@pytest.mark.parametrize("name,oracle,params", SCORE_CASES)
+@pytest.mark.parametrize("shape", [(21,), (20, 3), (22, 2)])
+def test_values_scores(name, oracle, params, shape):
+    x, y = np.exp(rnd_b(*shape)), np.exp(rnd_b(*shape))
+    if x.ndim == 2:
+        y[:, 0] += 1e8  # a large common offset: the deviations from the mean must not lose it
+        x[:, 0] = y[:, 0] + rnd_b(shape[0])
+    out = per_output(lambda a, b: oracle(a, b, **params), x, y)
+    got = LOSSES[name](x, y, reduction="none", **params)
+    assert np.shape(got) == shape[1:]
+    check_value(name, np.ravel(got), [v for v, _ in out], np.array([float(s) for _, s in out]))
+    mean = mpmath.fsum(v for v, _ in out) / len(out)
+    check_value(name, LOSSES[name](x, y, reduction="mean", **params), [mean],
+                float(sum(s for _, s in out)) / len(out))
+
+
+def test_scores_degenerate_columns():
+    y = np.array([[1.0, 2.0], [1.0, 3.0], [1.0, 4.0]])  # a constant first column
+    x = np.array([[1.0, 2.0], [1.0, 3.0], [2.0, 4.0]])
+    for name in ("r2", "explained_variance", "d2_score"):
+        assert LOSSES[name](x, y, reduction="none").tolist() == [-np.inf, 1.0]
+        assert LOSSES[name](x, y, force_finite=True, reduction="none").tolist() == [0.0, 1.0]
+        assert LOSSES[name](y, y, force_finite=True, reduction="none").tolist() == [1.0, 1.0]
+        assert np.isnan(LOSSES[name](y, y, reduction="none")[0])  # 0 / 0
+        assert LOSSES[name](x[:1], y[:1], force_finite=True, reduction="none").tolist() == [1.0, 1.0]
+
+
+def test_scores_identities():
+    x, y = rnd_b(9, 2), rnd_b(9, 2)
+    L = LOSSES
+    e = y - x
+    assert np.allclose(L["explained_variance"](x + (e.mean(axis=0)), y, reduction="none"),
+                       L["r2"](x + e.mean(axis=0), y, reduction="none"), rtol=1e-13)
+    # d2 with tweedie power 0 is r2; absolute_error is pinball at 1/2
+    assert np.allclose(L["d2_score"](x, y, loss="tweedie", reduction="none"), L["r2"](x, y, reduction="none"),
+                       rtol=1e-13)
+    assert np.array_equal(L["d2_score"](x, y, reduction="none"),
+                          L["d2_score"](x, y, loss="pinball", alpha=0.5, reduction="none"))
+
+
+def test_bad_input_scores():
+    x, y = np.exp(rnd_b(3, 4)), np.exp(rnd_b(3, 4))
+    for name in ("r2", "explained_variance", "d2_score"):
+        with pytest.raises(ValueError, match="shape mismatch"):
+            LOSSES[name](x, y[:, :3])
+        with pytest.raises(ValueError, match="input"):
+            LOSSES[name](np.arange(12).reshape(3, 4), y)
+        with pytest.raises(ValueError, match="target"):
+            LOSSES[name](x, np.arange(12).reshape(3, 4))
+        with pytest.raises(ValueError, match="input"):
+            LOSSES[name](np.zeros((0, 2)), np.zeros((0, 2)))
+        with pytest.raises(ValueError, match="reduction"):
+            LOSSES[name](x, y, reduction="sum")
+    with pytest.raises(ValueError, match="loss"):
+        LOSSES["d2_score"](x, y, loss="squared_error")
+    with pytest.raises(ValueError, match="alpha"):
+        LOSSES["d2_score"](x, y, loss="pinball", alpha=2.0)
+    with pytest.raises(ValueError, match="input"):
+        LOSSES["d2_score"](-x, y, loss="tweedie", power=1.0)

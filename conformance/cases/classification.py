@@ -307,6 +307,7 @@ def _softmax_focal(rng):
     yield case("alpha_per_class", x, onehot, {"alpha": np.array([0.25, 1.0, 2.0, 0.5, 0.75])},
                note="Keras accepts a list of alphas, one per class")
     yield case("label_smoothing_0.1", x, onehot, {"label_smoothing": 0.1})
+    yield case("label_smoothing_0.3_soft", x, soft, {"label_smoothing": 0.3, "gamma": 1.0})
     yield case("keras_clip", 6 * x, onehot, {"clip_eps": 1e-7},
                note="Keras clips softmax(x) to [1e-7, 1 - 1e-7]; logits of spread ~12 reach the clip")
     yield case("keras_clip_saturated", np.array([[40.0, 0.0, 0.0], [-40.0, 40.0, 0.0]]),

@@ -21,6 +21,7 @@ def _tversky(rng):
                note="Salehi's alpha (false positives) and beta (false negatives); Keras' names are swapped")
     yield case("alpha_0.7_beta_0.3", a, {"alpha": 0.7, "beta": 0.3})
     yield case("smooth_1", a, {"smooth": 1.0})
+    yield case("smooth_1e-5_whole_batch", a, {"smooth": 1e-5, "whole_batch": True})
     yield case("keras_whole_batch", a, {"whole_batch": True, "eps": 1e-7},
                note="Keras Tversky's axis=None: one value for the batch, its epsilon 1e-7 in the denominator")
     yield case("whole_batch_alpha_0.3_beta_0.7", a, {"whole_batch": True, "alpha": 0.3, "beta": 0.7})

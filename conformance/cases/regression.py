@@ -290,3 +290,52 @@ def _max_error(rng):
 @cases("median_absolute_error")
 def _median_absolute_error(rng):
     yield from _batch_statistic("median_absolute_error", rng)
+
+
+def _score_cases(loss, rng, params_paths):
+    x, y = rng.normal(size=(2, 8, 3))
+    yield Case(loss, "interior_8x3", {"input": y + 0.5 * x, "target": y}, note="reduction none: one score per output")
+    yield Case(loss, "interior_1d", {"input": y[:, 0] + x[:, 0], "target": y[:, 0].copy()},
+               note="scikit-learn's 1-D form")
+    for id, p in params_paths:
+        yield Case(loss, id, {"input": y + 0.5 * x, "target": y}, p)
+    const = {"input": np.array([[1.0, 2.0], [1.0, 3.0], [2.0, 4.0]]), "target": np.array([[1.0, 2.0], [1.0, 3.0],
+                                                                                         [1.0, 4.0]])}
+    yield Case(loss, "constant_target", const, tags={"edge"},
+               note="a constant column: 1 - num / 0 = -inf (the definition); the other column is perfect: 1")
+    yield Case(loss, "constant_target_force_finite", const, {"force_finite": True}, tags={"edge"},
+               note="scikit-learn's default: 0 for an imperfect constant column, 1 for a perfect one")
+    yield Case(loss, "batch1_force_finite", {"input": np.array([0.5]), "target": np.array([1.0])},
+               {"force_finite": True}, tags={"edge"}, note="one sample: the best constant is perfect, den = 0")
+    yield Case(loss, "offset_1e8", {"input": y[:, 0] + 1e8 + 0.1 * x[:, 0], "target": y[:, 0] + 1e8},
+               tags={"extreme"}, note="deviations from the mean must survive a large common offset")
+    yield Case(loss, "nonfinite", {"input": np.array([0.0, np.nan, 1.0]), "target": np.array([1.0, 2.0, 0.5])},
+               tags={"nonfinite"})
+    yield Case(loss, "empty", {"input": np.zeros((0, 2)), "target": np.zeros((0, 2))}, tags={"bad_input"})
+    yield Case(loss, "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+
+
+@cases("r2")
+def _r2(rng):
+    yield from _score_cases("r2", rng, ())
+
+
+@cases("explained_variance")
+def _explained_variance(rng):
+    yield from _score_cases("explained_variance", rng, ())
+    x = rng.normal(size=8)
+    yield Case("explained_variance", "biased_prediction", {"input": x + 3.0, "target": x + 0.1 * rng.normal(size=8)},
+               note="a constant bias: explained variance ignores it, r2 does not")
+
+
+@cases("d2_score")
+def _d2_score(rng):
+    yield from _score_cases("d2_score", rng, (("pinball_alpha_0.9", {"loss": "pinball", "alpha": 0.9}),
+                                              ("pinball_alpha_0.1", {"loss": "pinball", "alpha": 0.1})))
+    pos = {"input": np.exp(rng.normal(size=9)), "target": np.exp(rng.normal(size=9))}
+    for p in (0.0, 1.0, 1.5, 2.0):
+        yield Case("d2_score", f"tweedie_power_{p:g}", pos, {"loss": "tweedie", "power": p},
+                   note="scikit-learn d2_tweedie_score (1-D, force_finite=False)")
+    yield Case("d2_score", "tweedie_negative_prediction", {"input": -pos["input"], "target": pos["target"]},
+               {"loss": "tweedie", "power": 1.0}, tags={"bad_input"})
+    yield Case("d2_score", "unknown_loss", pos, {"loss": "squared_error"}, tags={"bad_input"})
