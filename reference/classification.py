@@ -8,7 +8,18 @@ import autograd.numpy as np
 import numpy as onp
 from autograd.tracer import getval
 
-from ._core import choice, closed_form_grad, floats, integers, one_of, probability, register, same_shape, shape_is
+from ._core import (
+    choice,
+    closed_form_grad,
+    floats,
+    integers,
+    nonnegative,
+    one_of,
+    probability,
+    register,
+    same_shape,
+    shape_is,
+)
 
 # ---------------------------------------------------------------- helpers
 
@@ -443,3 +454,52 @@ def _gce_grad(input, target, cot, q=0.5):
     with onp.errstate(divide="ignore"):
         g[rows, t] = -cot * input[rows, t] ** (q - 1.0)
     return {"input": g}
+
+
+@register("poly1")
+def poly1(input, target, epsilon=2.0):
+    """Poly-1 loss: softmax cross entropy + epsilon sum_c q_c (1 - p_c) over the class axis 1, p = softmax(x)
+    (= CE + epsilon (1 - sum_c q_c p_c) for q summing to 1).
+
+    input: logits (N, C) or (N, C, d1, ...), target: class probabilities of input's shape.  1 - p_c is
+    formed as -expm1(log p_c) (no cancellation where p_c ~ 1).
+    Source: Leng et al. 2022 (PolyLoss, eq. 3); optax ``poly_loss_cross_entropy`` (epsilon=2.0)."""
+    x = getval(input)
+    if x.ndim < 2:
+        raise ValueError(f"input: expected (N, C) or (N, C, d1, ...), got shape {x.shape}")
+    same_shape(input=input, target=target)
+    floats("target", target)
+    probability("target", target)
+    logp = _log_softmax(input)
+    terms = np.where(target == 0, 0.0, target * (-logp - epsilon * np.expm1(logp)))  # q = 0 adds 0
+    return np.sum(terms, axis=1)
+
+
+def _expm1_minus(w):
+    """e^w - 1 - w: its Taylor series for |w| <= 1/2 (expm1(w) - w cancels there), else expm1(w) - w."""
+    small = np.abs(w) <= 0.5
+    ws = np.where(small, w, 0.0)
+    total, term = 0.0 * ws, ws
+    for k in range(2, 24):
+        term = term * ws / k  # w^k / k!
+        total = total + term
+    return np.where(small, total, np.expm1(np.where(small, 0.0, w)) - w)
+
+
+@register("generalized_kl")
+def generalized_kl(input, target):
+    """Generalized (unnormalized) Kullback-Leibler divergence, element-wise, on log-predictions x:
+    t (log t - x) - t + e^x, t >= 0, 0 log 0 = 0 (t = 0 gives e^x).
+
+    Formed as t (e^w - 1 - w), w = x - log t (the three terms cancel to second order at e^x = t).
+    Source: Lee and Seung 2001 (the I-divergence); optax ``convex_kl_divergence`` (log_predictions,
+    targets; summed over the last axis there)."""
+    same_shape(input=input, target=target)
+    nonnegative("target", target)
+    pos = target > 0
+    ts = np.where(pos, target, 1.0)
+    w = input - np.log(ts)
+    finite = np.isfinite(w)
+    v = ts * _expm1_minus(np.where(finite, w, 0.0))
+    limit = np.where(np.isnan(w), np.nan, np.inf)  # w = +-inf (x or t infinite): e^x or t log t dominates
+    return np.where(pos, np.where(finite, v, limit), np.exp(input))

@@ -193,3 +193,26 @@ def multi_margin(input, target, p=1, margin=1.0, weight=None):
     true = np.arange(c) == target[:, None]
     z = np.maximum(0.0, margin - input[rows, target][:, None] + input)
     return w[target] * np.sum(np.where(true, 0.0, z**p), axis=1) / c
+
+
+@register("perceptron")
+def perceptron(input, target):
+    """Perceptron loss: max(0, -y f), element-wise, y in {-1, 1} (kink at f = 0).
+
+    Source: Rosenblatt (1958); optax ``perceptron_loss``."""
+    integers("target", target)
+    same_shape(input=input, target=target)
+    one_of("target", target, [-1, 1])
+    return np.maximum(0.0, -target * input)
+
+
+@register("multiclass_perceptron")
+def multiclass_perceptron(input, target):
+    """Multi-class perceptron loss per sample: max_c f_c - f_y (>= 0; 0 when y holds the max; ties in
+    the max are kinks and share the gradient).
+
+    input (N, C) scores, target class indices (N,).  Source: Collins (2002); optax
+    ``multiclass_perceptron_loss``."""
+    _ndim("input", input, (2,), "scores (N, C)")
+    _class_indices(input, target)
+    return np.max(input, axis=1) - input[np.arange(np.shape(input)[0]), target]

@@ -869,3 +869,74 @@ def test_cross_entropy_weighting_bad_input():
         LOSSES["cross_entropy"](x, np.array([0, 1, 2]), weighting="batch")
     with pytest.raises(ValueError, match="weighting"):
         LOSSES["cross_entropy"](x, _probs_b((3, 4)), weight=np.ones(4), weighting="sample")
+
+
+# ---------------------------------------------------------------- poly1, generalized_kl.  Scales: poly1
+# CE + |epsilon| sum_c q_c (1 - p_c), the sum of its terms' magnitudes (epsilon < 0 cancels); generalized_kl
+# |v| + |x| |dv/dx| + |t| |dv/dt| = |v| + |x| |e^x - t| + t |x - log t|: it vanishes to second order at
+# e^x = t, and rounding log t moves it to first order.
+
+
+def poly1_oracle(x, t, epsilon=2.0):
+    """(values, scales) per row."""
+    vals, scales = [], []
+    for xr, tr in zip(x, t):
+        xr = mpf_array(xr)
+        lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in xr))
+        logp = [v - lse for v in xr]
+        q = mpf_array(tr)
+        ce = mpmath.fsum(-a * b for a, b in zip(q, logp) if a != 0)
+        poly = mpmath.fsum(a * (1 - mpmath.exp(b)) for a, b in zip(q, logp))
+        vals.append(ce + M(epsilon) * poly)
+        scales.append(float(ce + abs(M(epsilon)) * poly))
+    return vals, scales
+
+
+@pytest.mark.parametrize("epsilon", [2.0, 0.0, 1.0, -1.0])
+def test_values_poly1(epsilon):
+    vals, scale = poly1_oracle(FOCAL_X, FOCAL_T, epsilon)
+    check_reductions("poly1", (FOCAL_X, FOCAL_T), {"epsilon": epsilon}, vals, scale=scale)
+    x, t = RNG_B.normal(size=(2, 3, 2)), _probs_b((2, 3, 2))
+    rows, scale = poly1_oracle(np.moveaxis(x, 1, -1).reshape(-1, 3), np.moveaxis(t, 1, -1).reshape(-1, 3), epsilon)
+    check("poly1", LOSSES["poly1"](x, t, epsilon=epsilon, reduction="none"), rows, scale)
+
+
+def gkl_oracle(x, t):
+    if t == 0:
+        v = mpmath.exp(x)
+        return v, v + abs(x) * v
+    v = t * (mpmath.log(t) - x) - t + mpmath.exp(x)
+    return v, abs(v) + abs(x) * abs(mpmath.exp(x) - t) + t * abs(x - mpmath.log(t))
+
+
+def test_values_generalized_kl():
+    t = np.concatenate([[1.0, 2.0, 0.0, 0.5, 1e-300, 1e8, 3.0, 1.0, 0.25, 7.0, 0.0, 1.0],
+                        np.exp(RNG_B.normal(size=12))])
+    x = np.concatenate([[0.0, np.log(2.0) + 1e-9, 1.0, np.log(0.5) - 1e-3, -690.0, np.log(1e8) + 0.3, 5.0, -30.0,
+                         np.log(0.25) + 1e-12, 1.0, -745.0, 700.0], RNG_B.normal(size=12)])
+    out = [gkl_oracle(M(float(a)), M(float(b))) for a, b in zip(x, t)]
+    vals, scale = [v for v, _ in out], [float(s) for _, s in out]
+    check_reductions("generalized_kl", (x, t), {}, vals, scale=scale)
+    got = LOSSES["generalized_kl"](np.array([np.inf, -np.inf, np.nan, -np.inf]), np.array([1.0, 1.0, 1.0, 0.0]),
+                                   reduction="none")
+    assert got[:2].tolist() == [np.inf, np.inf] and np.isnan(got[2]) and got[3] == 0.0
+
+
+@pytest.mark.parametrize("name,make,params", [
+    ("poly1", lambda: (RNG_B.normal(size=(4, 3)) * 2, _probs_b((4, 3))), {}),
+    ("poly1", lambda: (RNG_B.normal(size=(2, 3, 2)), _probs_b((2, 3, 2))), {"epsilon": -0.5}),
+    ("generalized_kl", lambda: (RNG_B.normal(size=(3, 4)), np.exp(RNG_B.normal(size=(3, 4)))), {}),
+    ("generalized_kl", lambda: (np.log([[1.0 + 1e-3, 2.0], [0.5, 3.0]]), np.array([[1.0, 0.0], [0.5, 2.0]])), {})])
+def test_grad_fd_poly1_generalized_kl(name, make, params):
+    fd_check(name, make(), params, h=1e-4)
+
+
+def test_bad_input_poly1_generalized_kl():
+    x, t = RNG_B.normal(size=(3, 4)), _probs_b((3, 4))
+    for arrays, argument in [((x[0], t[0]), "input"), ((x, t[:, :3]), "shape"), ((x, t + 1), "target"),
+                             ((x, np.array([0, 1, 2])), "target")]:
+        with pytest.raises(ValueError, match=argument):
+            LOSSES["poly1"](*arrays)
+    for arrays, argument in [((x, -t), "target"), ((x, t[:, :3]), "shape"), ((np.arange(3), t[0, :3]), "input")]:
+        with pytest.raises(ValueError, match=argument):
+            LOSSES["generalized_kl"](*arrays)

@@ -487,3 +487,37 @@ MORE_BAD = [
 def test_bad_input_raises_beyond(name, arrays, params, argument):
     with pytest.raises(ValueError, match=argument):
         LOSSES[name](*arrays, **params)
+
+
+def test_perceptron_values_grads_kinks():
+    f = np.concatenate([[0.0, 1.0, -1.0, 1e-300, -1e8, 1e8, 0.5, -0.5], rng_b.normal(size=14)])
+    y = np.concatenate([[1, -1, 1, -1, 1, 1, -1, -1], rng_b.choice([-1, 1], size=14)])
+    exact = each(lambda a, b: max(mp.mpf(0), -int(b) * mp.mpf(float(a))), f, y)
+    check_value("perceptron", unreduced("perceptron", f, y), exact)
+    check_value("perceptron", [LOSSES["perceptron"](f, y, reduction="sum")], [mp.fsum(exact)])
+    check_grads("perceptron", [rng_b.normal(size=(3, 4)) + 0.2, rng_b.choice([-1, 1], size=(3, 4))])
+    check_kinks("perceptron", [np.array([0.0, 0.0, 1.0]), np.array([1, -1, 1])])  # f = 0: slopes 0 and -y
+
+
+def test_multiclass_perceptron_values_grads_kinks():
+    f = np.concatenate([[[0.1, 0.2, 0.4], [1e8, -1e8, 1e8 + 2], [0.5, 0.5, 0.5], [1e-300, 0.0, -1.0]],
+                        rng_b.normal(size=(18, 3))])
+    y = np.concatenate([[2, 0, 1, 1], rng_b.integers(0, 3, size=18)])
+    exact = [max(mp.mpf(float(v)) for v in row) - mp.mpf(float(row[k])) for row, k in zip(f, y)]
+    scale = np.array([2 * float(max(abs(mp.mpf(float(v))) for v in row)) for row in f])  # a difference: one rounding
+    check_value("multiclass_perceptron", unreduced("multiclass_perceptron", f, y), exact, scale)
+    g = rng_b.normal(size=(4, 3))
+    check_grads("multiclass_perceptron", [g + np.where(np.arange(3) == np.argmax(g, axis=1)[:, None], 0.1, 0.0),
+                                          np.array([0, 1, 2, 0])])
+    check_kinks("multiclass_perceptron", [np.array([[1.0, 1.0, 0.0], [0.0, 2.0, 2.0]]), np.array([0, 1])])
+
+
+@pytest.mark.parametrize("name, arrays, argument", [
+    ("perceptron", [P3, np.array([1, 0, -1])], "target"), ("perceptron", [P3, np.array([1, -1])], "target"),
+    ("perceptron", [np.array([1, 2, 3]), np.array([1, -1, 1])], "input"),
+    ("multiclass_perceptron", [S23, np.array([0, 2])], "target"),
+    ("multiclass_perceptron", [np.array([0.1, 0.9]), np.array([1])], "input"),
+    ("multiclass_perceptron", [S23, np.array([0.0, 1.0])], "target")])
+def test_bad_input_perceptrons(name, arrays, argument):
+    with pytest.raises(ValueError, match=argument):
+        LOSSES[name](*arrays)

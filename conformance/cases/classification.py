@@ -386,3 +386,48 @@ def _cross_entropy_sample_weighting(rng):
     yield Case("cross_entropy", "sample_weighting_probability_targets", {"input": x, "target": _probs(rng, (8, 5))},
                {"weight": w, "weighting": "sample"}, tags={"bad_input"},
                note="a per-sample weight needs the target class")
+
+
+# ---------------------------------------------------------------- beyond the documents: optax's losses
+
+
+@cases("poly1")
+def _poly1(rng):
+    x, onehot, soft = 2 * rng.normal(size=(8, 5)), np.eye(5)[_labels(rng, 8, 5)], _probs(rng, (8, 5))
+
+    def case(id, input, target, params=None, tags=("interior",), note=""):
+        return Case("poly1", id, {"input": input, "target": target}, params or {}, set(tags), note)
+
+    yield case("onehot_8x5", x, onehot)
+    yield case("soft_targets_8x5", x, soft)
+    yield case("batch1", x[:1], onehot[:1])
+    yield case("kdim", rng.normal(size=(2, 3, 4)), _probs(rng, (2, 3, 4)))
+    yield case("epsilon_0", x, onehot, {"epsilon": 0.0}, note="cross entropy")
+    yield case("epsilon_-1", x, soft, {"epsilon": -1.0}, note="Leng et al. also use negative epsilon")
+    yield case("saturated", np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 0.0], [30.0, 0.0, 0.0]]),
+               np.array([[1.0, 0.0, 0.0], [0.5, 0.0, 0.5], [1.0, 0.0, 0.0]]), tags=("saturation",))
+    yield case("nonfinite", np.array([[np.nan, 0.0, 1.0], [np.inf, 0.0, 0.0]]),
+               np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]), tags=("nonfinite",))
+    yield case("empty", np.zeros((0, 3)), np.zeros((0, 3)), tags=("edge",))
+    yield case("index_targets", x, _labels(rng, 8, 5), tags=("bad_input",))
+    yield case("shape_mismatch", x, onehot[:, :3], tags=("bad_input",))
+
+
+@cases("generalized_kl")
+def _generalized_kl(rng):
+    x, t = rng.normal(size=(8, 5)), np.exp(rng.normal(size=(8, 5)))
+
+    def case(id, input, target, tags=("interior",), note=""):
+        return Case("generalized_kl", id, {"input": input, "target": target}, tags=set(tags), note=note)
+
+    yield case("interior_8x5", x, t, note="input: log-predictions; targets unnormalized, >= 0")
+    yield case("batch1", x[:1], t[:1])
+    yield case("near_minimum", np.log(t[0]) + np.array([0.0, 1e-6, -1e-4, 1e-2, 0.3]), t[0], ("extreme",),
+               note="e^x ~ t: the three terms cancel to second order")
+    yield case("zero_targets", x[0], np.array([0.0, 0.0, 1.0, 0.0, 2.0]), ("edge",), "0 log 0 = 0: e^x")
+    yield case("extreme", np.array([-80.0, 80.0, -30.0, 20.0]), np.array([1e30, 1e-30, 1e-13, 1e9]), ("extreme",))
+    yield case("nonfinite", np.array([np.nan, np.inf, -np.inf, 0.0]), np.array([1.0, 1.0, 1.0, np.inf]),
+               ("nonfinite",))
+    yield case("empty", np.zeros((0, 3)), np.zeros((0, 3)), ("edge",))
+    yield case("negative_target", x[0], -t[0], ("bad_input",))
+    yield case("shape_mismatch", x, t[:, :3], ("bad_input",))

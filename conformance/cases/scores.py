@@ -206,3 +206,36 @@ def _multi_margin(rng):
     yield case("class_out_of_range", f[:2], labels(0, 4), tags=("bad_input",))
     yield case("p_3", f, y, {"p": 3}, tags=("bad_input",))
     yield case("weight_wrong_length", f, y, {"weight": w[:3]}, tags=("bad_input",))
+
+
+@cases("perceptron")
+def _perceptron(rng):
+    def case(id, input, target, tags=("interior",), note=""):
+        return Case("perceptron", id, {"input": input, "target": target}, tags=set(tags), note=note)
+
+    yield case("batch1", np.array([-0.4]), labels(1))
+    yield case("binary_16", 2 * rng.normal(size=16), pm1(rng, 16))
+    yield case("binary_4x3", 2 * rng.normal(size=(4, 3)), pm1(rng, 12).reshape(4, 3))
+    yield case("at_zero", np.array([0.0, 0.0, 1.0]), labels(1, -1, 1), ("kink",), "f = 0: slopes 0 and -y")
+    yield case("extreme", np.array([1e8, -1e8, 1e-30, -1e30]), labels(-1, 1, -1, 1), ("extreme",))
+    yield case("nonfinite", np.array([np.inf, -np.inf, np.nan, 0.5]), labels(1, 1, -1, 1), ("nonfinite",))
+    yield case("empty", np.zeros(0), labels(), ("edge",))
+    yield case("labels_0_1", np.array([0.3, -0.2]), labels(0, 1), ("bad_input",))
+    yield case("shape_mismatch", np.array([0.3, -0.2, 1.0]), labels(1, -1), ("bad_input",))
+
+
+@cases("multiclass_perceptron")
+def _multiclass_perceptron(rng):
+    def case(id, input, target, tags=("interior",), note=""):
+        return Case("multiclass_perceptron", id, {"input": input, "target": target}, tags=set(tags), note=note)
+
+    yield case("interior_8x4", 2 * rng.normal(size=(8, 4)), rng.integers(0, 4, 8).astype(I))
+    yield case("batch1", np.array([[0.1, 0.2, 0.4]]), labels(0))
+    yield case("target_is_max", np.array([[3.0, 0.0, 1.0], [0.0, 2.0, -1.0]]), labels(0, 1), ("edge",), "loss 0")
+    yield case("ties_in_max", np.array([[1.0, 1.0, 0.0], [0.0, 2.0, 2.0], [0.5, 0.5, 0.5]]), labels(0, 0, 2),
+               ("kink",))
+    yield case("extreme", np.array([[1e8, -1e8, 0.0], [1e-30, 3e-30, 0.0]]), labels(1, 0), ("extreme",))
+    yield case("nonfinite", np.array([[np.inf, 0.0, 1.0], [0.0, np.nan, 1.0]]), labels(1, 0), ("nonfinite",))
+    yield case("empty", np.zeros((0, 3)), labels(), ("edge",))
+    yield case("class_out_of_range", rng.normal(size=(2, 3)), labels(0, 3), ("bad_input",))
+    yield case("shape_mismatch", rng.normal(size=(2, 3)), labels(0, 1, 2), ("bad_input",))
