@@ -415,12 +415,13 @@ def softmax_focal(input, target, alpha=0.25, gamma=2.0, label_smoothing=0.0, cli
     c = x.shape[1]
     a = _class_alpha(alpha, c, x.ndim)
     q = (1.0 - label_smoothing) * target + label_smoothing / c
-    if clip_eps > 0:
-        p = _clip(_softmax(input), clip_eps, 1.0 - clip_eps)
-        logp, rest = np.log(p), 1.0 - p
-    else:
-        logp = _log_softmax(input)
-        rest = -np.expm1(logp)  # 1 - p from log p: no cancellation where p ~ 1
+    logp = _log_softmax(input)
+    rest = -np.expm1(logp)  # 1 - p from log p: no cancellation where p ~ 1
+    if clip_eps > 0:  # the bounds where p is clipped; log p and 1 - p as above elsewhere (log of a rounded p ~ 1
+        # would lose digits), 1 - (1 - eps) in floating point at the upper bound, as Keras computes it
+        p, lo, hi = np.exp(logp), clip_eps, 1.0 - clip_eps
+        logp = np.where(p < lo, np.log(lo), np.where(p > hi, np.log(hi), logp))
+        rest = np.where(p < lo, 1.0 - lo, np.where(p > hi, 1.0 - hi, rest))
     return np.sum(np.where(q == 0, 0.0, -a * rest**gamma * q * logp), axis=1)  # q = 0 adds 0, even at log p = -inf
 
 

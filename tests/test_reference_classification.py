@@ -754,6 +754,18 @@ def test_grad_fd_generalized_cross_entropy(q, monkeypatch):
     assert np.allclose(closed, loss.grad(p, y, q=q, reduction="sum")["input"], rtol=1e-13, atol=0)
 
 
+def test_softmax_focal_clip_keeps_the_unclipped_form_inside_the_bounds():
+    # p_1 ~ 1 - 1e-4: log of the rounded p_1 would lose ~1e4 ulp; inside [eps, 1 - eps] the clip changes nothing
+    x = np.array([[-2.59563923, 9.96899855, 0.67735984, -1.05789238], [0.1, 0.2, 0.3, 0.4]])
+    t = np.array([[0.0, 1.0, 0.0, 0.0], [0.25, 0.25, 0.25, 0.25]])
+    for gamma in (0.0, 2.0):
+        clipped = LOSSES["softmax_focal"](x, t, gamma=gamma, clip_eps=1e-7, reduction="none")
+        assert np.array_equal(clipped, LOSSES["softmax_focal"](x, t, gamma=gamma, reduction="none"))
+    # beyond the upper bound: 1 - p is 1 - (1 - eps) in floating point, log p is log(1 - eps)
+    v = LOSSES["softmax_focal"](np.array([[40.0, 0.0]]), np.array([[1.0, 0.0]]), clip_eps=1e-7, reduction="none")
+    assert v[0] == -0.25 * (1.0 - (1.0 - 1e-7)) ** 2 * np.log(1.0 - 1e-7)
+
+
 def test_softmax_focal_saturated_gradient_is_finite():
     x, t = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 0.0]]), np.array([[1.0, 0.0, 0.0], [0.5, 0.0, 0.5]])
     g = LOSSES["softmax_focal"].grad(x, t, reduction="sum")["input"]
