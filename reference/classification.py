@@ -145,10 +145,10 @@ def _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, c
             w = onp.sum(onp.where(onehot, w, 0.0), axis=1, keepdims=True)
         a = w * q * valid[:, None]
         denominator = onp.sum(onp.where(onehot, w, 0.0))
-    if clip_eps > 0:
-        logp = np.log(np.clip(_softmax(input), clip_eps, 1.0 - clip_eps))
-    else:
-        logp = _log_softmax(input)
+    logp = _log_softmax(input)
+    if clip_eps > 0:  # the bounds' logs where p is clipped, log softmax elsewhere (log of a rounded p ~ 1 loses digits)
+        p, lo, hi = np.exp(logp), clip_eps, 1.0 - clip_eps
+        logp = np.where(p < lo, np.log(lo), np.where(p > hi, np.log(hi), logp))
     return a, denominator, logp
 
 
@@ -431,7 +431,7 @@ def generalized_cross_entropy(input, target, q=0.5):
 
     input: class probabilities (N, C) (rows are not renormalized), target: class indices (N,).
     q in [0, 1]: q -> 0 is cross entropy -log p_y (q = 0 gives that limit), q = 1 is 1 - p_y (MAE on the
-    probability simplex, halved).  Formed as -expm1(q log p_y) / q.
+    probability simplex, halved).  Formed as -expm1(q log p_y) / q where p_y^q > 1/2.
     Source: Zhang and Sabuncu 2018 (eq. 6); Keras 3.15 ``CategoricalGeneralizedCrossEntropy`` (q required,
     documented in (0, 1))."""
     x = getval(input)
@@ -444,7 +444,11 @@ def generalized_cross_entropy(input, target, q=0.5):
     p = input[onp.arange(x.shape[0]), onp.asarray(target)]
     if q == 0:
         return -np.log(p)
-    return -np.expm1(q * np.log(p)) / q  # (1 - p^q) / q without cancelling where p ~ 1
+    # (1 - p^q) / q: where p^q > 1/2 as -expm1(q log p) / q (no cancellation near p = 1), elsewhere directly;
+    # both forms keep autograd's derivative accurate too (expm1's VJP 1 + expm1(u) would cancel where p^q ~ 0)
+    direct = onp.asarray(getval(p)) ** q <= 0.5
+    near_one = np.where(direct, 1.0, p)
+    return np.where(direct, (1.0 - p**q) / q, -np.expm1(q * np.log(near_one)) / q)
 
 
 @closed_form_grad("generalized_cross_entropy")

@@ -344,8 +344,8 @@ def _softmax_focal(rng):
     onehot = np.eye(5)[_labels(rng, 8, 5)]
     soft = _probs(rng, (8, 5))
 
-    def case(id, input, target, params=None, tags=("interior",), note=""):
-        return Case("softmax_focal", id, {"input": input, "target": target}, params or {}, set(tags), note)
+    def case(id, input, target, params=None, tags=("interior",), note="", error=None):
+        return Case("softmax_focal", id, {"input": input, "target": target}, params or {}, set(tags), note, error=error)
 
     yield case("onehot_8x5", x, onehot)
     yield case("soft_targets_8x5", x, soft)
@@ -372,18 +372,19 @@ def _softmax_focal(rng):
                np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), tags=("nonfinite",))
     yield case("empty", np.zeros((0, 3)), np.zeros((0, 3)), tags=("edge",))
     yield case("index_targets", x, _labels(rng, 8, 5), tags=("bad_input",),
-               note="the reference takes class probabilities (as Keras); index targets are an adapter's mapping")
-    yield case("negative_gamma", x, onehot, {"gamma": -1.0}, tags=("bad_input",))
-    yield case("shape_mismatch", x, onehot[:, :3], tags=("bad_input",))
+               note="the reference takes class probabilities (as Keras); index targets are an adapter's mapping",
+               error=("target", r"shape mismatch"))
+    yield case("negative_gamma", x, onehot, {"gamma": -1.0}, tags=("bad_input",), error=("gamma", r"expected >= 0"))
+    yield case("shape_mismatch", x, onehot[:, :3], tags=("bad_input",), error=("target", r"shape mismatch"))
 
 
 @cases("generalized_cross_entropy")
 def _generalized_cross_entropy(rng):
     p, y = _probs(rng, (8, 5)), _labels(rng, 8, 5)
 
-    def case(id, input, target, params=None, tags=("interior",), note=""):
+    def case(id, input, target, params=None, tags=("interior",), note="", error=None):
         return Case("generalized_cross_entropy", id, {"input": input, "target": target}, params or {}, set(tags),
-                    note)
+                    note, error=error)
 
     yield case("interior_8x5", p, y)
     yield case("batch1", p[:1], y[:1])
@@ -397,9 +398,10 @@ def _generalized_cross_entropy(rng):
     yield case("nonfinite", np.array([[np.nan, 0.5, 0.5], [0.5, np.nan, 0.5]]), np.array([0, 0]),
                tags=("nonfinite",), note="NaN in the target's column, then elsewhere")
     yield case("empty", np.zeros((0, 3)), np.zeros(0, dtype=np.int64), tags=("edge",))
-    yield case("class_out_of_range", p[:2], np.array([0, 5]), tags=("bad_input",))
-    yield case("q_above_1", p, y, {"q": 1.5}, tags=("bad_input",))
-    yield case("probability_above_1", p + 1.0, y, tags=("bad_input",))
+    yield case("class_out_of_range", p[:2], np.array([0, 5]), tags=("bad_input",),
+               error=("target", r"class indices must lie in"))
+    yield case("q_above_1", p, y, {"q": 1.5}, tags=("bad_input",), error=("q", r"expected a value in \[0, 1\]"))
+    yield case("probability_above_1", p + 1.0, y, tags=("bad_input",), error=("input", r"probabilities must lie in"))
 
 
 # ---------------------------------------------------------------- the documents' second forms
@@ -412,13 +414,13 @@ def _dice_whole_batch(rng):
                note="004_18f5d166812d638a.txt's DiceLoss: sigmoid, then one dice of the flattened batch")
     p = 0.5 + 0.5 * np.tanh(x)
     yield Case("dice", "whole_batch_keras", {"input": p, "target": t},
-               {"whole_batch": True, "smooth": 0.0, "eps": 1e-7, "from_logits": False},
+               {"whole_batch": True, "smooth": 0.0, "from_logits": False},
                note="Keras Dice's default axis=None")
     yield Case("dice", "whole_batch_saturated", {"input": np.array([[1e4, -1e4], [40.0, -40.0]]),
                                                  "target": np.array([[1.0, 0.0], [0.0, 1.0]])}, {"whole_batch": True},
                tags={"saturation"})
     yield Case("dice", "whole_batch_shape_mismatch", {"input": x, "target": t[:2]}, {"whole_batch": True},
-               tags={"bad_input"})
+               tags={"bad_input"}, error=("target", r"shape mismatch"))
 
 
 @cases("cross_entropy")
@@ -435,7 +437,7 @@ def _cross_entropy_sample_weighting(rng):
                {"weight": w, "weighting": "sample", "label_smoothing": 0.2})
     yield Case("cross_entropy", "sample_weighting_probability_targets", {"input": x, "target": _probs(rng, (8, 5))},
                {"weight": w, "weighting": "sample"}, tags={"bad_input"},
-               note="a per-sample weight needs the target class")
+               note="a per-sample weight needs the target class", error=("weighting", r"needs class-index targets"))
 
 
 # ---------------------------------------------------------------- beyond the documents: optax's losses
@@ -445,8 +447,8 @@ def _cross_entropy_sample_weighting(rng):
 def _poly1(rng):
     x, onehot, soft = 2 * rng.normal(size=(8, 5)), np.eye(5)[_labels(rng, 8, 5)], _probs(rng, (8, 5))
 
-    def case(id, input, target, params=None, tags=("interior",), note=""):
-        return Case("poly1", id, {"input": input, "target": target}, params or {}, set(tags), note)
+    def case(id, input, target, params=None, tags=("interior",), note="", error=None):
+        return Case("poly1", id, {"input": input, "target": target}, params or {}, set(tags), note, error=error)
 
     yield case("onehot_8x5", x, onehot)
     yield case("soft_targets_8x5", x, soft)
@@ -459,16 +461,16 @@ def _poly1(rng):
     yield case("nonfinite", np.array([[np.nan, 0.0, 1.0], [np.inf, 0.0, 0.0]]),
                np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]), tags=("nonfinite",))
     yield case("empty", np.zeros((0, 3)), np.zeros((0, 3)), tags=("edge",))
-    yield case("index_targets", x, _labels(rng, 8, 5), tags=("bad_input",))
-    yield case("shape_mismatch", x, onehot[:, :3], tags=("bad_input",))
+    yield case("index_targets", x, _labels(rng, 8, 5), tags=("bad_input",), error=("target", r"shape mismatch"))
+    yield case("shape_mismatch", x, onehot[:, :3], tags=("bad_input",), error=("target", r"shape mismatch"))
 
 
 @cases("generalized_kl")
 def _generalized_kl(rng):
     x, t = rng.normal(size=(8, 5)), np.exp(rng.normal(size=(8, 5)))
 
-    def case(id, input, target, tags=("interior",), note=""):
-        return Case("generalized_kl", id, {"input": input, "target": target}, tags=set(tags), note=note)
+    def case(id, input, target, tags=("interior",), note="", error=None):
+        return Case("generalized_kl", id, {"input": input, "target": target}, tags=set(tags), note=note, error=error)
 
     yield case("interior_8x5", x, t, note="input: log-predictions; targets unnormalized, >= 0")
     yield case("batch1", x[:1], t[:1])
@@ -479,5 +481,5 @@ def _generalized_kl(rng):
     yield case("nonfinite", np.array([np.nan, np.inf, -np.inf, 0.0]), np.array([1.0, 1.0, 1.0, np.inf]),
                ("nonfinite",))
     yield case("empty", np.zeros((0, 3)), np.zeros((0, 3)), ("edge",))
-    yield case("negative_target", x[0], -t[0], ("bad_input",))
-    yield case("shape_mismatch", x, t[:, :3], ("bad_input",))
+    yield case("negative_target", x[0], -t[0], ("bad_input",), error=("target", r"values must lie in \[0\.0, inf\]"))
+    yield case("shape_mismatch", x, t[:, :3], ("bad_input",), error=("target", r"shape mismatch"))

@@ -11,8 +11,8 @@ def _tversky(rng):
     t = (rng.random((4, 2, 3, 3)) < 0.4).astype(np.float64)
     a = {"input": p, "target": t}
 
-    def case(id, arrays, params=None, tags=("interior",), note=""):
-        return Case("tversky", id, arrays, params or {}, set(tags), note)
+    def case(id, arrays, params=None, tags=("interior",), note="", error=None):
+        return Case("tversky", id, arrays, params or {}, set(tags), note, error=error)
 
     yield case("interior_4x2x3x3", a, note="per sample: one value per sample")
     yield case("batch1", {"input": p[:1], "target": t[:1]})
@@ -21,9 +21,9 @@ def _tversky(rng):
                note="Salehi's alpha (false positives) and beta (false negatives); Keras' names are swapped")
     yield case("alpha_0.7_beta_0.3", a, {"alpha": 0.7, "beta": 0.3})
     yield case("smooth_1", a, {"smooth": 1.0})
-    yield case("smooth_1e-5_whole_batch", a, {"smooth": 1e-5, "whole_batch": True})
-    yield case("keras_whole_batch", a, {"whole_batch": True, "eps": 1e-7},
-               note="Keras Tversky's axis=None: one value for the batch, its epsilon 1e-7 in the denominator")
+    yield case("smooth_0.5_whole_batch", a, {"smooth": 0.5, "whole_batch": True})
+    yield case("keras_whole_batch", a, {"whole_batch": True},
+               note="Keras Tversky's axis=None: one value for the batch")
     yield case("whole_batch_alpha_0.3_beta_0.7", a, {"whole_batch": True, "alpha": 0.3, "beta": 0.7})
     yield case("from_logits", {"input": 3 * rng.normal(size=(4, 6)), "target": t.reshape(4, -1)[:, :6].copy()},
                {"from_logits": True})
@@ -40,6 +40,8 @@ def _tversky(rng):
     yield case("nonfinite", {"input": np.array([[np.nan, 0.5, 0.5], [0.5, 0.5, 0.5]]),
                              "target": np.array([[1.0, 0.0, 1.0], [1.0, 0.0, np.nan]])}, tags=("nonfinite",))
     yield case("empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags=("edge",))
-    yield case("probability_above_1", {"input": p + 1.0, "target": t}, tags=("bad_input",))
-    yield case("negative_alpha", a, {"alpha": -0.5}, tags=("bad_input",))
-    yield case("shape_mismatch", {"input": p, "target": t[:, :1]}, tags=("bad_input",))
+    yield case("probability_above_1", {"input": p + 1.0, "target": t}, tags=("bad_input",),
+               error=("input", r"probabilities must lie in"))
+    yield case("negative_alpha", a, {"alpha": -0.5}, tags=("bad_input",), error=("alpha", r"expected >= 0"))
+    yield case("shape_mismatch", {"input": p, "target": t[:, :1]}, tags=("bad_input",),
+               error=("target", r"shape mismatch"))

@@ -182,7 +182,8 @@ def _mape(rng):
     xs = t.copy()
     xs[::2] += rng.normal(size=3)
     yield Case("mape", "kink_d_zero", {"input": xs, "target": t}, tags={"kink"})
-    yield Case("mape", "negative_eps", {"input": xs, "target": t}, {"eps": -1.0}, tags={"bad_input"})
+    yield Case("mape", "negative_eps", {"input": xs, "target": t}, {"eps": -1.0}, tags={"bad_input"},
+               error=("eps", r"expected >= 0"))
 
 
 def _positive(rng, loss, *shape):
@@ -208,11 +209,12 @@ def _msle(rng):
     yield Case("msle", "nonfinite", {"input": np.array([np.nan, np.inf, 1.0, 0.5, np.inf]),
                                      "target": np.array([0.0, 0.0, np.inf, np.nan, np.inf])}, tags={"nonfinite"})
     yield Case("msle", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
-    yield Case("msle", "shape_mismatch", {"input": a["input"], "target": a["target"][:, :3]}, tags={"bad_input"})
+    yield Case("msle", "shape_mismatch", {"input": a["input"], "target": a["target"][:, :3]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
     yield Case("msle", "input_at_minus_one", {"input": np.array([-1.0, 0.5]), "target": np.array([0.0, 0.5])},
-               tags={"bad_input"}, note="scikit-learn rejects values <= -1")
+               tags={"bad_input"}, note="scikit-learn rejects values <= -1", error=("input", r"log1p needs > -1"))
     yield Case("msle", "target_below_minus_one", {"input": np.array([1.0, 0.5]), "target": np.array([-2.0, 0.5])},
-               tags={"bad_input"})
+               tags={"bad_input"}, error=("target", r"log1p needs > -1"))
 
 
 @cases("rmsle")
@@ -224,14 +226,15 @@ def _rmsle(rng):
     yield Case("rmsle", "extreme", {"input": np.array([1e30, -1 + 1e-6, 1e-30, 3.0]),
                                     "target": np.array([1e-30, 0.0, 0.0, 3.0 + 1e-6])}, tags={"extreme"})
     yield Case("rmsle", "zero_error", {"input": np.array([1.0, 2.0, 0.5]), "target": np.array([1.0, 2.0, 0.5])},
-               tags={"kink"}, note="sqrt at 0: the gradient 0 / 0 is NaN in the reference")
+               tags={"edge"}, note="sqrt at 0: the gradient 0 / 0 is NaN in the reference (no one-sided bounds)")
     yield Case("rmsle", "nonfinite", {"input": np.array([np.nan, 1.0, 2.0]), "target": np.array([0.0, np.inf, 1.0])},
                tags={"nonfinite"})
     yield Case("rmsle", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"bad_input"},
-               note="no samples: no statistic (sklearn raises too)")
+               note="no samples: no statistic (sklearn raises too)", error=("input", r"expected at least one sample"))
     yield Case("rmsle", "input_at_minus_one", {"input": np.array([-1.0, 0.5]), "target": np.array([0.0, 0.5])},
-               tags={"bad_input"})
-    yield Case("rmsle", "shape_mismatch", {"input": a["input"], "target": a["target"][:, :3]}, tags={"bad_input"})
+               tags={"bad_input"}, error=("input", r"log1p needs > -1"))
+    yield Case("rmsle", "shape_mismatch", {"input": a["input"], "target": a["target"][:, :3]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("pinball")
@@ -242,7 +245,8 @@ def _pinball(rng):
     x[::2] += rng.normal(size=3)
     yield Case("pinball", "kink_d_zero", {"input": x, "target": t}, tags={"kink"})
     yield Case("pinball", "kink_d_zero_alpha_0.9", {"input": x, "target": t}, {"alpha": 0.9}, tags={"kink"})
-    yield Case("pinball", "alpha_out_of_range", {"input": x, "target": t}, {"alpha": 1.5}, tags={"bad_input"})
+    yield Case("pinball", "alpha_out_of_range", {"input": x, "target": t}, {"alpha": 1.5}, tags={"bad_input"},
+               error=("alpha", r"expected a value in \[0, 1\]"))
 
 
 @cases("tweedie_deviance")
@@ -271,14 +275,16 @@ def _tweedie_deviance(rng):
                                                  "target": np.array([1.0, 1.0, np.nan])}, {"power": 1.5},
                tags={"nonfinite"})
     yield Case("tweedie_deviance", "empty", {"input": np.zeros((0, 2)), "target": np.zeros((0, 2))}, tags={"edge"})
-    yield Case("tweedie_deviance", "power_between_0_and_1", a, {"power": 0.5}, tags={"bad_input"})
+    yield Case("tweedie_deviance", "power_between_0_and_1", a, {"power": 0.5}, tags={"bad_input"},
+               error=("power", r"defined for power <= 0 or power >= 1"))
     yield Case("tweedie_deviance", "zero_prediction", {"input": np.array([0.0, 1.0]), "target": np.array([1.0, 1.0])},
-               {"power": 1.0}, tags={"bad_input"})
-    yield Case("tweedie_deviance", "gamma_zero_target", counts, {"power": 2.0}, tags={"bad_input"})
+               {"power": 1.0}, tags={"bad_input"}, error=("input", r"power != 0 needs > 0"))
+    yield Case("tweedie_deviance", "gamma_zero_target", counts, {"power": 2.0}, tags={"bad_input"},
+               error=("target", r"power >= 2 needs > 0"))
     yield Case("tweedie_deviance", "negative_count", {"input": np.array([1.0, 1.0]), "target": np.array([-1.0, 1.0])},
-               {"power": 1.5}, tags={"bad_input"})
+               {"power": 1.5}, tags={"bad_input"}, error=("target", r"values must lie in \[0\.0, inf\]"))
     yield Case("tweedie_deviance", "shape_mismatch", {"input": a["input"], "target": a["target"][:, :3]},
-               tags={"bad_input"})
+               tags={"bad_input"}, error=("target", r"shape mismatch"))
 
 
 def _batch_statistic(loss, rng):
@@ -294,8 +300,10 @@ def _batch_statistic(loss, rng):
     yield Case(loss, "nonfinite", {"input": np.array([[np.nan, 1.0], [1.0, np.inf], [0.5, 2.0]]),
                                    "target": np.zeros((3, 2))}, tags={"nonfinite"})
     yield Case(loss, "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"bad_input"},
-               note="no samples: no statistic (scikit-learn raises too)")
-    yield Case(loss, "shape_mismatch", {"input": x, "target": y[:, :3]}, tags={"bad_input"})
+               note="no samples: no statistic (scikit-learn raises too)",
+               error=("input", r"expected at least one sample"))
+    yield Case(loss, "shape_mismatch", {"input": x, "target": y[:, :3]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("max_error")
@@ -327,8 +335,10 @@ def _score_cases(loss, rng, params_paths):
                tags={"extreme"}, note="deviations from the mean must survive a large common offset")
     yield Case(loss, "nonfinite", {"input": np.array([0.0, np.nan, 1.0]), "target": np.array([1.0, 2.0, 0.5])},
                tags={"nonfinite"})
-    yield Case(loss, "empty", {"input": np.zeros((0, 2)), "target": np.zeros((0, 2))}, tags={"bad_input"})
-    yield Case(loss, "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"})
+    yield Case(loss, "empty", {"input": np.zeros((0, 2)), "target": np.zeros((0, 2))}, tags={"bad_input"},
+               error=("input", r"expected at least one sample"))
+    yield Case(loss, "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("r2")
@@ -353,5 +363,6 @@ def _d2_score(rng):
         yield Case("d2_score", f"tweedie_power_{p:g}", pos, {"loss": "tweedie", "power": p},
                    note="scikit-learn d2_tweedie_score (1-D, force_finite=False)")
     yield Case("d2_score", "tweedie_negative_prediction", {"input": -pos["input"], "target": pos["target"]},
-               {"loss": "tweedie", "power": 1.0}, tags={"bad_input"})
-    yield Case("d2_score", "unknown_loss", pos, {"loss": "squared_error"}, tags={"bad_input"})
+               {"loss": "tweedie", "power": 1.0}, tags={"bad_input"}, error=("input", r"power != 0 needs > 0"))
+    yield Case("d2_score", "unknown_loss", pos, {"loss": "squared_error"}, tags={"bad_input"},
+               error=("loss", r"expected one of"))
