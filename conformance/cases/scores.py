@@ -214,10 +214,10 @@ def _multi_margin(rng):
     yield case("hinge_points_p_2", kinked, labels(0, 1, 2), {"p": 2}, tags=("branch",), note="C1 for p = 2")
     yield case("all_margins_met", np.array([[5.0, 0.0, 1.0], [-3.0, 0.0, -6.0]]), labels(0, 1), tags=("edge",),
                note="loss 0 and gradient 0")
-    yield case("extreme", np.array([[1e8, -1e8, 0.0], [1e-9, 3e-9, -1e-9], [1e18, 0.0, 1e18]]), labels(0, 1, 2),
-               tags=("extreme",))
-    yield case("nonfinite", np.array([[np.inf, 0.0, 1.0], [0.0, np.nan, 1.0], [-np.inf, 0.0, 0.0]]),
-               labels(0, 2, 1), tags=("nonfinite",))
+    yield case("extreme", np.array([[1e8, -1e8, 0.0], [1e-9, 3e-9, -1e-9], [1e18, 0.0, 3e18]]), labels(0, 1, 2),
+               tags=("extreme",), note="no margin term at 0 (a kink, in any order of rounding)")
+    yield case("nonfinite", np.array([[np.inf, 0.0, 1.0], [0.5, np.nan, 1.0], [-np.inf, 0.0, 0.0]]),
+               labels(0, 2, 1), tags=("nonfinite",), note="the finite margin terms are away from the kink")
     yield case("empty", np.zeros((0, 3)), labels(), tags=("edge",))
     yield case("class_out_of_range", f[:2], labels(0, 4), tags=("bad_input",),
                error=("target", r"class indices must lie in"))
