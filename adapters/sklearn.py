@@ -51,8 +51,8 @@ def _rows(a):
 
 
 def _regression(name):
-    def fn(x, y, reduction):
-        return getattr(metrics, name)(_rows(y), _rows(x))
+    def fn(x, y, reduction, **kw):
+        return getattr(metrics, name)(_rows(y), _rows(x), **kw)
 
     return fn
 
@@ -185,14 +185,16 @@ def _raveled(name, **fixed):
 
 def _statistic(name, one_d=False, **fixed):
     """Batch statistics per output: "none" is multioutput='raw_values' (one value per output), "mean" the
-    'uniform_average'.  one_d: the metric takes 1-D inputs only."""
+    'uniform_average'.  one_d: the metric takes 1-D inputs only.  ``fixed``: keyword arguments always passed
+    (the reference's defaults where sklearn's differ)."""
     def fn(x, y, reduction, **kw):
+        kw = {**fixed, **kw}
         if one_d and x.ndim != 1:
             raise Unsupported(f"{name} takes 1-D inputs only")
         if one_d:
-            return getattr(metrics, name)(y, x, **fixed, **kw)
+            return getattr(metrics, name)(y, x, **kw)
         v = getattr(metrics, name)(_rows(y), _rows(x), multioutput="raw_values" if reduction == "none"
-                                   else "uniform_average", **fixed, **kw)
+                                   else "uniform_average", **kw)
         return np.reshape(v, x.shape[1:]) if reduction == "none" else v
 
     return fn
@@ -223,9 +225,11 @@ BINDINGS += [
     _metric("max_error", "max_error", _statistic("max_error", one_d=True), "max_error(y, x)", **ONE_D),
     _metric("median_absolute_error", "median_absolute_error", _statistic("median_absolute_error"),
             "median_absolute_error(y, x, multioutput='raw_values' or 'uniform_average')", **STATISTIC),
-    _metric("r2", "r2_score", _statistic("r2_score"), "r2_score(y, x, multioutput=..., force_finite=force_finite)",
+    _metric("r2", "r2_score", _statistic("r2_score", force_finite=False),
+            "r2_score(y, x, multioutput=..., force_finite=force_finite)",
             params=("force_finite",), **STATISTIC),
-    _metric("explained_variance", "explained_variance_score", _statistic("explained_variance_score"),
+    _metric("explained_variance", "explained_variance_score",
+            _statistic("explained_variance_score", force_finite=False),
             "explained_variance_score(y, x, multioutput=..., force_finite=force_finite)", params=("force_finite",),
             **STATISTIC),
     _metric("d2_score", "d2_absolute_error_score", _statistic("d2_absolute_error_score"),
