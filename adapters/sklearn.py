@@ -2,7 +2,8 @@
 
 Version read: scikit-learn 1.9.1.  Metrics return one averaged number: "mean" is the
 metric's default, "sum" its ``normalize=False`` where it has one; no metric returns the
-per-sample losses, so no binding has "none".  Labels are passed explicitly
+per-sample losses, so no binding of a loss has "none" (a batch statistic's "none" is its
+multioutput='raw_values', one value per output).  Labels are passed explicitly
 (``labels=range(C)`` / ``[0, 1]`` / ``[-1, 1]``) so that a batch that lacks a class means
 the same as in the reference.  Metrics have no gradient: every binding has differentiable=().
 """
