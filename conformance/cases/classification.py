@@ -358,11 +358,12 @@ def _softmax_focal(rng):
                note="Keras accepts a list of alphas, one per class")
     yield case("label_smoothing_0.1", x, onehot, {"label_smoothing": 0.1})
     yield case("label_smoothing_0.3_soft", x, soft, {"label_smoothing": 0.3, "gamma": 1.0})
-    yield case("keras_clip", 6 * x, onehot, {"clip_eps": 1e-7},
-               note="Keras clips softmax(x) to [1e-7, 1 - 1e-7]; logits of spread ~12 reach the clip")
+    yield case("keras_clip", 6 * x, onehot, {"clip_eps": 1e-7}, tags=("interior", "reference_only"),
+               note="(Keras' convention, pinned in the reference) Keras clips softmax(x) to [1e-7, 1 - 1e-7]; "
+                    "logits of spread ~12 reach the clip")
     yield case("keras_clip_saturated", np.array([[40.0, 0.0, 0.0], [-40.0, 40.0, 0.0]]),
-               np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]), {"clip_eps": 1e-7}, tags=("saturation",),
-               note="p beyond the clip on both ends")
+               np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]), {"clip_eps": 1e-7}, tags=("saturation", "reference_only"),
+               note="p beyond the clip on both ends (Keras' convention, pinned in the reference)")
     yield case("saturated", np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 0.0], [30.0, 0.0, 0.0]]),
                np.array([[1.0, 0.0, 0.0], [0.5, 0.0, 0.5], [1.0, 0.0, 0.0]]), tags=("saturation",),
                note="1 - p ~ 1e-13 in the last row: formed from log p, not by subtraction")
@@ -410,17 +411,18 @@ def _generalized_cross_entropy(rng):
 @cases("dice")
 def _dice_whole_batch(rng):
     x, t = rng.normal(size=(4, 1, 3, 3)), (rng.random((4, 1, 3, 3)) < 0.4).astype(np.float64)
+    logits = "the documents' DiceLoss takes logits (its sigmoid inside); no bound stack's whole-batch dice does"
     yield Case("dice", "whole_batch_documents", {"input": x, "target": t}, {"whole_batch": True},
-               note="004_18f5d166812d638a.txt's DiceLoss: sigmoid, then one dice of the flattened batch")
+               tags={"interior", "reference_only"},
+               note="004_18f5d166812d638a.txt's DiceLoss: sigmoid, then one dice of the flattened batch; " + logits)
     p = 0.5 + 0.5 * np.tanh(x)
-    yield Case("dice", "whole_batch_keras", {"input": p, "target": t},
-               {"whole_batch": True, "smooth": 0.0, "from_logits": False},
-               note="Keras Dice's default axis=None")
+    probs = {"whole_batch": True, "from_logits": False}
+    yield Case("dice", "whole_batch_keras", {"input": p, "target": t}, probs, note="Keras Dice's default axis=None")
     yield Case("dice", "whole_batch_saturated", {"input": np.array([[1e4, -1e4], [40.0, -40.0]]),
                                                  "target": np.array([[1.0, 0.0], [0.0, 1.0]])}, {"whole_batch": True},
-               tags={"saturation"})
-    yield Case("dice", "whole_batch_shape_mismatch", {"input": x, "target": t[:2]}, {"whole_batch": True},
-               tags={"bad_input"}, error=("target", r"shape mismatch"))
+               tags={"saturation", "reference_only"}, note=logits)
+    yield Case("dice", "whole_batch_shape_mismatch", {"input": p, "target": t[:2]}, probs, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
 
 
 @cases("cross_entropy")

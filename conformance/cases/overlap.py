@@ -11,6 +11,9 @@ def _tversky(rng):
     t = (rng.random((4, 2, 3, 3)) < 0.4).astype(np.float64)
     a = {"input": p, "target": t}
 
+    NO_SMOOTH = "Keras Tversky has no smoothing term"
+    PROBABILITIES = "logits: Keras Tversky takes probabilities"
+
     def case(id, arrays, params=None, tags=("interior",), note="", error=None):
         return Case("tversky", id, arrays, params or {}, set(tags), note, error=error)
 
@@ -20,21 +23,23 @@ def _tversky(rng):
     yield case("alpha_0.3_beta_0.7", a, {"alpha": 0.3, "beta": 0.7},
                note="Salehi's alpha (false positives) and beta (false negatives); Keras' names are swapped")
     yield case("alpha_0.7_beta_0.3", a, {"alpha": 0.7, "beta": 0.3})
-    yield case("smooth_1", a, {"smooth": 1.0})
-    yield case("smooth_0.5_whole_batch", a, {"smooth": 0.5, "whole_batch": True})
+    yield case("smooth_1", a, {"smooth": 1.0}, tags=("interior", "reference_only"), note=NO_SMOOTH)
+    yield case("smooth_0.5_whole_batch", a, {"smooth": 0.5, "whole_batch": True}, tags=("interior", "reference_only"),
+               note=NO_SMOOTH)
     yield case("keras_whole_batch", a, {"whole_batch": True},
                note="Keras Tversky's axis=None: one value for the batch")
     yield case("whole_batch_alpha_0.3_beta_0.7", a, {"whole_batch": True, "alpha": 0.3, "beta": 0.7})
     yield case("from_logits", {"input": 3 * rng.normal(size=(4, 6)), "target": t.reshape(4, -1)[:, :6].copy()},
-               {"from_logits": True})
+               {"from_logits": True}, tags=("interior", "reference_only"), note=PROBABILITIES)
     yield case("perfect_and_empty_masks", {"input": np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 0.0], [0.0, 1.0, 0.5]]),
                                            "target": np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])},
-               {"eps": 1e-7}, tags=("edge",), note="loss 0; 0/0 guarded by eps; no positives in the target")
+               {"eps": 1e-7}, tags=("edge", "reference_only"),
+               note="loss 0; 0/0 guarded by eps; no positives in the target (Keras' eps, pinned in the reference)")
     yield case("all_zero_no_eps", {"input": np.zeros((2, 3)), "target": np.zeros((2, 3))}, tags=("edge",),
                note="TP = FP = FN = 0 with smooth = eps = 0: 0/0, NaN")
     yield case("saturated_logits", {"input": np.array([[1e4, -1e4, 40.0], [-40.0, 1e3, -1e3]]),
                                     "target": np.array([[1.0, 0.0, 1.0], [1.0, 1.0, 0.0]])}, {"from_logits": True},
-               tags=("saturation",))
+               tags=("saturation", "reference_only"), note=PROBABILITIES)
     yield case("extreme", {"input": np.array([[1e-30, 1e-38, 1.0], [1.0 - 1e-7, 1e-20, 0.0]]),
                            "target": np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 1e-30]])}, tags=("extreme",))
     yield case("nonfinite", {"input": np.array([[np.nan, 0.5, 0.5], [0.5, 0.5, 0.5]]),
