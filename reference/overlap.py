@@ -37,4 +37,7 @@ def tversky(input, target, alpha=0.5, beta=0.5, smooth=0.0, eps=0.0, from_logits
     axes = tuple(range(ndim)) if whole_batch else tuple(range(1, ndim))
     tp = np.sum(p * target, axis=axes)
     err = alpha * np.sum(p * (1.0 - target), axis=axes) + beta * np.sum(p1 * target, axis=axes)
-    return (err + eps) / (tp + err + smooth + eps)
+    d = tp + err + smooth + eps
+    # (err + eps) / d where the loss is below 1/2 (1 - ratio would cancel); elsewhere 1 - (TP + s) / d, whose
+    # ratio is at most 1/2 and whose gradient is exactly 0 where TP = s = 0 (the quotient rule of the other cancels)
+    return np.where(getval(tp) + smooth > getval(err) + eps, (err + eps) / d, 1.0 - (tp + smooth) / d)
