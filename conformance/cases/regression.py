@@ -332,10 +332,14 @@ def _score_cases(loss, rng, params_paths):
                                                                                          [1.0, 4.0]])}
     yield Case(loss, "constant_target", const, tags={"edge"},
                note="a constant column: 1 - num / 0 = -inf (the definition); the other column is perfect: 1")
-    yield Case(loss, "constant_target_force_finite", const, {"force_finite": True}, tags={"edge"},
-               note="scikit-learn's default: 0 for an imperfect constant column, 1 for a perfect one")
+    # d2: force_finite is no argument of scikit-learn's d2 scores (a convention of two, False in d2_tweedie_score)
+    pinned = {"reference_only"} if loss == "d2_score" else set()
+    why = "; d2: " + PIN if pinned else ""
+    yield Case(loss, "constant_target_force_finite", const, {"force_finite": True}, tags={"edge"} | pinned,
+               note="scikit-learn's default: 0 for an imperfect constant column, 1 for a perfect one" + why)
     yield Case(loss, "batch1_force_finite", {"input": np.array([0.5]), "target": np.array([1.0])},
-               {"force_finite": True}, tags={"edge"}, note="one sample: the best constant is perfect, den = 0")
+               {"force_finite": True}, tags={"edge"} | pinned,
+               note="one sample: the best constant is perfect, den = 0" + why)
     yield Case(loss, "offset_1e8", {"input": y[:, 0] + 1e8 + 0.1 * x[:, 0], "target": y[:, 0] + 1e8},
                tags={"extreme"}, note="deviations from the mean must survive a large common offset")
     yield Case(loss, "nonfinite", {"input": np.array([0.0, np.nan, 1.0]), "target": np.array([1.0, 2.0, 0.5])},
@@ -369,5 +373,6 @@ def _d2_score(rng):
                    note="scikit-learn d2_tweedie_score (1-D, force_finite=False)")
     yield Case("d2_score", "tweedie_negative_prediction", {"input": -pos["input"], "target": pos["target"]},
                {"loss": "tweedie", "power": 1.0}, tags={"bad_input"}, error=("input", r"power != 0 needs > 0"))
-    yield Case("d2_score", "unknown_loss", pos, {"loss": "squared_error"}, tags={"bad_input"},
+    yield Case("d2_score", "unknown_loss", pos, {"loss": "squared_error"}, tags={"bad_input", "reference_only"},
+               note="no d2 binding takes a loss name",
                error=("loss", r"expected one of"))
