@@ -397,6 +397,123 @@ BINDINGS = [
                 f"({KERAS_NN} ctc_loss casts float64 to float32 and back)."),
 ]
 
+# ---------------------------------------------------------------- beyond the documents (issue 11)
+
+MAPE_PERCENT = Convention(
+    {"scale": 100.0, "eps": KERAS_EPS},
+    "Keras's MAPE is a percentage, 100 |d| / max(|y|, 1e-7): scale 100, and the backend epsilon floors the divisor, "
+    "so y = 0 gives 1e9 |d| where the definition gives inf (or NaN at d = 0).", f"{KERAS_SRC} "
+    "mean_absolute_percentage_error")
+MSLE_CLIP = Convention(
+    {"clip_min": KERAS_EPS},
+    "Keras raises x and y to max(., 1e-7) before log(. + 1): values at or below 0 (and below -1, where log1p is "
+    "undefined) count as 1e-7, and their gradient is 0.", f"{KERAS_SRC} mean_squared_logarithmic_error")
+FOCAL_CLIP = Convention(
+    {"clip_eps": KERAS_EPS},
+    "Keras normalizes p / sum(p) and clips it to [1e-7, 1 - 1e-7] before the log and the modulating factor (after "
+    "its softmax when from_logits): a saturated softmax gives -log(1e-7) and no gradient.",
+    f"{KERAS_SRC} categorical_focal_crossentropy")
+TVERSKY_EPS = Convention(
+    {"eps": KERAS_EPS},
+    "Keras's Tversky is 1 - TP / (TP + alpha FN + beta FP + 1e-7) (its alpha weighs the false negatives, the "
+    "binding swaps them): no smoothing, the backend epsilon in the denominator.", f"{KERAS_SRC} tversky")
+
+
+def _squared_hinge(name, f, y, reduction):
+    return _elementwise(name, f, ops.cast(y, _dtype(f)), reduction)
+
+
+def _focal_softmax(from_logits):
+    def call(name, x, t, reduction, alpha=0.25, gamma=2.0, label_smoothing=0.0):
+        z = _class_last(x) if from_logits else _probabilities(_class_last(x))
+        return _keras(name, _class_last(t), z, reduction, alpha=alpha, gamma=gamma, from_logits=from_logits,
+                      label_smoothing=label_smoothing)
+
+    return call
+
+
+def _gce(name, p, y, reduction, q=0.5):
+    if q == 0:
+        raise Unsupported("q = 0 (the cross-entropy limit): Keras divides by q (documented for q in (0, 1))")
+    return _keras(name, y, p, reduction, q=q)
+
+
+def _axis(x, whole_batch):
+    """whole_batch: Keras's default axis=None (sums over the batch too); else every axis but the batch axis."""
+    return None if whole_batch else tuple(range(1, len(x.shape)))
+
+
+def _tversky(name, p, t, reduction, alpha=0.5, beta=0.5, whole_batch=False):
+    return _keras(name, t, p, reduction, alpha=beta, beta=alpha, axis=_axis(p, whole_batch))
+
+
+def _dice_whole_batch(name, x, t, reduction):
+    return _keras(name, t, x, reduction, axis=None)
+
+
+def _cce_sample_weighted(from_logits):
+    def call(name, x, target, reduction, weight=None, label_smoothing=0.0, ignore_index=-100):
+        if not _is_index(target):
+            raise Unsupported("probability targets: a per-sample weight weight[y] needs the target class")
+        if weight is None:
+            raise Unsupported("no class weights: the plain CategoricalCrossentropy binding")
+        t = ops.convert_to_numpy(target)
+        z = _class_last(x) if from_logits else _probabilities(_class_last(x))
+        q = _like(_mappings.one_hot(t, x.shape[1]), x)
+        w = ops.take(weight, _mappings.ignored_as(t, ignore_index)) * _like(_mappings.valid(t, ignore_index), x)
+        kw = {"from_logits": from_logits, "label_smoothing": label_smoothing, "sample_weight": w}
+        if reduction == "mean":  # the reference's mean: over the non-ignored weights w_y
+            return _keras(name, q, z, "sum", **kw) / ops.sum(w)
+        return _keras(name, q, z, reduction, **kw)
+
+    return call
+
+
+def _cce_weighted(logits):
+    z = "moveaxis(x, 1, -1)" if logits else "softmax(moveaxis(x, 1, -1))"
+    call = _cce_sample_weighted(logits)
+    return Binding("cross_entropy", "keras.losses.CategoricalCrossentropy",
+                   lambda *a, **p: call("CategoricalCrossentropy", *a, **p),
+                   f"keras.losses.CategoricalCrossentropy(from_logits={logits}, label_smoothing=ls, dtype=dtype)"
+                   f"(onehot(y), {z}, sample_weight=weight[y] * m)  (mean: reduction='sum', / sum(weight[y] * m))",
+                   kind="composed", variant=f"from_logits={logits}, sample_weight=weight[y]",
+                   params=("weight", "label_smoothing", "ignore_index"), fixed={"weighting": "sample"},
+                   conventions=() if logits else (CCE_CLIP,),
+                   note="class weights as per-sample weights w_y: the whole smoothed sample is weighed by its target "
+                        "class's weight (weighting='sample'; torch weighs each class term instead).  " + IGNORE_NOTE)
+
+
+BINDINGS += [
+    *_pair("log_cosh", "LogCosh", "log_cosh", _elementwise, XY, kind="composed", note=ELEMENTWISE_NOTE),
+    *_pair("mape", "MeanAbsolutePercentageError", "mean_absolute_percentage_error", _elementwise, XY,
+           kind="composed", conventions=(MAPE_PERCENT,), note=ELEMENTWISE_NOTE),
+    *_pair("msle", "MeanSquaredLogarithmicError", "mean_squared_logarithmic_error", _elementwise, XY,
+           kind="composed", conventions=(MSLE_CLIP,), note=ELEMENTWISE_NOTE),
+    *_pair("squared_hinge", "SquaredHinge", "squared_hinge", _squared_hinge, XY, kind="composed",
+           note="y in {-1, 1} as floats (Keras maps an all-{0, 1} batch to {-1, 1}). " + ELEMENTWISE_NOTE),
+    *(b for logits in (True, False) for b in _pair(
+        "softmax_focal", "CategoricalFocalCrossentropy", "categorical_focal_crossentropy", _focal_softmax(logits),
+            f"moveaxis(q, 1, -1), {'moveaxis(x, 1, -1)' if logits else 'softmax(moveaxis(x, 1, -1))'}",
+            f"alpha=alpha, gamma=gamma, label_smoothing=ls, from_logits={logits}", kind="composed",
+            variant=f"from_logits={logits}", params=("alpha", "gamma", "label_smoothing"), conventions=(FOCAL_CLIP,),
+            note="class axis moved last; alpha a scalar or one per class.")),
+    *_pair("generalized_cross_entropy", "CategoricalGeneralizedCrossEntropy", "categorical_generalized_cross_entropy",
+           _gce, "y, p", "q=q", params=("q",),
+           note="probabilities and class indices, as the reference; q = 0 is Unsupported (Keras divides by q)."),
+    *_pair("tversky", "Tversky", "tversky", _tversky, "t, p",
+           "alpha=beta, beta=alpha, axis=None if whole_batch else (1, ..., ndim - 1)", kind="composed",
+           params=("alpha", "beta", "whole_batch"), fixed={"from_logits": False}, conventions=(TVERSKY_EPS,),
+           note="Keras's alpha weighs sum((1 - p) t), the false negatives: the reference's beta (Salehi's naming), so "
+                "the binding swaps them.  Probabilities in."),
+    *_pair("dice", "Dice", "dice", _dice_whole_batch, "t, p", "axis=None", variant="axis=None",
+           fixed={"from_logits": False, "whole_batch": True}, conventions=(DICE_EPS,),
+           note="Keras's default: one dice of the whole batch (the documents' DiceLoss, 004_18f5d166812d638a.txt, on "
+                "probabilities).  Probabilities in."),
+    _cce_weighted(True),
+    _cce_weighted(False),
+]
+
+
 # ---------------------------------------------------------------- not bound, or something else
 
 DIFFERENT_DEFINITIONS = [
@@ -424,24 +541,7 @@ UNBOUND = {
     "keras.losses.get": _NOT_A_LOSS,
     "keras.losses.serialize": _NOT_A_LOSS,
     "keras.losses.deserialize": _NOT_A_LOSS,
-    "keras.losses.LogCosh": "log(cosh(d)) is not a LOSSES.md loss",
-    "keras.losses.log_cosh": "log(cosh(d)) is not a LOSSES.md loss",
-    "keras.losses.MeanAbsolutePercentageError": "MAPE is not a LOSSES.md loss",
-    "keras.losses.mean_absolute_percentage_error": "MAPE is not a LOSSES.md loss",
-    "keras.losses.MeanSquaredLogarithmicError": "MSLE is not a LOSSES.md loss",
-    "keras.losses.mean_squared_logarithmic_error": "MSLE is not a LOSSES.md loss",
-    "keras.losses.SquaredHinge": "max(0, 1 - y f)^2 is not a LOSSES.md loss (modified_huber is linear below "
-                                 "y f = -1)",
-    "keras.losses.squared_hinge": "max(0, 1 - y f)^2 is not a LOSSES.md loss",
-    "keras.losses.CategoricalFocalCrossentropy": "softmax focal loss is not a LOSSES.md loss (sigmoid_focal is "
-                                                 "the binary one)",
-    "keras.losses.categorical_focal_crossentropy": "softmax focal loss is not a LOSSES.md loss",
-    "keras.losses.Tversky": "not a LOSSES.md loss (with alpha = beta = 0.5 it equals dice with smooth = 0, "
-                            "eps = 2e-7, from_logits=False)",
-    "keras.losses.tversky": "not a LOSSES.md loss (alpha = beta = 0.5 is dice, see Tversky)",
-    "keras.losses.Circle": "circle loss (Sun et al. 2020) is not a LOSSES.md loss",
-    "keras.losses.circle": "circle loss is not a LOSSES.md loss",
-    "keras.losses.CategoricalGeneralizedCrossEntropy": "generalized cross entropy (1 - p^q) / q is not a LOSSES.md "
-                                                       "loss",
-    "keras.losses.categorical_generalized_cross_entropy": "generalized cross entropy is not a LOSSES.md loss",
+    "keras.losses.Circle": "no reference yet: circle (Sun et al. 2020; LOSSES.md 'Beyond the documents', embedding) "
+                           "is not written",
+    "keras.losses.circle": "no reference yet: circle is not written (see Circle)",
 }

@@ -22,7 +22,7 @@ import warnings
 
 import numpy as np
 
-from ._core import Binding, Convention, DifferentDefinition, Framework, Unsupported, lazy
+from ._core import Binding, Convention, Framework, Unsupported, lazy
 
 torch = lazy("torch")
 F = lazy("torch.nn.functional")
@@ -312,23 +312,22 @@ BINDINGS = [
 ]
 
 
-DIFFERENT_DEFINITIONS = [
-    DifferentDefinition(
-        "hinge", api,
-        "torch's 'multi-class classification hinge loss' sums max(0, margin - x[y] + x[i])^p over every i != y "
-        "and divides by C (Weston-Watkins style); the reference's multiclass hinge (scikit-learn's) is "
-        "Crammer-Singer: max(0, 1 + max_{c != y} f_c - f_y), one term per sample, no division by C.",
-        "torch/nn/modules/loss.py MultiMarginLoss docstring (torch 2.14.1): 'a multi-class classification "
-        "hinge loss', loss(x, y) = sum_{i != y} max(0, margin - x[y] + x[i])^p / x.size(0)")
-    for api in ("torch.nn.functional.multi_margin_loss", "torch.nn.MultiMarginLoss")
+# ---------------------------------------------------------------- beyond the documents (issue 11)
+
+BINDINGS += [
+    # Weston-Watkins: its own reference loss multi_margin (the multiclass hinge is Crammer-Singer's, sklearn's)
+    *_pair("multi_margin", "multi_margin_loss", "MultiMarginLoss", ("input", "target"), ("p", "margin", "weight")),
 ]
+
+
+DIFFERENT_DEFINITIONS = []
 
 
 _ATEN = ("the ATen operator behind torch.nn.functional.{0} (undocumented, reduction as an integer enum); "
          "bound through torch.nn.functional.{0}")
 UNBOUND = {
     "torch.nn.AdaptiveLogSoftmaxWithLoss": "a layer with learned cluster projections (Grave et al. 2017): its "
-    "loss is the NLL of an approximate, hierarchical softmax of its own parameters; not a LOSSES.md loss",
+    "loss is the NLL of an approximate, hierarchical softmax of its own parameters, not a function of fixed inputs",
     "torch.nn.NLLLoss2d": "legacy, undocumented subclass of torch.nn.NLLLoss that changes nothing "
     "(torch/nn/modules/loss.py); NLLLoss is bound",
     **{f"torch.{name}": _ATEN.format(name) for name in (

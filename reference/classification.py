@@ -8,7 +8,18 @@ import autograd.numpy as np
 import numpy as onp
 from autograd.tracer import getval
 
-from ._core import closed_form_grad, floats, integers, one_of, probability, register, same_shape, shape_is
+from ._core import (
+    choice,
+    closed_form_grad,
+    floats,
+    integers,
+    nonnegative,
+    one_of,
+    probability,
+    register,
+    same_shape,
+    shape_is,
+)
 
 # ---------------------------------------------------------------- helpers
 
@@ -109,14 +120,19 @@ def _weights_like(name, w, input):
 # ---------------------------------------------------------------- cross entropy
 
 
-def _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, clip_eps):
-    """a = w_c q_nc (0 where ignored), the mean's denominator, and the log-probabilities."""
+def _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, clip_eps, weighting="class"):
+    """a = w_c q_nc (weighting "sample": w_{y_n} q_nc; 0 where ignored), the mean's denominator, and the
+    log-probabilities."""
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing: expected a value in [0, 1], got {label_smoothing!r}")
     x = getval(input)
     c = x.shape[1] if x.ndim >= 2 else 0
     w = _class_weight(weight, c, max(x.ndim, 2))
     t = onp.asarray(target)
+    choice("weighting", weighting, ("class", "sample"))
+    if t.dtype.kind == "f" and weighting == "sample" and weight is not None:
+        raise ValueError("weighting: 'sample' weighs each sample by its target class's weight; it needs class-index "
+                         "targets, got class probabilities")
     if t.dtype.kind == "f":  # class probabilities
         same_shape(input=input, target=target)
         probability("target", target)
@@ -125,37 +141,45 @@ def _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, c
     else:
         onehot, valid = _class_targets(input, target, ignore_index)
         q = (1.0 - label_smoothing) * onehot + label_smoothing / c
+        if weighting == "sample":  # w_{y_n} times the whole smoothed sum
+            w = onp.sum(onp.where(onehot, w, 0.0), axis=1, keepdims=True)
         a = w * q * valid[:, None]
         denominator = onp.sum(onp.where(onehot, w, 0.0))
-    if clip_eps > 0:
-        logp = np.log(np.clip(_softmax(input), clip_eps, 1.0 - clip_eps))
-    else:
-        logp = _log_softmax(input)
+    logp = _log_softmax(input)
+    if clip_eps > 0:  # the bounds' logs where p is clipped, log softmax elsewhere (log of a rounded p ~ 1 loses digits)
+        p, lo, hi = np.exp(logp), clip_eps, 1.0 - clip_eps
+        logp = np.where(p < lo, np.log(lo), np.where(p > hi, np.log(hi), logp))
     return a, denominator, logp
 
 
 @register("cross_entropy")
-def cross_entropy(input, target, weight=None, ignore_index=-100, label_smoothing=0.0, clip_eps=0.0):
+def cross_entropy(input, target, weight=None, ignore_index=-100, label_smoothing=0.0, clip_eps=0.0, weighting="class"):
     """Softmax cross entropy over the class axis 1: l = -sum_c w_c q_c log softmax(x)_c.
 
     input: logits (N, C) or (N, C, d1, ...).  target: class indices (N, d1, ...) -- q is one-hot,
     ignore_index gives l = 0 and mean = sum / sum of the non-ignored w_{y} -- or class probabilities
     of input's shape (mean = sum / (N d1 ...)).  Label smoothing: q = (1 - eps) q + eps / C.
     clip_eps > 0: log clip(softmax(x), clip_eps, 1 - clip_eps) (Keras fed probabilities).
+    weighting (index targets with a weight): "class" (torch) weighs every class term of the smoothed target,
+    -sum_c w_c q_c log p_c; "sample" weighs the whole sample by its target's weight, -w_y sum_c q_c log p_c
+    (Keras with sample_weight = weight[y]).  Without smoothing they agree.  mean = sum / sum of the
+    non-ignored w_y in both (Keras' sum_over_batch_size divides by N instead).
 
     The documents' hand-written ``CrossEntropyLossWithLabelSmoothing(ls_)`` (004_18f5d166812d638a.txt,
     ls_ is the confidence) is this loss with label_smoothing = 1 - ls_.
     Source: 004_18f5d166812d638a.txt; torch ``CrossEntropyLoss``."""
-    a, denominator, logp = _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, clip_eps)
+    a, denominator, logp = _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, clip_eps,
+                                                weighting)
     v = np.sum(np.where(a == 0, 0.0, -a * logp), axis=1)  # q = 0 contributes 0 even where log p = -inf
     return v if denominator is None else (v, denominator)
 
 
 @closed_form_grad("cross_entropy")
-def _cross_entropy_grad(input, target, cot, weight=None, ignore_index=-100, label_smoothing=0.0, clip_eps=0.0):
+def _cross_entropy_grad(input, target, cot, weight=None, ignore_index=-100, label_smoothing=0.0, clip_eps=0.0,
+                        weighting="class"):
     # d/dx_j of -sum_c a_c log p_c = p_j sum_c a_c u_c - a_j u_j, a = w q, u = 1 where the clip is
     # inactive; without weights or clip that is softmax - q.
-    a, _, _ = _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, clip_eps)
+    a, _, _ = _cross_entropy_parts(input, target, weight, ignore_index, label_smoothing, clip_eps, weighting)
     p = onp.exp(_log_softmax(input))
     u = (p > clip_eps) & (p < 1.0 - clip_eps) if clip_eps > 0 else 1.0
     au = a * u
@@ -312,7 +336,7 @@ def sigmoid_focal(input, target, alpha=0.25, gamma=2.0):
 # ---------------------------------------------------------------- dice
 
 
-def _dice_parts(input, target, smooth, eps, from_logits):
+def _dice_parts(input, target, smooth, eps, from_logits, whole_batch=False):
     same_shape(input=input, target=target)
     probability("target", target)
     if from_logits:
@@ -320,7 +344,7 @@ def _dice_parts(input, target, smooth, eps, from_logits):
     else:
         probability("input", input)
         p, p1 = input, 1.0 - input
-    axes = tuple(range(1, onp.ndim(getval(input))))
+    axes = tuple(range(0 if whole_batch else 1, onp.ndim(getval(input))))
     inter = np.sum(p * target, axis=axes)
     den = np.sum(p, axis=axes) + np.sum(target, axis=axes) + smooth + eps
     # 1 - (2 I + s) / S = (sum [p (1 - t) + t (1 - p)] + eps) / S: every term >= 0, no cancellation
@@ -329,24 +353,158 @@ def _dice_parts(input, target, smooth, eps, from_logits):
 
 
 @register("dice")
-def dice(input, target, smooth=1.0, eps=0.0, from_logits=True):
+def dice(input, target, smooth=1.0, eps=0.0, from_logits=True, whole_batch=False):
     """Dice loss per sample, over all non-batch axes: 1 - (2 sum(p t) + smooth) / (sum p + sum t + smooth + eps),
     p = sigmoid(x) if from_logits else x.  p = t = 0 with smooth = eps = 0 is 0/0: NaN (no limit exists).
+    whole_batch=True: one dice of the whole batch flattened (the sums run over the batch axis too).
 
     Keras ``Dice``: smooth=0, eps=1e-7 (backend epsilon), from_logits=False, and its axis=None default
-    reduces over the batch axis too (one dice for the whole batch); axis=(1, ...) is this per-sample form.
-    Source: 004_18f5d166812d638a.txt (``DiceLoss.forward``, smooth=1, sigmoid inside)."""
-    _, _, den, num = _dice_parts(input, target, smooth, eps, from_logits)
+    is whole_batch=True; axis=(1, ...) is the per-sample form.
+    Source: 004_18f5d166812d638a.txt (``DiceLoss.forward``, smooth=1, sigmoid inside, which flattens the
+    whole batch: whole_batch=True)."""
+    _, _, den, num = _dice_parts(input, target, smooth, eps, from_logits, whole_batch)
     return num / den
 
 
 @closed_form_grad("dice")
-def _dice_grad(input, target, cot, smooth=1.0, eps=0.0, from_logits=True):
+def _dice_grad(input, target, cot, smooth=1.0, eps=0.0, from_logits=True, whole_batch=False):
     # L = 1 - D, D = (2 I + s) / S: dL/dp_j = (D - 2 t_j) / S; times p (1 - p) on logits.
-    p, inter, den, _ = _dice_parts(input, target, smooth, eps, from_logits)
-    expand = (slice(None),) + (None,) * (onp.ndim(input) - 1)
+    p, inter, den, _ = _dice_parts(input, target, smooth, eps, from_logits, whole_batch)
+    expand = (None,) * onp.ndim(input) if whole_batch else (slice(None),) + (None,) * (onp.ndim(input) - 1)
     d = ((2.0 * inter + smooth) / den)[expand]
     g = (d - 2.0 * target) / den[expand]
     if from_logits:
         g = g * p * _np_sigmoid(-input)
     return {"input": cot[expand] * g}
+
+
+# ---------------------------------------------------------------- beyond the documents (LOSSES.md, 2026-12-01)
+
+
+def _class_alpha(alpha, c, ndim):
+    """alpha: a scalar, or one weight per class (C,) broadcasting along axis 1."""
+    a = onp.asarray(alpha, dtype=onp.float64) if onp.ndim(alpha) else alpha
+    if onp.ndim(a):
+        shape_is("alpha", a, (c,), " (a scalar or one weight per class)")
+        a = a.reshape((1, c) + (1,) * (ndim - 2))
+    return a
+
+
+@register("softmax_focal")
+def softmax_focal(input, target, alpha=0.25, gamma=2.0, label_smoothing=0.0, clip_eps=0.0):
+    """Softmax focal loss over the class axis 1: -sum_c alpha_c (1 - p_c)^gamma q_c log p_c, p = softmax(x).
+
+    input: logits (N, C) or (N, C, d1, ...); target: class probabilities of input's shape, smoothed
+    q = (1 - ls) q + ls / C; alpha a scalar or one weight per class.  gamma = 0, alpha = 1 is cross_entropy.
+    clip_eps > 0: p = clip(p, eps, 1 - eps) before the log and the modulating factor (Keras clips at its
+    epsilon 1e-7, also after from_logits' softmax).
+    Source: Lin et al. 2017 (focal loss), its multi-class form in Keras 3.15 ``CategoricalFocalCrossentropy``
+    (defaults alpha=0.25, gamma=2.0; class axis -1 there, the adapters move it)."""
+    x = getval(input)
+    if x.ndim < 2:
+        raise ValueError(f"input: expected (N, C) or (N, C, d1, ...), got shape {x.shape}")
+    same_shape(input=input, target=target)
+    floats("target", target)
+    probability("target", target)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing: expected a value in [0, 1], got {label_smoothing!r}")
+    if not gamma >= 0:
+        raise ValueError(f"gamma: expected >= 0, got {gamma!r}")
+    if not 0.0 <= clip_eps < 0.5:
+        raise ValueError(f"clip_eps: expected 0 <= clip_eps < 0.5, got {clip_eps!r}")
+    c = x.shape[1]
+    a = _class_alpha(alpha, c, x.ndim)
+    q = (1.0 - label_smoothing) * target + label_smoothing / c
+    logp = _log_softmax(input)
+    rest = -np.expm1(logp)  # 1 - p from log p: no cancellation where p ~ 1
+    if clip_eps > 0:  # the bounds where p is clipped; log p and 1 - p as above elsewhere (log of a rounded p ~ 1
+        # would lose digits), 1 - (1 - eps) in floating point at the upper bound, as Keras computes it
+        p, lo, hi = np.exp(logp), clip_eps, 1.0 - clip_eps
+        logp = np.where(p < lo, np.log(lo), np.where(p > hi, np.log(hi), logp))
+        rest = np.where(p < lo, 1.0 - lo, np.where(p > hi, 1.0 - hi, rest))
+    return np.sum(np.where(q == 0, 0.0, -a * rest**gamma * q * logp), axis=1)  # q = 0 adds 0, even at log p = -inf
+
+
+@register("generalized_cross_entropy")
+def generalized_cross_entropy(input, target, q=0.5):
+    """Generalized cross entropy (the L_q loss): (1 - p_y^q) / q, per sample.
+
+    input: class probabilities (N, C) (rows are not renormalized), target: class indices (N,).
+    q in [0, 1]: q -> 0 is cross entropy -log p_y (q = 0 gives that limit), q = 1 is 1 - p_y (MAE on the
+    probability simplex, halved).  Formed as -expm1(q log p_y) / q where p_y^q > 1/2.
+    Source: Zhang and Sabuncu 2018 (eq. 6); Keras 3.15 ``CategoricalGeneralizedCrossEntropy`` (q required,
+    documented in (0, 1))."""
+    x = getval(input)
+    if x.ndim != 2:
+        raise ValueError(f"input: expected probabilities (N, C), got shape {x.shape}")
+    probability("input", input)
+    _class_targets(input, target, ignore_index=None)
+    if not 0.0 <= q <= 1.0:
+        raise ValueError(f"q: expected a value in [0, 1], got {q!r}")
+    p = input[onp.arange(x.shape[0]), onp.asarray(target)]
+    if q == 0:
+        return -np.log(p)
+    # (1 - p^q) / q: where p^q > 1/2 as -expm1(q log p) / q (no cancellation near p = 1), elsewhere directly;
+    # both forms keep autograd's derivative accurate too (expm1's VJP 1 + expm1(u) would cancel where p^q ~ 0)
+    direct = onp.asarray(getval(p)) ** q <= 0.5
+    near_one = np.where(direct, 1.0, p)
+    return np.where(direct, (1.0 - p**q) / q, -np.expm1(q * np.log(near_one)) / q)
+
+
+@closed_form_grad("generalized_cross_entropy")
+def _gce_grad(input, target, cot, q=0.5):
+    # d/dp_y = -p_y^(q - 1), also at p_y = 0 (-inf; autograd's exp(q log p) q / p would give 0/0 there)
+    rows, t = onp.arange(onp.shape(input)[0]), onp.asarray(target)
+    g = onp.zeros(onp.shape(input))
+    with onp.errstate(divide="ignore"):
+        g[rows, t] = -cot * input[rows, t] ** (q - 1.0)
+    return {"input": g}
+
+
+@register("poly1")
+def poly1(input, target, epsilon=2.0):
+    """Poly-1 loss: softmax cross entropy + epsilon sum_c q_c (1 - p_c) over the class axis 1, p = softmax(x)
+    (= CE + epsilon (1 - sum_c q_c p_c) for q summing to 1).
+
+    input: logits (N, C) or (N, C, d1, ...), target: class probabilities of input's shape.  1 - p_c is
+    formed as -expm1(log p_c) (no cancellation where p_c ~ 1).
+    Source: Leng et al. 2022 (PolyLoss, eq. 3); optax ``poly_loss_cross_entropy`` (epsilon=2.0)."""
+    x = getval(input)
+    if x.ndim < 2:
+        raise ValueError(f"input: expected (N, C) or (N, C, d1, ...), got shape {x.shape}")
+    same_shape(input=input, target=target)
+    floats("target", target)
+    probability("target", target)
+    logp = _log_softmax(input)
+    terms = np.where(target == 0, 0.0, target * (-logp - epsilon * np.expm1(logp)))  # q = 0 adds 0
+    return np.sum(terms, axis=1)
+
+
+def _expm1_minus(w):
+    """e^w - 1 - w: its Taylor series for |w| <= 1/2 (expm1(w) - w cancels there), else expm1(w) - w."""
+    small = np.abs(w) <= 0.5
+    ws = np.where(small, w, 0.0)
+    total, term = 0.0 * ws, ws
+    for k in range(2, 24):
+        term = term * ws / k  # w^k / k!
+        total = total + term
+    return np.where(small, total, np.expm1(np.where(small, 0.0, w)) - w)
+
+
+@register("generalized_kl")
+def generalized_kl(input, target):
+    """Generalized (unnormalized) Kullback-Leibler divergence, element-wise, on log-predictions x:
+    t (log t - x) - t + e^x, t >= 0, 0 log 0 = 0 (t = 0 gives e^x).
+
+    Formed as t (e^w - 1 - w), w = x - log t (the three terms cancel to second order at e^x = t).
+    Source: Lee and Seung 2001 (the I-divergence); optax ``convex_kl_divergence`` (log_predictions,
+    targets; summed over the last axis there)."""
+    same_shape(input=input, target=target)
+    nonnegative("target", target)
+    pos = target > 0
+    ts = np.where(pos, target, 1.0)
+    w = input - np.log(ts)
+    finite = np.isfinite(w)
+    v = ts * _expm1_minus(np.where(finite, w, 0.0))
+    limit = np.where(np.isnan(w), np.nan, np.inf)  # w = +-inf (x or t infinite): e^x or t log t dominates
+    return np.where(pos, np.where(finite, v, limit), np.exp(input))

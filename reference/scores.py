@@ -152,3 +152,67 @@ def label_ranking(input, target):
     pairs = pos.sum(axis=1) * neg.sum(axis=1)
     loss = np.where(pairs > 0, wrong.sum(axis=(1, 2)) / np.maximum(pairs, 1), 0.0)
     return np.where(np.any(np.isnan(f), axis=1), np.nan, loss)
+
+
+# ---------------------------------------------------------------- beyond the documents (LOSSES.md, 2026-12-01)
+
+
+@register("squared_hinge")
+def squared_hinge(input, target):
+    """Squared hinge: max(0, 1 - y f)^2, element-wise, y in {-1, 1} (C1: the slope -2 y max(0, 1 - y f) is
+    continuous at y f = 1).
+
+    Source: Keras 3.15 ``SquaredHinge`` / ``squared_hinge`` (its mean over the last axis, then over the batch,
+    is the mean here; it maps {0, 1} targets to {-1, 1}, the adapters' job)."""
+    integers("target", target)
+    same_shape(input=input, target=target)
+    one_of("target", target, [-1, 1])
+    return np.maximum(0.0, 1.0 - target * input) ** 2
+
+
+@register("multi_margin")
+def multi_margin(input, target, p=1, margin=1.0, weight=None):
+    """Multi-class hinge (Weston and Watkins 1999), per sample:
+    sum_{i != y} w_y max(0, margin - f_y + f_i)^p / C.
+
+    input (N, C) scores, target class indices (N,), weight (C,) or None (ones); the weight multiplies the
+    p-th power (for p = 2 it is not squared).  p in {1, 2}.  Source: torch 2.14 ``MultiMarginLoss`` (its
+    documented formula and its defaults p=1, margin=1)."""
+    if p not in (1, 2):
+        raise ValueError(f"p: expected 1 or 2, got {p!r}")
+    _ndim("input", input, (2,), "scores (N, C)")
+    _class_indices(input, target)
+    n, c = np.shape(input)
+    w = np.ones(c)
+    if weight is not None:
+        w = np.asarray(weight)
+        if w.dtype.kind != "f":
+            raise ValueError(f"weight: expected a floating-point array, got dtype kind {w.dtype.kind!r}")
+        shape_is("weight", w, (c,), " (one weight per class)")
+    rows = np.arange(n)
+    true = np.arange(c) == target[:, None]
+    z = np.maximum(0.0, margin - input[rows, target][:, None] + input)
+    return w[target] * np.sum(np.where(true, 0.0, z**p), axis=1) / c
+
+
+@register("perceptron")
+def perceptron(input, target):
+    """Perceptron loss: max(0, -y f), element-wise, y in {-1, 1} (kink at f = 0).
+
+    Source: Rosenblatt (1958); optax ``perceptron_loss``."""
+    integers("target", target)
+    same_shape(input=input, target=target)
+    one_of("target", target, [-1, 1])
+    return np.maximum(0.0, -target * input)
+
+
+@register("multiclass_perceptron")
+def multiclass_perceptron(input, target):
+    """Multi-class perceptron loss per sample: max_c f_c - f_y (>= 0; 0 when y holds the max; ties in
+    the max are kinks and share the gradient).
+
+    input (N, C) scores, target class indices (N,).  Source: Collins (2002); optax
+    ``multiclass_perceptron_loss``."""
+    _ndim("input", input, (2,), "scores (N, C)")
+    _class_indices(input, target)
+    return np.max(input, axis=1) - input[np.arange(np.shape(input)[0]), target]

@@ -33,7 +33,7 @@ def _own_cases(rng):
     ctc_lp -= np.log(np.exp(ctc_lp).sum(-1, keepdims=True))
     scores = np.array([[0.5, -0.3, -1.2], [-0.4, -0.8, -0.1], [1.5, 2.0, -0.2], [-2.0, -0.5, -0.7]])
     counts = np.array([0.0, 1, 2, 5])[None].repeat(3, 0)
-    return {
+    own = {
         "l1": [("xy", {"input": x, "target": y}, {})],
         "mse": [("xy", {"input": x, "target": y}, {})],
         "smooth_l1": [("beta", {"input": x, "target": y}, {"beta": 0.5})],
@@ -69,6 +69,21 @@ def _own_cases(rng):
         "ctc": [("full_lengths", {"log_probs": ctc_lp, "targets": np.array([[1, 2, 2], [3, 1, 0]]),
                                   "input_lengths": np.array([6, 6]), "target_lengths": np.array([3, 2])}, {})],
     }
+    # beyond the documents (issue 11)
+    onehot = np.eye(3)[labels]
+    w = np.array([0.5, 2.0, 1.5])
+    seg = {"input": rng.uniform(0.05, 0.95, size=(2, 3, 4)), "target": rng.integers(0, 2, (2, 3, 4)) * 1.0}
+    own["dice"] += [("whole_batch", seg, {"from_logits": False, "whole_batch": True})]
+    own["cross_entropy"] += [("sample_weighting", {"input": logits, "target": labels},
+                              {"weight": w, "weighting": "sample", "label_smoothing": 0.2, "ignore_index": 1})]
+    own.update({
+        "softmax_focal": [("alpha_gamma_smoothing", {"input": logits, "target": onehot},
+                           {"alpha": 0.5, "gamma": 1.5, "label_smoothing": 0.1})],
+        "generalized_cross_entropy": [("q", {"input": soft, "target": labels}, {"q": 0.7})],
+        "tversky": [("alpha_beta", seg, {"alpha": 0.3, "beta": 0.7}),
+                    ("whole_batch", seg, {"alpha": 0.6, "beta": 0.4, "whole_batch": True})],
+    })
+    return own
 
 
 OWN = smoke.own("keras", _own_cases(np.random.default_rng(7)))

@@ -51,6 +51,13 @@ def _own_cases(rng):
                      ("scores", {"input": scores, "target": labels}, {})],
         "label_ranking": [("indicators", {"input": scores, "target": np.array(
             [[1, 0, 0], [0, 1, 1], [1, 1, 0], [0, 0, 1], [1, 0, 1], [0, 1, 0]])}, {})],
+        # beyond the documents (issue 11)
+        "tweedie_deviance": [("poisson", {"input": np.exp(x), "target": np.exp(y)}, {"power": 1.0}),
+                             ("gamma", {"input": np.exp(x), "target": np.exp(y)}, {"power": 2.0})],
+        "max_error": [("one_d", {"input": x[:, 0], "target": y[:, 0]}, {})],
+        "d2_score": [("pinball", {"input": x, "target": y}, {"loss": "pinball", "alpha": 0.3}),
+                     ("tweedie", {"input": np.exp(x[:, 0]), "target": np.exp(y[:, 0])},
+                      {"loss": "tweedie", "power": 1.5})],
     }
 
 
@@ -99,7 +106,8 @@ def test_bindings_are_well_formed():
     ids = [b.id for b in BINDINGS]
     assert len(ids) == len(set(ids))
     for b in BINDINGS:
-        assert b.framework == "sklearn" and "none" not in b.reductions
+        # "none" only for batch statistics (no "sum"): one value per output, multioutput='raw_values'
+        assert b.framework == "sklearn" and ("none" not in b.reductions or "sum" not in LOSSES[b.loss].reductions)
 
 
 def test_log_loss_clip_is_finfo_eps_and_rows_are_not_renormalized():

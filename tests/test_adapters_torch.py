@@ -144,6 +144,10 @@ def _smoke(loss):
         "giou": lambda: [("smoke", boxes, {}), ("eps", boxes, {"eps": 1e-7})],
         "diou": lambda: [("smoke", boxes, {}), ("eps", boxes, {"eps": 1e-7})],
         "ciou": lambda: [("smoke", boxes, {}), ("eps", boxes, {"eps": 1e-7})],
+        # beyond the documents (issue 11)
+        "multi_margin": lambda: [
+            ("smoke", {"input": 2 * logits, "target": labels}, {}),
+            ("p2_margin_weight", {"input": 2 * logits, "target": labels}, {"p": 2, "margin": 0.5, "weight": w})],
     }
     return cases[loss]()
 

@@ -295,11 +295,14 @@ def _sensitivity(name, id, param):
     default = {**params, param: loss.params[param]}
     r = elementwise(loss)
     try:
-        loss(*arrays, reduction=r, **default)
+        v0 = loss(*arrays, reduction=r, **default)
     except ValueError:  # e.g. targets holding -1 with ignore_index back at -100
         return {"value": math.inf, "grad": math.inf}
     out = {}
     v = loss(*arrays, reduction=r, **params)
+    if np.shape(v0) != np.shape(v):  # whole_batch: one value, not one per sample; the shapes tell them apart
+        r = loss.reductions[-1]  # unreduced, so compare where both are one value
+        v = loss(*arrays, reduction=r, **params)
     out["value"] = tolerance.compare(loss(*arrays, reduction=r, **default), v,
                                      loss.condition(*arrays, reduction=r, **params), "float32")[2]
     if loss.differentiable:

@@ -622,3 +622,308 @@ def test_weights_of_ones_are_no_weights(name):
         a = LOSSES[name](*arrays, reduction=reduction)
         b = LOSSES[name](*arrays, weight=np.ones(4), reduction=reduction)
         assert np.allclose(a, b, rtol=1e-15, atol=0)
+
+
+# ---------------------------------------------------------------- beyond the documents: softmax_focal,
+# generalized_cross_entropy.  Scales: generalized_cross_entropy |exact| (every value >= 0, formed without
+# cancellation); softmax_focal (1 + gamma) |exact|: (1 - p)^gamma multiplies the relative error of 1 - p,
+# a rounded quantity even when correctly rounded, by gamma.  The tests from here on draw from their own
+# generator RNG_B: drawing from RNG would change the inputs of the tests above.
+
+
+RNG_B = np.random.default_rng(1211)
+
+
+def _probs_b(shape, axis=1):
+    e = np.exp(RNG_B.normal(size=shape))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def softmax_focal_oracle(x, t, alpha=0.25, gamma=2.0, label_smoothing=0.0, clip_eps=0.0):
+    """Per-row -sum_c alpha_c (1 - p_c)^gamma q_c log p_c in mpmath, x and t (N, C)."""
+    c = x.shape[1]
+    a = [M(float(v)) for v in np.broadcast_to(alpha, (c,))]
+    ls, g = M(label_smoothing), M(gamma)
+    vals = []
+    for xr, tr in zip(x, t):
+        xr = mpf_array(xr)
+        lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in xr))
+        logp = [v - lse for v in xr]
+        p = [mpmath.exp(v) for v in logp]
+        if clip_eps > 0:
+            p = [min(max(v, M(clip_eps)), M(float(1 - clip_eps))) for v in p]
+            logp = [mpmath.log(v) for v in p]
+        q = [(1 - ls) * M(float(v)) + ls / c for v in tr]
+        vals.append(-mpmath.fsum(a[k] * (1 - p[k]) ** g * q[k] * logp[k] for k in range(c) if q[k] != 0))
+    return vals
+
+
+FOCAL_X = np.concatenate([CE_EDGE_X, RNG_B.normal(size=(14, 4)) * 3])
+FOCAL_T = np.concatenate([np.eye(4)[CE_EDGE_Y], _probs_b((7, 4)), np.eye(4)[RNG_B.integers(0, 4, size=7)]])
+
+
+@pytest.mark.parametrize("params", [{}, {"gamma": 0.0, "alpha": 1.0}, {"gamma": 0.5}, {"gamma": 5.0, "alpha": 0.5},
+                                    {"label_smoothing": 0.1}, {"alpha": np.array([0.25, 1.0, 2.0, 0.5])},
+                                    {"clip_eps": 1e-7}, {"clip_eps": 1e-7, "label_smoothing": 0.2}])
+def test_values_softmax_focal(params):
+    vals = softmax_focal_oracle(FOCAL_X, FOCAL_T, **params)
+    assert len(vals) >= 20
+    scale = [(1 + params.get("gamma", 2.0)) * float(abs(v)) for v in vals]
+    check_reductions("softmax_focal", (FOCAL_X, FOCAL_T), params, vals, scale=scale)
+
+
+def test_softmax_focal_kdim_and_cross_entropy_identity():
+    x, t = RNG_B.normal(size=(3, 4, 2, 2)), _probs_b((3, 4, 2, 2))
+    got = LOSSES["softmax_focal"](x, t, reduction="none")
+    rows = softmax_focal_oracle(np.moveaxis(x, 1, -1).reshape(-1, 4), np.moveaxis(t, 1, -1).reshape(-1, 4))
+    check("softmax_focal", got, rows, [3 * float(v) for v in rows])
+    # gamma = 0, alpha = 1 is cross entropy on probability targets, with and without smoothing
+    for ls in (0.0, 0.3):
+        ce = LOSSES["cross_entropy"](x, t, label_smoothing=ls, reduction="none")
+        fo = LOSSES["softmax_focal"](x, t, alpha=1.0, gamma=0.0, label_smoothing=ls, reduction="none")
+        assert np.allclose(fo, ce, rtol=1e-14, atol=0)
+
+
+def gce_oracle(p, y, q=0.5):
+    q = M(q)
+    return [(-mpmath.log(M(float(r[k]))) if q == 0 else (1 - M(float(r[k])) ** q) / q) for r, k in zip(p, y)]
+
+
+GCE_P = np.concatenate([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [1 - 2.0**-40, 2.0**-40, 0.0], [1e-300, 1.0, 0.0],
+                         [0.5, 0.25, 0.25], [1 - 1e-9, 1e-9, 0.0], [1e-9, 1 - 1e-9, 0.0]], _probs_b((15, 3))])
+GCE_Y = np.concatenate([[0, 0, 0, 0, 2, 0, 0], RNG_B.integers(0, 3, size=15)])
+
+
+@pytest.mark.parametrize("q", [0.5, 0.7, 1e-3, 1.0, 0.0])
+def test_values_generalized_cross_entropy(q):
+    check_reductions("generalized_cross_entropy", (GCE_P, GCE_Y), {"q": q}, gce_oracle(GCE_P, GCE_Y, q))
+
+
+def test_generalized_cross_entropy_limits():
+    p, y = _probs_b((6, 3)), RNG_B.integers(0, 3, size=6)
+    L = LOSSES["generalized_cross_entropy"]
+    ce = -np.log(p[np.arange(6), y])
+    assert np.allclose(L(p, y, q=1e-9, reduction="none"), ce, rtol=1e-8)  # q -> 0: cross entropy
+    assert np.array_equal(L(p, y, q=0.0, reduction="none"), ce)
+    assert np.allclose(L(p, y, q=1.0, reduction="none"), 1 - p[np.arange(6), y], rtol=1e-15)
+    g = L.grad(np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0, 0]), reduction="none")["input"]
+    assert g.tolist() == [[-np.inf, 0.0], [-1.0, 0.0]]  # -p^(q - 1): -inf at p = 0
+
+
+@pytest.mark.parametrize("params", [{}, {"gamma": 0.5, "label_smoothing": 0.1}, {"alpha": np.array([0.5, 1.0, 2.0])},
+                                    {"clip_eps": 1e-7, "gamma": 3.0}])
+def test_grad_fd_softmax_focal(params):
+    x, t = RNG_B.normal(size=(4, 3)) * 2, _probs_b((4, 3))
+    fd_check("softmax_focal", (x, t), params)
+    x, t = RNG_B.normal(size=(2, 3, 2)), _probs_b((2, 3, 2))
+    fd_check("softmax_focal", (x, t), params)
+
+
+@pytest.mark.parametrize("q", [0.5, 0.9, 0.0, 1.0])
+def test_grad_fd_generalized_cross_entropy(q, monkeypatch):
+    p, y = _probs_b((5, 3)), RNG_B.integers(0, 3, size=5)
+    fd_check("generalized_cross_entropy", (p, y), {"q": q}, h=1e-5)
+    loss = LOSSES["generalized_cross_entropy"]
+    closed = loss.grad(p, y, q=q, reduction="sum")["input"]
+    monkeypatch.setattr(loss, "closed_form", None)
+    assert np.allclose(closed, loss.grad(p, y, q=q, reduction="sum")["input"], rtol=1e-13, atol=0)
+
+
+def test_softmax_focal_clip_keeps_the_unclipped_form_inside_the_bounds():
+    # p_1 ~ 1 - 1e-4: log of the rounded p_1 would lose ~1e4 ulp; inside [eps, 1 - eps] the clip changes nothing
+    x = np.array([[-2.59563923, 9.96899855, 0.67735984, -1.05789238], [0.1, 0.2, 0.3, 0.4]])
+    t = np.array([[0.0, 1.0, 0.0, 0.0], [0.25, 0.25, 0.25, 0.25]])
+    for gamma in (0.0, 2.0):
+        clipped = LOSSES["softmax_focal"](x, t, gamma=gamma, clip_eps=1e-7, reduction="none")
+        assert np.array_equal(clipped, LOSSES["softmax_focal"](x, t, gamma=gamma, reduction="none"))
+    # beyond the upper bound: 1 - p is 1 - (1 - eps) in floating point, log p is log(1 - eps)
+    v = LOSSES["softmax_focal"](np.array([[40.0, 0.0]]), np.array([[1.0, 0.0]]), clip_eps=1e-7, reduction="none")
+    assert v[0] == -0.25 * (1.0 - (1.0 - 1e-7)) ** 2 * np.log(1.0 - 1e-7)
+
+
+def test_softmax_focal_saturated_gradient_is_finite():
+    x, t = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 0.0]]), np.array([[1.0, 0.0, 0.0], [0.5, 0.0, 0.5]])
+    g = LOSSES["softmax_focal"].grad(x, t, reduction="sum")["input"]
+    assert np.all(np.isfinite(g))
+    assert LOSSES["softmax_focal"](x, t, reduction="none")[0] == 0.0
+
+
+def test_bad_input_beyond():
+    x, t = RNG_B.normal(size=(3, 4)), _probs_b((3, 4))
+    F = LOSSES["softmax_focal"]
+    for kwargs, argument in [({"gamma": -1.0}, "gamma"), ({"label_smoothing": 1.5}, "label_smoothing"),
+                             ({"clip_eps": 0.5}, "clip_eps"), ({"alpha": np.ones(3)}, "alpha")]:
+        with pytest.raises(ValueError, match=argument):
+            F(x, t, **kwargs)
+    for arrays, argument in [((x[0], t[0]), "input"), ((x, t[:, :3]), "shape"), ((x, t + 1), "target"),
+                             ((x, np.array([0, 1, 2])), "target"), ((np.arange(12).reshape(3, 4), t), "input")]:
+        with pytest.raises(ValueError, match=argument):
+            F(*arrays)
+    G = LOSSES["generalized_cross_entropy"]
+    y = np.array([0, 1, 3])
+    for arrays, kwargs, argument in [((t, y), {"q": 1.5}, "q"), ((t, y), {"q": -0.1}, "q"), ((x, y), {}, "input"),
+                                     ((t, np.array([0, 1, 4])), {}, "target"), ((t, y.astype(float)), {}, "target"),
+                                     ((t, y[:2]), {}, "target"), ((t[0], y[0]), {}, "input"),
+                                     ((t, np.array([0, -100, 1])), {}, "target")]:
+        with pytest.raises(ValueError, match=argument):
+            G(*arrays, **kwargs)
+
+
+# ---------------------------------------------------------------- the documents' second forms: whole-batch dice,
+# per-sample weighting of the smoothed cross entropy
+
+
+def documents_dice_loss(inputs, targets, smooth=1):
+    """004_18f5d166812d638a.txt's ``DiceLoss.forward``, line by line in NumPy (F.sigmoid, view(-1))."""
+    inputs = 1 / (1 + np.exp(-inputs))
+    inputs = inputs.reshape(-1)
+    targets = targets.reshape(-1)
+    intersection = (inputs * targets).sum()
+    dice = (2.0 * intersection + smooth) / (inputs.sum() + targets.sum() + smooth)
+    return 1 - dice
+
+
+@pytest.mark.parametrize("shape", [(4, 1, 3, 3), (6, 5), (3,)])
+def test_dice_whole_batch_is_the_documents_dice_loss(shape):
+    x, t = RNG_B.normal(size=shape) * 2, (RNG_B.random(shape) < 0.4).astype(float)
+    assert shape[0] > 1  # a multi-sample batch: here the two forms differ
+    got = LOSSES["dice"](x, t, whole_batch=True, reduction="none")
+    assert np.shape(got) == ()
+    assert got == pytest.approx(documents_dice_loss(x, t), rel=1e-13)
+    for reduction in ("mean", "sum"):  # one value: every reduction is that value
+        assert LOSSES["dice"](x, t, whole_batch=True, reduction=reduction) == got
+    per_sample = LOSSES["dice"](x, t, reduction="none")
+    assert not np.allclose(per_sample.mean(), got)
+    # mpmath: the whole batch as one sample
+    [exact] = dice_oracle(x.reshape(1, -1), t.reshape(1, -1))
+    check("dice", [got], [exact])
+
+
+@pytest.mark.parametrize("params", [{}, {"smooth": 0.0, "eps": 1e-7, "from_logits": False}])
+def test_dice_whole_batch_grad(params):
+    x, t = RNG_B.normal(size=(3, 2, 2)), RNG_B.random((3, 2, 2))
+    if not params.get("from_logits", True):
+        x = 0.5 + 0.5 * np.tanh(x / 2)
+    fd_check("dice", (x, t), {**params, "whole_batch": True})
+
+
+def test_dice_whole_batch_closed_form_matches_autograd(monkeypatch):
+    x, t = RNG_B.normal(size=(3, 4)), RNG_B.random((3, 4))
+    loss = LOSSES["dice"]
+    closed = loss.grad(x, t, whole_batch=True, reduction="none", cotangent=np.array(0.7))["input"]
+    monkeypatch.setattr(loss, "closed_form", None)
+    auto = loss.grad(x, t, whole_batch=True, reduction="none", cotangent=np.array(0.7))["input"]
+    assert np.allclose(closed, auto, rtol=1e-12, atol=1e-300)
+
+
+def sample_weighted_ce_oracle(x, target, weight, label_smoothing=0.0, ignore_index=-100):
+    """-w_y sum_c q_c log p_c per sample (q smoothed), and the mean's denominator sum w_y, in mpmath."""
+    plain, _ = ce_oracle(x, target, label_smoothing=label_smoothing, ignore_index=ignore_index)
+    t = np.ravel(target)
+    w = [M(0) if k == ignore_index else M(float(weight[k])) for k in t]
+    return [a * b for a, b in zip(w, plain)], mpmath.fsum(w)
+
+
+@pytest.mark.parametrize("params", [{"label_smoothing": 0.1}, {"label_smoothing": 0.3, "ignore_index": 2}, {}])
+def test_values_cross_entropy_sample_weighting(params):
+    x = np.concatenate([CE_EDGE_X, RNG_B.normal(size=(14, 4)) * 3])
+    y = np.concatenate([CE_EDGE_Y, RNG_B.integers(0, 4, size=14)])
+    w = np.array([0.5, 0.0, 2.0, 1.5])
+    vals, den = sample_weighted_ce_oracle(x, y, w, **params)
+    check_reductions("cross_entropy", (x, y), {**params, "weight": w, "weighting": "sample"}, vals, denominator=den)
+    torch_form = LOSSES["cross_entropy"](x, y, weight=w, reduction="none", **params)
+    keras_form = LOSSES["cross_entropy"](x, y, weight=w, weighting="sample", reduction="none", **params)
+    if params.get("label_smoothing"):  # the weightings differ only where the target is smoothed
+        assert not np.allclose(torch_form, keras_form)
+    else:
+        assert np.allclose(torch_form, keras_form, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_grad_cross_entropy_sample_weighting(reduction, monkeypatch):
+    x, y = RNG_B.normal(size=(5, 4)), np.array([0, 3, 1, 1, 2])
+    params = {"weight": np.array([0.5, 0.0, 2.0, 1.5]), "weighting": "sample", "label_smoothing": 0.2}
+    fd_check("cross_entropy", (x, y), params, reductions=(reduction,))
+    loss = LOSSES["cross_entropy"]
+    closed = loss.grad(x, y, reduction=reduction, **params)["input"]
+    monkeypatch.setattr(loss, "closed_form", None)
+    assert np.allclose(closed, loss.grad(x, y, reduction=reduction, **params)["input"], rtol=1e-12, atol=1e-300)
+
+
+def test_cross_entropy_weighting_bad_input():
+    x = RNG_B.normal(size=(3, 4))
+    with pytest.raises(ValueError, match="weighting"):
+        LOSSES["cross_entropy"](x, np.array([0, 1, 2]), weighting="batch")
+    with pytest.raises(ValueError, match="weighting"):
+        LOSSES["cross_entropy"](x, _probs_b((3, 4)), weight=np.ones(4), weighting="sample")
+
+
+# ---------------------------------------------------------------- poly1, generalized_kl.  Scales: poly1
+# CE + |epsilon| sum_c q_c (1 - p_c), the sum of its terms' magnitudes (epsilon < 0 cancels); generalized_kl
+# |v| + |x| |dv/dx| + |t| |dv/dt| = |v| + |x| |e^x - t| + t |x - log t|: it vanishes to second order at
+# e^x = t, and rounding log t moves it to first order.
+
+
+def poly1_oracle(x, t, epsilon=2.0):
+    """(values, scales) per row."""
+    vals, scales = [], []
+    for xr, tr in zip(x, t):
+        xr = mpf_array(xr)
+        lse = mpmath.log(mpmath.fsum(mpmath.exp(v) for v in xr))
+        logp = [v - lse for v in xr]
+        q = mpf_array(tr)
+        ce = mpmath.fsum(-a * b for a, b in zip(q, logp) if a != 0)
+        poly = mpmath.fsum(a * (1 - mpmath.exp(b)) for a, b in zip(q, logp))
+        vals.append(ce + M(epsilon) * poly)
+        scales.append(float(ce + abs(M(epsilon)) * poly))
+    return vals, scales
+
+
+@pytest.mark.parametrize("epsilon", [2.0, 0.0, 1.0, -1.0])
+def test_values_poly1(epsilon):
+    vals, scale = poly1_oracle(FOCAL_X, FOCAL_T, epsilon)
+    check_reductions("poly1", (FOCAL_X, FOCAL_T), {"epsilon": epsilon}, vals, scale=scale)
+    x, t = RNG_B.normal(size=(2, 3, 2)), _probs_b((2, 3, 2))
+    rows, scale = poly1_oracle(np.moveaxis(x, 1, -1).reshape(-1, 3), np.moveaxis(t, 1, -1).reshape(-1, 3), epsilon)
+    check("poly1", LOSSES["poly1"](x, t, epsilon=epsilon, reduction="none"), rows, scale)
+
+
+def gkl_oracle(x, t):
+    if t == 0:
+        v = mpmath.exp(x)
+        return v, v + abs(x) * v
+    v = t * (mpmath.log(t) - x) - t + mpmath.exp(x)
+    return v, abs(v) + abs(x) * abs(mpmath.exp(x) - t) + t * abs(x - mpmath.log(t))
+
+
+def test_values_generalized_kl():
+    t = np.concatenate([[1.0, 2.0, 0.0, 0.5, 1e-300, 1e8, 3.0, 1.0, 0.25, 7.0, 0.0, 1.0],
+                        np.exp(RNG_B.normal(size=12))])
+    x = np.concatenate([[0.0, np.log(2.0) + 1e-9, 1.0, np.log(0.5) - 1e-3, -690.0, np.log(1e8) + 0.3, 5.0, -30.0,
+                         np.log(0.25) + 1e-12, 1.0, -745.0, 700.0], RNG_B.normal(size=12)])
+    out = [gkl_oracle(M(float(a)), M(float(b))) for a, b in zip(x, t)]
+    vals, scale = [v for v, _ in out], [float(s) for _, s in out]
+    check_reductions("generalized_kl", (x, t), {}, vals, scale=scale)
+    got = LOSSES["generalized_kl"](np.array([np.inf, -np.inf, np.nan, -np.inf]), np.array([1.0, 1.0, 1.0, 0.0]),
+                                   reduction="none")
+    assert got[:2].tolist() == [np.inf, np.inf] and np.isnan(got[2]) and got[3] == 0.0
+
+
+@pytest.mark.parametrize("name,make,params", [
+    ("poly1", lambda: (RNG_B.normal(size=(4, 3)) * 2, _probs_b((4, 3))), {}),
+    ("poly1", lambda: (RNG_B.normal(size=(2, 3, 2)), _probs_b((2, 3, 2))), {"epsilon": -0.5}),
+    ("generalized_kl", lambda: (RNG_B.normal(size=(3, 4)), np.exp(RNG_B.normal(size=(3, 4)))), {}),
+    ("generalized_kl", lambda: (np.log([[1.0 + 1e-3, 2.0], [0.5, 3.0]]), np.array([[1.0, 0.0], [0.5, 2.0]])), {})])
+def test_grad_fd_poly1_generalized_kl(name, make, params):
+    fd_check(name, make(), params, h=1e-4)
+
+
+def test_bad_input_poly1_generalized_kl():
+    x, t = RNG_B.normal(size=(3, 4)), _probs_b((3, 4))
+    for arrays, argument in [((x[0], t[0]), "input"), ((x, t[:, :3]), "shape"), ((x, t + 1), "target"),
+                             ((x, np.array([0, 1, 2])), "target")]:
+        with pytest.raises(ValueError, match=argument):
+            LOSSES["poly1"](*arrays)
+    for arrays, argument in [((x, -t), "target"), ((x, t[:, :3]), "shape"), ((np.arange(3), t[0, :3]), "input")]:
+        with pytest.raises(ValueError, match=argument):
+            LOSSES["generalized_kl"](*arrays)

@@ -380,3 +380,424 @@ def test_document_003_l1_l2_sums():
 
 def test_richardson_sanity():
     assert richardson(math.sin, 1e-2) == pytest.approx(1.0, rel=1e-13)
+
+
+# ---------------------------------------------------------------- beyond the documents: log_cosh, mape, msle,
+# rmsle, pinball, tweedie_deviance, max_error, median_absolute_error
+# Condition scales:
+# - log_cosh: |v| + |d tanh d| -- rounding d = x - y moves v by tanh(d) times that rounding.
+# - mape, pinball: |exact| (one rounding of d, then exact or monotone operations).
+# - msle: |v| + sum over x, y of |z| |dv/dz| = |v| + 2 |L| (|x| / (1 + x) + |y| / (1 + y)), L = log1p x - log1p y.
+# - tweedie_deviance: |v| + |x| |dv/dx| + |y| |dv/dy| (the deviance vanishes to second order at x = y; the
+#   reference's stable forms keep the error at a few ulp of that first-order scale, the plain formula would not).
+# - rmsle, max_error, median_absolute_error: per output, computed in the test from the element oracles.
+
+
+# These tests draw from their own generator: drawing from RNG would change the inputs of the tests above.
+RNG_B = np.random.default_rng(1212)
+
+
+def rnd_b(*shape, scale=1.0):
+    return RNG_B.normal(size=shape) * scale
+
+
+def o_log_cosh(x, y):
+    d = x - y
+    v = mpmath.log(mpmath.cosh(d))
+    return v, abs(v) + abs(d * mpmath.tanh(d))
+
+
+def o_mape(x, y, scale=1.0, eps=0.0):
+    den = max(abs(y), M(eps))
+    if den == 0:
+        return (mpmath.nan if x == y else mpmath.inf), 0.0
+    v = M(scale) * abs(x - y) / den
+    return v, v
+
+
+def _clip_low(z, lo):
+    return z if lo is None else max(z, M(lo))
+
+
+def o_msle(x, y, clip_min=None):
+    x, y = _clip_low(x, clip_min), _clip_low(y, clip_min)
+    L = mpmath.log1p(x) - mpmath.log1p(y)
+    return L**2, L**2 + 2 * abs(L) * (abs(x) / (1 + x) + abs(y) / (1 + y))
+
+
+def o_pinball(x, y, alpha=0.5):
+    a = M(alpha)
+    v = a * max(y - x, 0) + (1 - a) * max(x - y, 0)
+    return v, v
+
+
+def o_tweedie(x, y, power=0.0):
+    """scikit-learn's formula, evaluated at 80 digits (it cancels to second order at x = y); every unit
+    deviance is 0 at x = y exactly (the formula there rounds to about 1e-80 of its terms)."""
+    if x == y:
+        return M(0), 0.0
+    with mpmath.workdps(80):
+        p = M(power)
+        if p == 0:
+            v, vy = (y - x) ** 2, -2 * (x - y)
+        elif p == 1:
+            v = 2 * ((y * mpmath.log(y / x) if y > 0 else 0) - y + x)
+            vy = 2 * mpmath.log(y / x) if y > 0 else 0
+        elif p == 2:
+            v, vy = 2 * (mpmath.log(x / y) + y / x - 1), 2 * (1 / x - 1 / y)
+        else:
+            yp = max(y, 0)
+            v = 2 * (yp ** (2 - p) / ((1 - p) * (2 - p)) - y * x ** (1 - p) / (1 - p) + x ** (2 - p) / (2 - p))
+            vy = 2 * ((yp ** (1 - p) if y > 0 else 0) - x ** (1 - p)) / (1 - p)
+        vx = 2 * (x - y) * x ** (-p)
+        return +v, abs(v) + abs(x * vx) + abs(y * vy)
+
+
+ORACLES.update({"log_cosh": o_log_cosh, "mape": o_mape, "msle": o_msle, "pinball": o_pinball,
+                "tweedie_deviance": o_tweedie})
+
+
+def test_values_log_cosh():
+    d = np.array([0.0, 1e-300, 1e-9, -1e-5, 0.5, -0.999, 1.0, -1.0, 1.0000001, 3.0, 20.0, -36.0, 1e3, -1e3, 709.0,
+                  711.0, 1e8, 5e-324])
+    y = np.concatenate([np.zeros(6), [2.0, -3.0, 0.25, 1e3], np.zeros(8)])
+    x = np.concatenate([y + d, rnd_b(12)])
+    y = np.concatenate([y, rnd_b(12)])
+    assert check_all_reductions("log_cosh", (x, y), {}) >= 20
+    assert LOSSES["log_cosh"](np.array([np.inf, -np.inf, np.nan]), np.zeros(3), reduction="none").tolist()[:2] == \
+        [np.inf, np.inf]
+
+
+@pytest.mark.parametrize("params", [{}, {"scale": 100.0, "eps": 1e-7}, {"eps": 2.0**-52}])
+def test_values_mape(params):
+    y = np.array([1.0, -2.0, 1e-9, 1e8, 0.5, -1e-300, 1e-8, 3.0, 0.0, 0.0, 7.0, -1e-7])
+    x = np.array([1.0, 2.0, 0.0, 1e8 + 1, 0.25, 1e-300, 1e-8 + 1e-20, -3.0, 1.0, 0.0, 7.5, 1e-7])
+    x, y = np.concatenate([x, rnd_b(12)]), np.concatenate([y, rnd_b(12)])
+    if not params:  # eps = 0: y = 0 gives inf (x != 0) and NaN (x = 0), the definition as written
+        assert LOSSES["mape"](x[8:10], y[8:10], reduction="none").tolist()[0] == np.inf
+        assert np.isnan(LOSSES["mape"](x[8:10], y[8:10], reduction="none")[1])
+    check_all_reductions("mape", (x, y), params)
+
+
+@pytest.mark.parametrize("clip_min", [None, 1e-7])
+def test_values_msle(clip_min):
+    x = np.array([0.0, 1.0, 1e8, 3.0, -0.5, -1 + 2.0**-40, 1e-9, 1e300, 2.5, 5.0, 1e-20, 0.0])
+    y = np.array([0.0, 1.0 + 2e-16, 2e8, 3.0, 0.5, 0.0, 0.0, 1.0, 3.0, 5.0 - 1e-12, 0.0, 1e-7])
+    x, y = np.concatenate([x, np.exp(rnd_b(12))]), np.concatenate([y, np.exp(rnd_b(12))])
+    if clip_min is not None:
+        x[-3:], y[-2:] = -5.0, -0.5  # clipped to clip_min: any value is accepted
+    check_all_reductions("msle", (x, y), {"clip_min": clip_min})
+
+
+@pytest.mark.parametrize("alpha", [0.5, 0.1, 0.9, 0.0, 1.0])
+def test_values_pinball(alpha):
+    x, y = np.concatenate([X0, rnd_b(12)]), np.concatenate([Y0, rnd_b(12)])
+    assert check_all_reductions("pinball", (x, y), {"alpha": alpha}) >= 20
+
+
+@pytest.mark.parametrize("power", [0.0, 1.0, 2.0, 1.5, 3.0, -1.0, -0.5, 1.2, 2.5])
+def test_values_tweedie_deviance(power):
+    y = np.array([1.0, 1.0, 1.0, 3.0, 1e8, 1e-9, 2.0, 0.5, 5.0, 7.0, 1e-300, 1e300])
+    x = np.array([1.0, 1.0 + 2e-16, 1 - 1e-9, 1e-300, 1e8 + 1, 1e-9 * 1.5, 2.0 * 0.6, 0.5 * 2.1, 50.0, 7.0001,
+                  1e-150, 1e299])
+    x, y = np.concatenate([x, np.exp(rnd_b(12))]), np.concatenate([y, np.exp(rnd_b(12))])
+    if 1 <= power < 2:
+        y[-1] = y[-2] = 0.0  # counts of zero are in the domain
+    if power < 0:
+        y[-1], y[-2] = -2.0, 0.0  # any y for the extreme stable family
+        x[11], y[11] = 1e99, 1e100  # (1e300)^(2 - p) overflows: the formula's inf - inf is NaN, as scikit-learn's
+    check_all_reductions("tweedie_deviance", (x, y), {"power": power})
+    # near the minimum the value itself is relatively accurate (scale |exact|), not only to the first-order scale
+    rng = np.random.default_rng(int(10 * power) + 100)  # its own draws, whatever else runs
+    y = np.exp(rng.normal(size=20)) * np.array([1.0] * 19 + [1e8])
+    x = y * (1 + rng.normal(size=20) * 10.0 ** -rng.integers(3, 15, size=20))  # inside the series region
+    vals = [o_tweedie(M(float(a)), M(float(b)), power)[0] for a, b in zip(x, y)]
+    check_value("tweedie_deviance", LOSSES["tweedie_deviance"](x, y, power=power, reduction="none"), vals)
+
+
+def per_output(oracle, x, y):
+    """[oracle(column of x, column of y)] over the outputs (axis 0 is the samples)."""
+    x2, y2 = x.reshape(len(x), -1), y.reshape(len(y), -1)
+    return [oracle([M(float(a)) for a in x2[:, j]], [M(float(b)) for b in y2[:, j]]) for j in range(x2.shape[1])]
+
+
+def o_rmsle(xs, ys):
+    v = mpmath.sqrt(mpmath.fsum((mpmath.log1p(a) - mpmath.log1p(b)) ** 2 for a, b in zip(xs, ys)) / len(xs))
+    return v, v + mpmath.fsum(o_msle(a, b)[1] for a, b in zip(xs, ys)) / len(xs) / (2 * v if v else 1)
+
+
+def o_max_error(xs, ys):
+    v = max(abs(a - b) for a, b in zip(xs, ys))
+    return v, v
+
+
+def o_median(xs, ys):
+    n = sorted(abs(a - b) for a, b in zip(xs, ys))
+    v = (n[(len(n) - 1) // 2] + n[len(n) // 2]) / 2
+    return v, v
+
+
+@pytest.mark.parametrize("name,oracle", [("rmsle", o_rmsle), ("max_error", o_max_error),
+                                         ("median_absolute_error", o_median)])
+@pytest.mark.parametrize("shape", [(21,), (22,), (20, 3), (1,), (7, 2, 2)])
+def test_values_batch_statistics(name, oracle, shape):
+    x, y = np.exp(rnd_b(*shape)), np.exp(rnd_b(*shape))
+    x.ravel()[:4] = [0.0, 1e8, 1e-9, 3.0][: x.size]
+    y.ravel()[:4] = [0.0, 2e8, 0.0, 3.0 + 4e-16][: y.size]
+    out = per_output(oracle, x, y)
+    got = LOSSES[name](x, y, reduction="none")
+    assert np.shape(got) == shape[1:]
+    check_value(name, np.ravel(got), [v for v, _ in out], np.array([float(s) for _, s in out]))
+    mean = mpmath.fsum(v for v, _ in out) / len(out)
+    check_value(name, LOSSES[name](x, y, reduction="mean"), [mean], float(sum(s for _, s in out)) / len(out))
+
+
+def test_batch_statistics_nonfinite_and_ties():
+    x, y = np.array([[1.0, np.nan], [3.0, 1.0], [-3.0, 2.0]]), np.zeros((3, 2))
+    for name in ("max_error", "median_absolute_error"):
+        got = LOSSES[name](x, y, reduction="none")
+        assert got[0] == {"max_error": 3.0, "median_absolute_error": 3.0}[name] and np.isnan(got[1])
+    g = LOSSES["max_error"].grad(x[:, 0], y[:, 0], reduction="mean")["input"]
+    assert g.tolist() == [0.0, 0.5, -0.5]  # a tie shares the gradient
+    assert LOSSES["max_error"](np.array([np.inf, 0.0]), np.zeros(2), reduction="mean") == np.inf
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("name,params,kinks", [
+    ("log_cosh", {}, ()), ("mape", {}, (0.0,)), ("mape", {"scale": 100.0, "eps": 1e-7}, (0.0,)),
+    ("pinball", {}, (0.0,)), ("pinball", {"alpha": 0.9}, (0.0,))])
+def test_grad_fd_beyond(name, params, kinks, reduction):
+    rng = np.random.default_rng(7)
+    x, y = away_from(rng.normal(size=(3, 4)) * 2, rng.normal(size=(3, 4)), kinks)
+    fd_check(name, (x, y), params, reduction, rng, h=1e-3 * 0.02)
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("name,params", [("msle", {}), ("msle", {"clip_min": 1e-7}), ("tweedie_deviance", {}),
+                                         *[("tweedie_deviance", {"power": p}) for p in (1.0, 2.0, 1.5, 3.0, -1.0)]])
+def test_grad_fd_positive_inputs(name, params, reduction):
+    rng = np.random.default_rng(8)
+    x, y = np.exp(rng.normal(size=(3, 4))), np.exp(rng.normal(size=(3, 4)))
+    x[0, 0] = y[0, 0] * (1 + 1e-3)  # near the minimum, where the stable forms are in use
+    fd_check(name, (x, y), params, reduction, rng, h=1e-5)
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean"])
+@pytest.mark.parametrize("name", ["rmsle", "max_error", "median_absolute_error"])
+@pytest.mark.parametrize("shape", [(7,), (6, 3)])
+def test_grad_fd_batch_statistics(name, shape, reduction):
+    rng = np.random.default_rng(9)
+    x = np.exp(rng.normal(size=shape))
+    y = x + np.reshape(rng.permutation(x.size) + 1.0, shape) * rng.choice([-0.1, 0.1], size=shape)  # distinct |d|
+    fd_check(name, (x, y), {}, reduction, rng, h=1e-4)
+
+
+def kink_bounds(name, x, y, params, at, reduction="none"):
+    """The one-sided slopes at the elements `at` lie within Gradient.one_sided, and the gradient too."""
+    loss = LOSSES[name]
+    rng = np.random.default_rng(10)
+    cot = rng.normal(size=np.shape(loss(x, y, reduction=reduction, **params)))
+    g = loss.grad(x, y, reduction=reduction, cotangent=cot, **params)
+    lo, hi = g.one_sided["input"]
+    for k in at:
+        def f(t, k=k):
+            xs = x.copy()
+            xs.flat[k] += t
+            return float(np.sum(cot * loss(xs, y, reduction=reduction, **params)))
+
+        for side in (1.0, -1.0):
+            s = one_sided(f, side)
+            tol = 1e-7 * max(1.0, abs(s))
+            assert lo.flat[k] - tol <= s <= hi.flat[k] + tol, (name, k, side, s, lo.flat[k], hi.flat[k])
+        assert lo.flat[k] <= g["input"].flat[k] <= hi.flat[k]
+    return lo, hi
+
+
+@pytest.mark.parametrize("name,params", [("mape", {}), ("mape", {"scale": 100.0, "eps": 1e-7}), ("pinball", {}),
+                                         ("pinball", {"alpha": 0.9}), ("msle", {"clip_min": 1e-7})])
+def test_grad_kinks_beyond(name, params):
+    rng = np.random.default_rng(11)
+    y = np.exp(rng.normal(size=6))
+    x = y + np.concatenate([np.zeros(3), rng.normal(size=3)])
+    if name == "msle":
+        x[:3] = 1e-7  # on the clip
+    lo, hi = kink_bounds(name, x, y, params, range(6))
+    assert np.all(hi[:3] - lo[:3] > 0)  # the kinks are seen as kinks
+
+
+def test_grad_kinks_batch_statistics():
+    x, y = np.array([1.0, -3.0, 3.0, 0.5, 2.0]), np.zeros(5)  # |d| ties at the max
+    kink_bounds("max_error", x, y, {}, range(5), reduction="mean")
+    x = np.array([1.0, -2.0, 2.0, 0.5, 4.0])  # the two middle |d| tie (odd count: the median is one of them)
+    kink_bounds("median_absolute_error", x, y, {}, range(5), reduction="mean")
+    x = np.array([0.0, 0.0, 2.0])  # d = 0 at the median
+    lo, hi = kink_bounds("median_absolute_error", x, np.zeros(3), {}, range(3), reduction="mean")
+    assert np.all(hi[:2] - lo[:2] > 0)
+
+
+def test_bad_input_beyond():
+    x, y = rnd_b(3, 4), np.abs(rnd_b(3, 4))
+    for name in ("log_cosh", "mape", "msle", "rmsle", "pinball", "tweedie_deviance", "max_error",
+                 "median_absolute_error"):
+        xx = np.abs(x)
+        with pytest.raises(ValueError, match="shape mismatch"):
+            LOSSES[name](xx, y[:, :3])
+        with pytest.raises(ValueError, match="input"):
+            LOSSES[name](np.arange(12).reshape(3, 4), y)
+        with pytest.raises(ValueError, match="unknown parameter"):
+            LOSSES[name](xx, y, bogus=1)
+    for name in ("rmsle", "max_error", "median_absolute_error"):
+        with pytest.raises(ValueError, match="reduction"):
+            LOSSES[name](np.abs(x), y, reduction="sum")
+        with pytest.raises(ValueError, match="input"):
+            LOSSES[name](np.zeros((0, 2)), np.zeros((0, 2)))  # a statistic of no samples
+    with pytest.raises(ValueError, match="eps"):
+        LOSSES["mape"](x, y, eps=-1.0)
+    for name in ("msle", "rmsle"):
+        with pytest.raises(ValueError, match="input"):
+            LOSSES[name](-1.0 - np.abs(x), y)
+        with pytest.raises(ValueError, match="target"):
+            LOSSES[name](np.abs(x), -1.0 - y)
+    with pytest.raises(ValueError, match="clip_min"):
+        LOSSES["msle"](x, y, clip_min=-1.0)
+    with pytest.raises(ValueError, match="alpha"):
+        LOSSES["pinball"](x, y, alpha=1.5)
+    T = LOSSES["tweedie_deviance"]
+    with pytest.raises(ValueError, match="power"):
+        T(np.abs(x), y, power=0.5)
+    with pytest.raises(ValueError, match="input"):
+        T(-np.abs(x), y, power=1.0)
+    with pytest.raises(ValueError, match="input"):
+        T(-np.abs(x), y, power=-1.0)
+    with pytest.raises(ValueError, match="target"):
+        T(np.abs(x), -y, power=1.5)
+    with pytest.raises(ValueError, match="target"):
+        T(np.abs(x), 0.0 * y, power=2.0)
+    T(-np.abs(x), -y, power=0.0)  # power 0 is the squared error: any reals
+    T(np.abs(x), -y, power=-1.0)  # the extreme stable family takes any y
+
+
+def test_identities_beyond():
+    x, y = np.exp(rnd_b(5, 6)), np.exp(rnd_b(5, 6))
+    L = LOSSES
+    assert np.array_equal(L["pinball"](x, y, reduction="none"), 0.5 * L["l1"](x, y, reduction="none"))
+    assert np.array_equal(L["tweedie_deviance"](x, y, reduction="none"), L["mse"](x, y, reduction="none"))
+    assert np.allclose(L["mape"](x, y, reduction="none") * y, L["l1"](x, y, reduction="none"), rtol=1e-15)
+    assert np.allclose(L["msle"](x, y, reduction="none"), L["mse"](np.log1p(x), np.log1p(y), reduction="none"),
+                       rtol=1e-12)
+    assert np.allclose(L["rmsle"](x, y, reduction="none") ** 2, L["msle"](x, y, reduction="none").mean(axis=0),
+                       rtol=1e-14)
+    assert np.array_equal(L["max_error"](x, y, reduction="none"), np.max(np.abs(x - y), axis=0))
+    assert np.array_equal(L["median_absolute_error"](x, y, reduction="none"), np.median(np.abs(x - y), axis=0))
+    # Poisson deviance = 2 (poisson_nll on rates - its value at the rate y), the saturated model
+    d = L["tweedie_deviance"](x, y, power=1.0, reduction="none")
+    nll = L["poisson_nll"](x, y, log_input=False, reduction="none") - L["poisson_nll"](y, y, log_input=False,
+                                                                                     reduction="none")
+    assert np.allclose(d, 2 * nll, rtol=1e-9)
+
+
+# ---------------------------------------------------------------- scores of the batch: r2, explained_variance,
+# d2_score.  Scale: |v| + |num / den| -- v = 1 - num / den, and num and den are sums of rounded terms, each
+# relatively accurate, so the error of the ratio is absolute in v.
+
+
+def o_fraction(num, den, force_finite=False):
+    if den == 0:
+        if force_finite:
+            return M(1 if num == 0 else 0), 0.0
+        return (mpmath.nan if num == 0 else -mpmath.inf), 0.0
+    return 1 - num / den, abs(1 - num / den) + abs(num / den)
+
+
+def o_r2(xs, ys, force_finite=False):
+    m = mpmath.fsum(ys) / len(ys)
+    return o_fraction(mpmath.fsum((b - a) ** 2 for a, b in zip(xs, ys)), mpmath.fsum((b - m) ** 2 for b in ys),
+                      force_finite)
+
+
+def o_explained_variance(xs, ys, force_finite=False):
+    e = [b - a for a, b in zip(xs, ys)]
+    me, my = mpmath.fsum(e) / len(e), mpmath.fsum(ys) / len(ys)
+    return o_fraction(mpmath.fsum((v - me) ** 2 for v in e), mpmath.fsum((b - my) ** 2 for b in ys), force_finite)
+
+
+def o_d2(xs, ys, loss="absolute_error", alpha=0.5, power=0.0, force_finite=False):
+    if loss == "tweedie":
+        m = mpmath.fsum(ys) / len(ys)
+        num = mpmath.fsum(o_tweedie(a, b, power)[0] for a, b in zip(xs, ys))
+        den = mpmath.fsum(o_tweedie(m, b, power)[0] for b in ys)
+        return o_fraction(num, den, force_finite)
+    a = 0.5 if loss == "absolute_error" else alpha
+    num = mpmath.fsum(o_pinball(x, y, a)[0] for x, y in zip(xs, ys))
+    ys_sorted = sorted(ys)  # the alpha-quantile (inverted CDF): a minimizer of the pinball sum
+    q = ys_sorted[max(0, int(mpmath.ceil(M(a) * len(ys))) - 1)]
+    den = mpmath.fsum(o_pinball(q, y, a)[0] for y in ys)
+    return o_fraction(num, den, force_finite)
+
+
+SCORE_CASES = [("r2", o_r2, {}), ("r2", o_r2, {"force_finite": True}), ("explained_variance", o_explained_variance, {}),
+               ("d2_score", o_d2, {}), ("d2_score", o_d2, {"loss": "pinball", "alpha": 0.9}),
+               ("d2_score", o_d2, {"loss": "pinball", "alpha": 0.1}), ("d2_score", o_d2, {"loss": "pinball"}),
+               ("d2_score", o_d2, {"loss": "tweedie", "power": 1.5}), ("d2_score", o_d2, {"loss": "tweedie"}),
+               ("d2_score", o_d2, {"loss": "tweedie", "power": 2.0})]
+
+
+@pytest.mark.parametrize("name,oracle,params", SCORE_CASES)
+@pytest.mark.parametrize("shape", [(21,), (20, 3), (22, 2)])
+def test_values_scores(name, oracle, params, shape):
+    x, y = np.exp(rnd_b(*shape)), np.exp(rnd_b(*shape))
+    if x.ndim == 2:
+        y[:, 0] += 1e8  # a large common offset: the deviations from the mean must not lose it
+        x[:, 0] = y[:, 0] + rnd_b(shape[0])
+    out = per_output(lambda a, b: oracle(a, b, **params), x, y)
+    got = LOSSES[name](x, y, reduction="none", **params)
+    assert np.shape(got) == shape[1:]
+    check_value(name, np.ravel(got), [v for v, _ in out], np.array([float(s) for _, s in out]))
+    mean = mpmath.fsum(v for v, _ in out) / len(out)
+    check_value(name, LOSSES[name](x, y, reduction="mean", **params), [mean],
+                float(sum(s for _, s in out)) / len(out))
+
+
+def test_scores_degenerate_columns():
+    y = np.array([[1.0, 2.0], [1.0, 3.0], [1.0, 4.0]])  # a constant first column
+    x = np.array([[1.0, 2.0], [1.0, 3.0], [2.0, 4.0]])
+    for name in ("r2", "explained_variance", "d2_score"):
+        assert LOSSES[name](x, y, reduction="none").tolist() == [-np.inf, 1.0]
+        assert LOSSES[name](x, y, force_finite=True, reduction="none").tolist() == [0.0, 1.0]
+        assert LOSSES[name](y, y, force_finite=True, reduction="none").tolist() == [1.0, 1.0]
+        assert np.isnan(LOSSES[name](y, y, reduction="none")[0])  # 0 / 0
+        assert LOSSES[name](x[:1], y[:1], force_finite=True, reduction="none").tolist() == [1.0, 1.0]
+
+
+def test_scores_identities():
+    x, y = rnd_b(9, 2), rnd_b(9, 2)
+    L = LOSSES
+    e = y - x
+    assert np.allclose(L["explained_variance"](x + (e.mean(axis=0)), y, reduction="none"),
+                       L["r2"](x + e.mean(axis=0), y, reduction="none"), rtol=1e-13)
+    # d2 with tweedie power 0 is r2; absolute_error is pinball at 1/2
+    assert np.allclose(L["d2_score"](x, y, loss="tweedie", reduction="none"), L["r2"](x, y, reduction="none"),
+                       rtol=1e-13)
+    assert np.array_equal(L["d2_score"](x, y, reduction="none"),
+                          L["d2_score"](x, y, loss="pinball", alpha=0.5, reduction="none"))
+
+
+def test_bad_input_scores():
+    x, y = np.exp(rnd_b(3, 4)), np.exp(rnd_b(3, 4))
+    for name in ("r2", "explained_variance", "d2_score"):
+        with pytest.raises(ValueError, match="shape mismatch"):
+            LOSSES[name](x, y[:, :3])
+        with pytest.raises(ValueError, match="input"):
+            LOSSES[name](np.arange(12).reshape(3, 4), y)
+        with pytest.raises(ValueError, match="target"):
+            LOSSES[name](x, np.arange(12).reshape(3, 4))
+        with pytest.raises(ValueError, match="input"):
+            LOSSES[name](np.zeros((0, 2)), np.zeros((0, 2)))
+        with pytest.raises(ValueError, match="reduction"):
+            LOSSES[name](x, y, reduction="sum")
+    with pytest.raises(ValueError, match="loss"):
+        LOSSES["d2_score"](x, y, loss="squared_error")
+    with pytest.raises(ValueError, match="alpha"):
+        LOSSES["d2_score"](x, y, loss="pinball", alpha=2.0)
+    with pytest.raises(ValueError, match="input"):
+        LOSSES["d2_score"](-x, y, loss="tweedie", power=1.0)

@@ -370,3 +370,133 @@ BAD = [
 def test_bad_input_raises(name, arrays, params, argument):
     with pytest.raises(ValueError, match=argument):
         LOSSES[name](*arrays, **params)
+
+
+# ---------------------------------------------------------------- beyond the documents: squared_hinge, multi_margin
+# (their own generator: drawing from rng0 would change the inputs of the tests above)
+
+rng_b = np.random.default_rng(1213)
+
+
+def mp_squared_hinge(f, y):
+    return max(mp.mpf(0), 1 - int(y) * mp.mpf(float(f))) ** 2
+
+
+def test_squared_hinge_values():
+    f = np.concatenate([[1.0, -1.0, 0.0, 1 - 2**-52, 1 + 2**-52, 1e-300, -1e8, 1e8, 0.5, 3.0, 1e154, -1e200],
+                        rng_b.normal(size=12) * 2])
+    y = np.concatenate([[1, -1, 1, 1, 1, -1, 1, -1, -1, 1, -1, 1], rng_b.choice([-1, 1], size=12)])
+    exact = each(mp_squared_hinge, f, y)
+    check_value("squared_hinge", unreduced("squared_hinge", f, y), exact)  # 1 - y f: one rounding, then a square
+    check_value("squared_hinge", [LOSSES["squared_hinge"](f, y, reduction="sum")], [mp.fsum(exact)])
+    check_value("squared_hinge", [LOSSES["squared_hinge"](f, y, reduction="mean")], [mp.fsum(exact) / len(f)])
+    assert unreduced("squared_hinge", np.array([[np.inf, -np.inf]]), np.array([[1, 1]])).tolist() == [[0.0, np.inf]]
+
+
+def test_squared_hinge_grads_c1_at_the_hinge():
+    f, y = rng_b.normal(size=(4, 3)) * 2, rng_b.choice([-1, 1], size=(4, 3))
+    check_grads("squared_hinge", [f, y])
+    # y f = 1 exactly: both one-sided slopes are 0 (C1), and so are the bounds
+    check_kinks("squared_hinge", [np.array([1.0, -1.0, 0.5]), np.array([1, -1, 1])])
+
+
+def mp_multi_margin(f, y, p=1, margin=1.0, weight=None):
+    """(value, condition scale): |v| + w_y / C sum_{active i} p z^(p-1) (|margin| + |f_y| + |f_i|)."""
+    f = [mp.mpf(float(v)) for v in f]
+    c, m = len(f), mp.mpf(margin)
+    w = mp.mpf(1) if weight is None else mp.mpf(float(weight[y]))
+    z = [max(mp.mpf(0), m - f[y] + f[i]) for i in range(c) if i != y]
+    v = w * mp.fsum(t**p for t in z) / c
+    s = abs(v) + abs(w) / c * mp.fsum(p * t ** (p - 1) * (abs(m) + abs(f[y]) + abs(f[i]))
+                                      for t, i in zip(z, [i for i in range(c) if i != y]) if t > 0)
+    return v, s
+
+
+@pytest.mark.parametrize("params", [{}, {"p": 2}, {"margin": 0.5}, {"margin": 0.0, "p": 2},
+                                    {"weight": np.array([0.5, 2.0, 1.0, 3.0])}, {"p": 2, "weight": np.arange(4.0)}])
+def test_multi_margin_values(params):
+    f = np.concatenate([[[0.1, 0.2, 0.4, 0.8], [1.0, 0.0, 0.0, 0.0], [1e8, -1e8, 0.0, 1e-300], [0.5, 0.5, 0.5, 0.5],
+                         [0.0, 1.0, 1.0 + 2**-52, 3.0]], rng_b.normal(size=(17, 4)) * 2])
+    y = np.concatenate([[3, 0, 1, 2, 1], rng_b.integers(0, 4, size=17)])
+    out = [mp_multi_margin(row, t, **params) for row, t in zip(f, y)]
+    exact, scale = [v for v, _ in out], np.array([float(s) for _, s in out])
+    check_value("multi_margin", unreduced("multi_margin", f, y, **params), exact, scale)
+    check_value("multi_margin", [LOSSES["multi_margin"](f, y, reduction="mean", **params)],
+                [mp.fsum(exact) / len(f)], float(np.sum(scale)) / len(f))
+    check_value("multi_margin", [LOSSES["multi_margin"](f, y, reduction="sum", **params)], [mp.fsum(exact)],
+                float(np.sum(scale)))
+
+
+def test_multi_margin_torch_document_example():
+    # torch 2.14 MultiMarginLoss docstring: x = [[0.1, 0.2, 0.4, 0.8]], y = [3]:
+    # 0.25 * ((1 - (0.8 - 0.1)) + (1 - (0.8 - 0.2)) + (1 - (0.8 - 0.4))) = 0.25 * 1.3 = 0.325 ("0.32...")
+    got = LOSSES["multi_margin"](np.array([[0.1, 0.2, 0.4, 0.8]]), np.array([3]))
+    assert got == pytest.approx(0.325, rel=1e-15)
+
+
+@pytest.mark.parametrize("params", [{}, {"p": 2}, {"margin": 0.3, "weight": np.array([0.5, 2.0, 1.0])}])
+def test_multi_margin_grads_and_kinks(params):
+    f, y = rng_b.normal(size=(5, 3)) * 2, rng_b.integers(0, 3, size=5)
+    z = params.get("margin", 1.0) - f[np.arange(5), y][:, None] + f
+    f = f + np.where(np.abs(z) < 0.05, 0.1, 0.0) * (np.arange(3) != y[:, None])  # FD must not cross a hinge
+    check_grads("multi_margin", [f, y], params)
+    m = params.get("margin", 1.0)
+    kinked = np.array([[0.0, m, 2.0], [1.0, 0.5, 0.5 - m], [0.25, 0.25 + m, 0.25]])  # margin - f_y + f_i = 0
+    check_kinks("multi_margin", [kinked, np.array([0, 1, 2])], params)
+
+
+MORE_BAD = [
+    ("squared_hinge", [P3, np.array([1, 0, -1])], {}, "target"),  # {0, 1} labels: the adapters map them
+    ("squared_hinge", [P3, np.array([1.0, -1.0, 1.0])], {}, "target"),
+    ("squared_hinge", [P3, np.array([1, -1])], {}, "target"),
+    ("squared_hinge", [np.array([1, 2, 3]), np.array([1, -1, 1])], {}, "input"),
+    ("multi_margin", [S23, np.array([0, 2])], {}, "target"),
+    ("multi_margin", [S23, np.array([0.0, 1.0])], {}, "target"),
+    ("multi_margin", [S23, np.array([0, 1, 1])], {}, "target"),
+    ("multi_margin", [np.array([0.1, 0.9]), np.array([1])], {}, "input"),
+    ("multi_margin", [np.array([[1, 2], [3, 4]]), np.array([0, 1])], {}, "input"),
+    ("multi_margin", [S23, np.array([0, 1])], {"p": 3}, "p"),
+    ("multi_margin", [S23, np.array([0, 1])], {"weight": np.ones(3)}, "weight"),
+    ("multi_margin", [S23, np.array([0, 1])], {"weight": np.ones(2, dtype=int)}, "weight"),
+]
+
+
+@pytest.mark.parametrize("name, arrays, params, argument", MORE_BAD,
+                         ids=[f"{b[0]}-{i}" for i, b in enumerate(MORE_BAD)])
+def test_bad_input_raises_beyond(name, arrays, params, argument):
+    with pytest.raises(ValueError, match=argument):
+        LOSSES[name](*arrays, **params)
+
+
+def test_perceptron_values_grads_kinks():
+    f = np.concatenate([[0.0, 1.0, -1.0, 1e-300, -1e8, 1e8, 0.5, -0.5], rng_b.normal(size=14)])
+    y = np.concatenate([[1, -1, 1, -1, 1, 1, -1, -1], rng_b.choice([-1, 1], size=14)])
+    exact = each(lambda a, b: max(mp.mpf(0), -int(b) * mp.mpf(float(a))), f, y)
+    check_value("perceptron", unreduced("perceptron", f, y), exact)
+    check_value("perceptron", [LOSSES["perceptron"](f, y, reduction="sum")], [mp.fsum(exact)])
+    check_grads("perceptron", [rng_b.normal(size=(3, 4)) + 0.2, rng_b.choice([-1, 1], size=(3, 4))])
+    check_kinks("perceptron", [np.array([0.0, 0.0, 1.0]), np.array([1, -1, 1])])  # f = 0: slopes 0 and -y
+
+
+def test_multiclass_perceptron_values_grads_kinks():
+    f = np.concatenate([[[0.1, 0.2, 0.4], [1e8, -1e8, 1e8 + 2], [0.5, 0.5, 0.5], [1e-300, 0.0, -1.0]],
+                        rng_b.normal(size=(18, 3))])
+    y = np.concatenate([[2, 0, 1, 1], rng_b.integers(0, 3, size=18)])
+    exact = [max(mp.mpf(float(v)) for v in row) - mp.mpf(float(row[k])) for row, k in zip(f, y)]
+    scale = np.array([2 * float(max(abs(mp.mpf(float(v))) for v in row)) for row in f])  # a difference: one rounding
+    check_value("multiclass_perceptron", unreduced("multiclass_perceptron", f, y), exact, scale)
+    g = rng_b.normal(size=(4, 3))
+    check_grads("multiclass_perceptron", [g + np.where(np.arange(3) == np.argmax(g, axis=1)[:, None], 0.1, 0.0),
+                                          np.array([0, 1, 2, 0])])
+    check_kinks("multiclass_perceptron", [np.array([[1.0, 1.0, 0.0], [0.0, 2.0, 2.0]]), np.array([0, 1])])
+
+
+@pytest.mark.parametrize("name, arrays, argument", [
+    ("perceptron", [P3, np.array([1, 0, -1])], "target"), ("perceptron", [P3, np.array([1, -1])], "target"),
+    ("perceptron", [np.array([1, 2, 3]), np.array([1, -1, 1])], "input"),
+    ("multiclass_perceptron", [S23, np.array([0, 2])], "target"),
+    ("multiclass_perceptron", [np.array([0.1, 0.9]), np.array([1])], "input"),
+    ("multiclass_perceptron", [S23, np.array([0.0, 1.0])], "target")])
+def test_bad_input_perceptrons(name, arrays, argument):
+    with pytest.raises(ValueError, match=argument):
+        LOSSES[name](*arrays)

@@ -335,3 +335,155 @@ def _dice(rng):
     yield Case("dice", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input", "reference_only"},
                note=LOGITS,
                error=("target", r"shape mismatch"))
+
+
+# ---------------------------------------------------------------- beyond the documents (LOSSES.md, 2026-12-01)
+
+
+@cases("softmax_focal")
+def _softmax_focal(rng):
+    x = 2 * rng.normal(size=(8, 5))
+    onehot = np.eye(5)[_labels(rng, 8, 5)]
+    soft = _probs(rng, (8, 5))
+
+    def case(id, input, target, params=None, tags=("interior",), note="", error=None):
+        return Case("softmax_focal", id, {"input": input, "target": target}, params or {}, set(tags), note, error=error)
+
+    yield case("onehot_8x5", x, onehot)
+    yield case("soft_targets_8x5", x, soft)
+    yield case("batch1", x[:1], onehot[:1])
+    yield case("kdim", rng.normal(size=(2, 3, 4)), _probs(rng, (2, 3, 4)), note="class axis 1")
+    yield case("gamma_0_alpha_1", x, onehot, {"gamma": 0.0, "alpha": 1.0}, note="cross entropy")
+    yield case("gamma_0.5", x, soft, {"gamma": 0.5})
+    yield case("alpha_0.5_gamma_4", x, onehot, {"alpha": 0.5, "gamma": 4.0})
+    yield case("alpha_per_class", x, onehot, {"alpha": np.array([0.25, 1.0, 2.0, 0.5, 0.75])},
+               note="Keras accepts a list of alphas, one per class")
+    yield case("label_smoothing_0.1", x, onehot, {"label_smoothing": 0.1})
+    yield case("label_smoothing_0.3_soft", x, soft, {"label_smoothing": 0.3, "gamma": 1.0})
+    yield case("keras_clip", 6 * x, onehot, {"clip_eps": 1e-7}, tags=("interior", "reference_only"),
+               note="(Keras' convention, pinned in the reference) Keras clips softmax(x) to [1e-7, 1 - 1e-7]; "
+                    "logits of spread ~12 reach the clip")
+    yield case("keras_clip_saturated", np.array([[40.0, 0.0, 0.0], [-40.0, 40.0, 0.0]]),
+               np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]), {"clip_eps": 1e-7}, tags=("saturation", "reference_only"),
+               note="p beyond the clip on both ends (Keras' convention, pinned in the reference)")
+    yield case("saturated", np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 0.0], [30.0, 0.0, 0.0]]),
+               np.array([[1.0, 0.0, 0.0], [0.5, 0.0, 0.5], [1.0, 0.0, 0.0]]), tags=("saturation",),
+               note="1 - p ~ 1e-13 in the last row: formed from log p, not by subtraction")
+    yield case("extreme", EXTREME_LOGITS.reshape(2, 3), np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]),
+               tags=("extreme",))
+    yield case("nonfinite", np.array([[np.nan, 0.0, 1.0], [np.inf, 0.0, 0.0], [-np.inf, 0.0, 1.0]]),
+               np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), tags=("nonfinite",))
+    yield case("empty", np.zeros((0, 3)), np.zeros((0, 3)), tags=("edge",))
+    yield case("index_targets", x, _labels(rng, 8, 5), tags=("bad_input",),
+               note="the reference takes class probabilities (as Keras); index targets are an adapter's mapping",
+               error=("target", r"shape mismatch"))
+    yield case("negative_gamma", x, onehot, {"gamma": -1.0}, tags=("bad_input",), error=("gamma", r"expected >= 0"))
+    yield case("shape_mismatch", x, onehot[:, :3], tags=("bad_input",), error=("target", r"shape mismatch"))
+
+
+@cases("generalized_cross_entropy")
+def _generalized_cross_entropy(rng):
+    p, y = _probs(rng, (8, 5)), _labels(rng, 8, 5)
+
+    def case(id, input, target, params=None, tags=("interior",), note="", error=None):
+        return Case("generalized_cross_entropy", id, {"input": input, "target": target}, params or {}, set(tags),
+                    note, error=error)
+
+    yield case("interior_8x5", p, y)
+    yield case("batch1", p[:1], y[:1])
+    yield case("q_0.7", p, y, {"q": 0.7})
+    yield case("q_0.1", p, y, {"q": 0.1})
+    yield case("q_1", p, y, {"q": 1.0}, note="1 - p_y")
+    yield case("q_0", p, y, {"q": 0.0}, tags=("edge",), note="the limit q -> 0: cross entropy on probabilities")
+    sat = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [1 - 1e-7, 1e-7, 0.0], [1e-30, 1.0 - 1e-30, 0.0]])
+    yield case("saturated", sat, np.array([0, 0, 0, 0]), tags=("saturation",), note="p_y = 1, 0, 1 - 1e-7, 1e-30")
+    yield case("saturated_q_0.7", sat, np.array([0, 0, 0, 0]), {"q": 0.7}, tags=("saturation",))
+    yield case("nonfinite", np.array([[np.nan, 0.5, 0.5], [0.5, np.nan, 0.5]]), np.array([0, 0]),
+               tags=("nonfinite",), note="NaN in the target's column, then elsewhere")
+    yield case("empty", np.zeros((0, 3)), np.zeros(0, dtype=np.int64), tags=("edge",))
+    yield case("class_out_of_range", p[:2], np.array([0, 5]), tags=("bad_input",),
+               error=("target", r"class indices must lie in"))
+    yield case("q_above_1", p, y, {"q": 1.5}, tags=("bad_input",), error=("q", r"expected a value in \[0, 1\]"))
+    yield case("probability_above_1", p + 1.0, y, tags=("bad_input",), error=("input", r"probabilities must lie in"))
+
+
+# ---------------------------------------------------------------- the documents' second forms
+
+
+@cases("dice")
+def _dice_whole_batch(rng):
+    x, t = rng.normal(size=(4, 1, 3, 3)), (rng.random((4, 1, 3, 3)) < 0.4).astype(np.float64)
+    logits = "the documents' DiceLoss takes logits (its sigmoid inside); no bound stack's whole-batch dice does"
+    yield Case("dice", "whole_batch_documents", {"input": x, "target": t}, {"whole_batch": True},
+               tags={"interior", "reference_only"},
+               note="004_18f5d166812d638a.txt's DiceLoss: sigmoid, then one dice of the flattened batch; " + logits)
+    p = 0.5 + 0.5 * np.tanh(x)
+    probs = {"whole_batch": True, "from_logits": False}
+    yield Case("dice", "whole_batch_keras", {"input": p, "target": t}, probs, note="Keras Dice's default axis=None")
+    yield Case("dice", "whole_batch_saturated", {"input": np.array([[1e4, -1e4], [40.0, -40.0]]),
+                                                 "target": np.array([[1.0, 0.0], [0.0, 1.0]])}, {"whole_batch": True},
+               tags={"saturation", "reference_only"}, note=logits)
+    yield Case("dice", "whole_batch_shape_mismatch", {"input": p, "target": t[:2]}, probs, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
+
+
+@cases("cross_entropy")
+def _cross_entropy_sample_weighting(rng):
+    x, y = 2 * rng.normal(size=(8, 5)), _labels(rng, 8, 5)
+    w = np.array([0.5, 2.0, 1.0, 0.0, 3.0])
+    yield Case("cross_entropy", "sample_weighting_smoothed", {"input": x, "target": y},
+               {"weight": w, "weighting": "sample", "label_smoothing": 0.1},
+               note="-w_y sum_c q_c log p_c: Keras with sample_weight = weight[y]")
+    yield Case("cross_entropy", "sample_weighting_smoothed_ignore", {"input": x, "target": y},
+               {"weight": w, "weighting": "sample", "label_smoothing": 0.3, "ignore_index": 2})
+    yield Case("cross_entropy", "sample_weighting_kdim", {"input": rng.normal(size=(2, 5, 3)),
+                                                          "target": _labels(rng, 2, 5, 3)},
+               {"weight": w, "weighting": "sample", "label_smoothing": 0.2})
+    yield Case("cross_entropy", "sample_weighting_probability_targets", {"input": x, "target": _probs(rng, (8, 5))},
+               {"weight": w, "weighting": "sample"}, tags={"bad_input"},
+               note="a per-sample weight needs the target class", error=("weighting", r"needs class-index targets"))
+
+
+# ---------------------------------------------------------------- beyond the documents: optax's losses
+
+
+@cases("poly1")
+def _poly1(rng):
+    x, onehot, soft = 2 * rng.normal(size=(8, 5)), np.eye(5)[_labels(rng, 8, 5)], _probs(rng, (8, 5))
+
+    def case(id, input, target, params=None, tags=("interior",), note="", error=None):
+        return Case("poly1", id, {"input": input, "target": target}, params or {}, set(tags), note, error=error)
+
+    yield case("onehot_8x5", x, onehot)
+    yield case("soft_targets_8x5", x, soft)
+    yield case("batch1", x[:1], onehot[:1])
+    yield case("kdim", rng.normal(size=(2, 3, 4)), _probs(rng, (2, 3, 4)))
+    yield case("epsilon_0", x, onehot, {"epsilon": 0.0}, note="cross entropy")
+    yield case("epsilon_-1", x, soft, {"epsilon": -1.0}, note="Leng et al. also use negative epsilon")
+    yield case("saturated", np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 0.0], [30.0, 0.0, 0.0]]),
+               np.array([[1.0, 0.0, 0.0], [0.5, 0.0, 0.5], [1.0, 0.0, 0.0]]), tags=("saturation",))
+    yield case("nonfinite", np.array([[np.nan, 0.0, 1.0], [np.inf, 0.0, 0.0]]),
+               np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]), tags=("nonfinite",))
+    yield case("empty", np.zeros((0, 3)), np.zeros((0, 3)), tags=("edge",))
+    yield case("index_targets", x, _labels(rng, 8, 5), tags=("bad_input",), error=("target", r"shape mismatch"))
+    yield case("shape_mismatch", x, onehot[:, :3], tags=("bad_input",), error=("target", r"shape mismatch"))
+
+
+@cases("generalized_kl")
+def _generalized_kl(rng):
+    x, t = rng.normal(size=(8, 5)), np.exp(rng.normal(size=(8, 5)))
+
+    def case(id, input, target, tags=("interior",), note="", error=None):
+        return Case("generalized_kl", id, {"input": input, "target": target}, tags=set(tags), note=note, error=error)
+
+    yield case("interior_8x5", x, t, note="input: log-predictions; targets unnormalized, >= 0")
+    yield case("batch1", x[:1], t[:1])
+    yield case("near_minimum", np.log(t[0]) + np.array([0.0, 1e-6, -1e-4, 1e-2, 0.3]), t[0], ("extreme",),
+               note="e^x ~ t: the three terms cancel to second order")
+    yield case("zero_targets", x[0], np.array([0.0, 0.0, 1.0, 0.0, 2.0]), ("edge",), "0 log 0 = 0: e^x")
+    yield case("extreme", np.array([-80.0, 80.0, -30.0, 20.0]), np.array([1e30, 1e-30, 1e-13, 1e9]), ("extreme",))
+    yield case("nonfinite", np.array([np.nan, np.inf, -np.inf, 0.0]), np.array([1.0, 1.0, 1.0, np.inf]),
+               ("nonfinite",))
+    yield case("empty", np.zeros((0, 3)), np.zeros((0, 3)), ("edge",))
+    yield case("negative_target", x[0], -t[0], ("bad_input",), error=("target", r"values must lie in \[0\.0, inf\]"))
+    yield case("shape_mismatch", x, t[:, :3], ("bad_input",), error=("target", r"shape mismatch"))

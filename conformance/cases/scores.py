@@ -168,3 +168,96 @@ def _label_ranking(rng):
                error=("target", r"expected values in \[0, 1\]"))
     yield case("shape_mismatch", np.array([[0.1, 0.5, 0.2]]), labels(1, 0)[None, :], ("bad_input",),
                error=("target", r"shape mismatch"))
+
+
+# ---------------------------------------------------------------- beyond the documents (LOSSES.md, 2026-12-01)
+
+
+@cases("squared_hinge")
+def _squared_hinge(rng):
+    def case(id, input, target, tags=("interior",), note="", error=None):
+        return Case("squared_hinge", id, {"input": input, "target": target}, tags=set(tags), note=note, error=error)
+
+    yield case("batch1", np.array([0.4]), labels(1))
+    yield case("binary_16", 2 * rng.normal(size=16), pm1(rng, 16))
+    yield case("binary_4x3", 2 * rng.normal(size=(4, 3)), pm1(rng, 12).reshape(4, 3),
+               note="Keras: the mean over the last axis, then over the batch")
+    yield case("margin_met", np.array([1.0, -1.0, 0.5, -2.0]), labels(1, -1, 1, -1), ("branch",),
+               "y f = 1 on the first two (C1 there: slope 0 from both sides)")
+    yield case("extreme", np.array([1e8, -1e8, 1e-9, -1e-9, 1e18]), labels(1, 1, -1, 1, -1), ("extreme",))
+    yield case("nonfinite", np.array([np.inf, -np.inf, np.nan, 0.5]), labels(1, 1, -1, 1), ("nonfinite",))
+    yield case("empty", np.zeros(0), labels(), ("edge",))
+    yield case("labels_0_1", np.array([0.3, -0.2]), labels(0, 1), ("bad_input",),
+               "the canonical labels are {-1, 1}; adapters map Keras' {0, 1}",
+               error=("target", r"expected values in \[-1, 1\]"))
+    yield case("shape_mismatch", np.array([0.3, -0.2, 1.0]), labels(1, -1), ("bad_input",),
+               error=("target", r"shape mismatch"))
+
+
+@cases("multi_margin")
+def _multi_margin(rng):
+    def case(id, input, target, params=None, tags=("interior",), note="", error=None):
+        return Case("multi_margin", id, {"input": input, "target": target}, params or {}, tags=set(tags), note=note,
+                    error=error)
+
+    f, y = 2 * rng.normal(size=(8, 4)), rng.integers(0, 4, 8).astype(I)
+    w = np.array([0.5, 2.0, 1.0, 3.0])
+    yield case("interior_8x4", f, y)
+    yield case("batch1", np.array([[0.1, 0.2, 0.4, 0.8]]), labels(3), note="torch's docstring example: 0.325")
+    yield case("p_2", f, y, {"p": 2})
+    yield case("margin_0.5", f, y, {"margin": 0.5})
+    yield case("margin_2_p_2", f, y, {"margin": 2.0, "p": 2})
+    yield case("weight", f, y, {"weight": w})
+    yield case("weight_p_2", f, y, {"weight": w, "p": 2}, note="the weight multiplies the square; it is not squared")
+    kinked = np.array([[0.0, 1.0, 2.0], [1.0, 0.5, -0.5], [0.25, 1.25, 0.25]])
+    yield case("hinge_points", kinked, labels(0, 1, 2), tags=("kink",), note="margin - f_y + f_i = 0")
+    yield case("hinge_points_p_2", kinked, labels(0, 1, 2), {"p": 2}, tags=("branch",), note="C1 for p = 2")
+    yield case("all_margins_met", np.array([[5.0, 0.0, 1.0], [-3.0, 0.0, -6.0]]), labels(0, 1), tags=("edge",),
+               note="loss 0 and gradient 0")
+    yield case("extreme", np.array([[1e8, -1e8, 0.0], [1e-9, 3e-9, -1e-9], [1e18, 0.0, 3e18]]), labels(0, 1, 2),
+               tags=("extreme",), note="no margin term at 0 (a kink, in any order of rounding)")
+    yield case("nonfinite", np.array([[np.inf, 0.0, 1.0], [0.5, np.nan, 1.0], [-np.inf, 0.0, 0.0]]),
+               labels(0, 2, 1), tags=("nonfinite",), note="the finite margin terms are away from the kink")
+    yield case("empty", np.zeros((0, 3)), labels(), tags=("edge",))
+    yield case("class_out_of_range", f[:2], labels(0, 4), tags=("bad_input",),
+               error=("target", r"class indices must lie in"))
+    yield case("p_3", f, y, {"p": 3}, tags=("bad_input",), error=("p", r"expected 1 or 2"))
+    yield case("weight_wrong_length", f, y, {"weight": w[:3]}, tags=("bad_input",), error=("weight", r"expected shape"))
+
+
+@cases("perceptron")
+def _perceptron(rng):
+    def case(id, input, target, tags=("interior",), note="", error=None):
+        return Case("perceptron", id, {"input": input, "target": target}, tags=set(tags), note=note, error=error)
+
+    yield case("batch1", np.array([-0.4]), labels(1))
+    yield case("binary_16", 2 * rng.normal(size=16), pm1(rng, 16))
+    yield case("binary_4x3", 2 * rng.normal(size=(4, 3)), pm1(rng, 12).reshape(4, 3))
+    yield case("at_zero", np.array([0.0, 0.0, 1.0]), labels(1, -1, 1), ("kink",), "f = 0: slopes 0 and -y")
+    yield case("extreme", np.array([1e8, -1e8, 1e-30, -1e30]), labels(-1, 1, -1, 1), ("extreme",))
+    yield case("nonfinite", np.array([np.inf, -np.inf, np.nan, 0.5]), labels(1, 1, -1, 1), ("nonfinite",))
+    yield case("empty", np.zeros(0), labels(), ("edge",))
+    yield case("labels_0_1", np.array([0.3, -0.2]), labels(0, 1), ("bad_input",),
+               error=("target", r"expected values in \[-1, 1\]"))
+    yield case("shape_mismatch", np.array([0.3, -0.2, 1.0]), labels(1, -1), ("bad_input",),
+               error=("target", r"shape mismatch"))
+
+
+@cases("multiclass_perceptron")
+def _multiclass_perceptron(rng):
+    def case(id, input, target, tags=("interior",), note="", error=None):
+        return Case("multiclass_perceptron", id, {"input": input, "target": target}, tags=set(tags), note=note,
+                    error=error)
+
+    yield case("interior_8x4", 2 * rng.normal(size=(8, 4)), rng.integers(0, 4, 8).astype(I))
+    yield case("batch1", np.array([[0.1, 0.2, 0.4]]), labels(0))
+    yield case("target_is_max", np.array([[3.0, 0.0, 1.0], [0.0, 2.0, -1.0]]), labels(0, 1), ("edge",), "loss 0")
+    yield case("ties_in_max", np.array([[1.0, 1.0, 0.0], [0.0, 2.0, 2.0], [0.5, 0.5, 0.5]]), labels(0, 0, 2),
+               ("kink",))
+    yield case("extreme", np.array([[1e8, -1e8, 0.0], [1e-30, 3e-30, 0.0]]), labels(1, 0), ("extreme",))
+    yield case("nonfinite", np.array([[np.inf, 0.0, 1.0], [0.0, np.nan, 1.0]]), labels(1, 0), ("nonfinite",))
+    yield case("empty", np.zeros((0, 3)), labels(), ("edge",))
+    yield case("class_out_of_range", rng.normal(size=(2, 3)), labels(0, 3), ("bad_input",),
+               error=("target", r"class indices must lie in"))
+    yield case("shape_mismatch", rng.normal(size=(2, 3)), labels(0, 1, 2), ("bad_input",),
+               error=("target", r"expected shape"))

@@ -22,7 +22,7 @@ def _unchecked(id, cells, explanation, citation):
 DIVERGENCES: list[Divergence] = [
     _d("sklearn-validation-rejects-nonfinite-and-empty", "different-definition",
        Cells(checks="value", cases=("nonfinite", "nan_probability", "empty")),
-       Raises(r"^ValueError: (Input contains NaN|Found array with 0 sample)"),
+       Raises(r"^ValueError: (Input contains (NaN|infinity)|Found array with 0 sample)"),
        "sklearn metrics validate their inputs (check_array) and raise ValueError on NaN/inf inputs and on an "
        "empty batch, where the definition gives NaN/inf (empty: the empty mean or sum): a narrower domain, "
        "deliberate and tested upstream.",
@@ -58,4 +58,37 @@ DIVERGENCES: list[Divergence] = [
        "The composed binding predicts with np.argmax, which treats NaN as the maximum (as np.max propagates it) and "
        "predicts the first NaN's column, so a row with a NaN scores 0 or 1 where the definition has no prediction "
        "(NaN).", "NumPy 2.4 numpy/_core/fromnumeric.py argmax, amax ('NaN values are propagated')"),
+]
+
+# ---------------------------------------------------------------- beyond the documents (issue 11)
+
+REG = f"{SK} sklearn/metrics/_regression.py"
+TWEEDIE = (f"{M}mean_tweedie_deviance", f"{M}mean_poisson_deviance", f"{M}mean_gamma_deviance")
+
+DIVERGENCES += [
+    _d("sklearn-tweedie-deviance-cancels-near-minimum", "precision",
+       (Cells(apis=TWEEDIE, checks="value", cases="near_minimum_power_1", dtypes="float64"),
+        Cells(apis=TWEEDIE, checks="value", cases=("near_minimum_power_1.5", "near_minimum_power_2"))),
+       Units({"float32": 1e4, "float64": 1e7}),
+       "The unit deviance is formed as written, 2 (xlogy(y, y / x) - y + x) (power 1), 2 (log(x / y) + y / x - 1) "
+       "(power 2), 2 (y^(2-p) / ((1-p)(2-p)) - y x^(1-p) / (1-p) + x^(2-p) / (2-p)) otherwise: near x = y the terms "
+       "cancel to a deviance of order (x - y)^2, so its relative error grows as 1 / (x - y)^2 (seen: 4e6 units in "
+       "float64 at x / y - 1 = 1e-6).", f"{REG} _mean_tweedie_deviance"),
+    _d("sklearn-tweedie-deviance-float32-ratio-overflows", "bug",
+       Cells(apis=TWEEDIE[:2], checks="value", cases="extreme_power_1", dtypes="float32"), Signature(("nan/finite",)),
+       "In float32 (the input's dtype) y / x overflows to inf for y = 1e30, x = 1e-30 and underflows to 0 for the "
+       "reverse, so xlogy gives +inf and -inf, and their mean NaN, where the deviance is a finite 6.9e31 (y (log y - "
+       "log x) would not overflow).",
+       f"{REG} _mean_tweedie_deviance (xlogy(y_true, y_true / y_pred))"),
+    _d("sklearn-r2-one-sample-nan", "different-definition",
+       Cells(apis=f"{M}r2_score", checks="value", cases="batch1_force_finite"), Signature(("nan/finite",)),
+       "With fewer than two samples r2_score warns and returns NaN, whatever force_finite says; the definition "
+       "with force_finite gives 0 (the best constant is perfect, the prediction is not).",
+       f"{REG} r2_score ('R^2 score is not well-defined with less than two samples.'; return float('nan'))"),
+    _d("sklearn-d2-float32-score-near-zero", "precision",
+       Cells(apis=f"{M}d2_absolute_error_score", checks="value", cases="interior_8x3", dtypes="float32",
+             reductions="none"), Units({"float32": 256}),
+       "In float32 (the input's dtype) 1 - num / den cancels for a score near 0 (seen: -0.0052, 59 units): the "
+       "ratio's rounding is absolute, the score's error relative to it is 1 / |score| times larger.",
+       f"{REG} d2_absolute_error_score / _assemble_fraction_of_explained_deviance (1 - numerator / denominator)"),
 ]

@@ -238,3 +238,112 @@ DIVERGENCES: list[Divergence] = [
                ("finite",), "Targets outside [0, 1] are not checked: the focal formula is evaluated with them.",
                f"{KERAS_LOSSES} binary_focal_crossentropy"),
 ]
+
+# ---------------------------------------------------------------- beyond the documents (issue 11)
+
+GCE = ("keras.losses.CategoricalGeneralizedCrossEntropy", "keras.losses.categorical_generalized_cross_entropy")
+LOG2_32 = ("log_cosh subtracts log2 = convert_to_tensor(ops.log(2.0), dtype), and ops.log(2.0) is computed in "
+           "float32: in float64 every element is off by 0.6931471824645996 - log 2 = 1.9e-9")
+LOG2_SRC = f"{KERAS_LOSSES} log_cosh (log2 = ops.convert_to_tensor(ops.log(2.0), dtype=y_pred.dtype))"
+ACCEPTS = "the reference rejects it (ValueError); Keras validates nothing of it and returns a finite loss"
+
+DIVERGENCES += [
+    _d("keras-mean-of-nothing-is-zero-beyond-the-documents", "different-definition",
+       Cells(losses=("log_cosh", "mape", "msle"), checks="value", cases="empty", reductions="mean", where=KERAS_CLASS),
+       Signature(("0/nan",)),
+       "As keras-mean-of-nothing-is-zero, for the element-wise losses beyond the documents: 'sum_over_batch_size' "
+       "divides with divide_no_nan, so the mean of an empty batch is 0, not 0 / 0 = NaN.", KERAS_LOSS),
+    _d("keras-empty-batch-unreduced-beyond-the-documents", "bug",
+       Cells(losses=("squared_hinge", "softmax_focal", "generalized_cross_entropy", "tversky"), checks="value",
+             cases="empty", reductions=("mean", "sum"), where=KERAS_CLASS),
+       Signature(("shape",)),
+       "As keras-empty-batch-unreduced: reduce_values returns the per-sample values of shape (0,) as they are, so "
+       "the 'mean' and 'sum' of an empty batch come back as an empty array, not a scalar.", KERAS_LOSS),
+    _d("keras-log-cosh-float32-log-2", "bug",
+       (Cells(losses="log_cosh", checks="value", dtypes="float64", cases=("interior_8x5", "interior_batch1",
+                                                                          "interior_3d")),
+        Cells(losses="log_cosh", checks="value", dtypes="float64", cases="small_d", reductions=("mean", "sum")),
+        Cells(losses="log_cosh", checks="value", dtypes="float64", cases="large_d", reductions="none")),
+       Units({"float64": 1e9}),
+       LOG2_32 + " (up to 5e8 units, on the small losses of ordinary values).", LOG2_SRC),
+    _d("keras-log-cosh-float32-log-2-at-zero-loss", "bug",
+       Cells(losses="log_cosh", checks="value", dtypes="float64", cases=("small_d", "extreme"), reductions="none"),
+       Units({"float64": float("inf")}),
+       LOG2_32 + ": where the loss is 0 (d = 0) or tiny (|d| = 1e-30, loss 5e-61) that absolute 1.9e-9 has no "
+       "bound in units of the loss (inf, 6e83), and the loss can come out negative.", LOG2_SRC),
+    _d("keras-log-cosh-minus-infinity-nan", "bug",
+       Cells(losses="log_cosh", checks="value", cases="nonfinite", reductions="none"), Signature(("nan/inf",)),
+       "log cosh d is formed as d + softplus(-2 d) - log 2: for d = -inf that is -inf + inf = NaN, where the loss "
+       "is +inf.", f"{KERAS_LOSSES} log_cosh (_logcosh(x) = x + softplus(x * -2.0) - log2)"),
+    _d("keras-log-cosh-cancels-small-d", "precision",
+       Cells(losses="log_cosh", checks="value", cases="small_d", dtypes="float32", reductions="none"),
+       Units({"float32": 1e7}),
+       "d + softplus(-2 d) - log 2 cancels for small |d|, where log cosh d ~ d^2 / 2: the float32 rounding of the "
+       "terms near log 2 (6e-8) is the whole loss (2.8e6 units at d = 1e-5; 0 or negative below).",
+       f"{KERAS_LOSSES} log_cosh"),
+    _d("tf-cpu-flushes-subnormals-mape", "precision",
+       (Cells(losses="mape", checks="value", cases="extreme", dtypes="float32", reductions="none"),
+        Cells(losses="mape", checks="grad", cases="extreme", dtypes="float32")),
+       Units(1e8),
+       "As tf-cpu-flushes-subnormals: the float32 subnormal input 3e-39 is 0 on TF's CPU kernels, so |d| / 1e-7 is 0 "
+       "(not 3e-30) and its slope 0 (not 1e9).", TF_FTZ),
+    _d("keras-mape-infinite-target-nan-grad", "bug",
+       Cells(losses="mape", checks="grad", cases="nonfinite"), Signature(("nan/0",)),
+       "Keras forms abs((y - x) / max(|y|, eps)): at y = inf the quotient is inf / inf = NaN and abs's slope there "
+       "is NaN, which times the quotient's slope -1 / inf = -0 is NaN; the reference's slope sign(d) / max(|y|, eps) "
+       "is -0.", f"{KERAS_LOSSES} mean_absolute_percentage_error"),
+    _unchecked("keras-msle-accepts-below-minus-one",
+               Cells(losses="msle", checks="error", cases=("input_at_minus_one", "target_below_minus_one")),
+               ("finite",),
+               "Keras raises x and y to max(., 1e-7) before log(. + 1) (the clip_min convention) and so accepts "
+               "values at or below -1, where log1p is undefined: " + ACCEPTS + ".",
+               f"{KERAS_LOSSES} mean_squared_logarithmic_error"),
+    _d("keras-msle-cancels-near-equal-large", "precision",
+       Cells(losses="msle", checks="grad", cases="near_equal_large"), Units({"float32": 1e8, "float64": 1e8}),
+       "The slope 2 (log(x + 1) - log(y + 1)) / (x + 1) takes the difference of two rounded logs of large values, "
+       "so near-equal x and y (1e8 and 1e8 + 16) lose it (8e6 units); the reference forms "
+       "log1p((x - y) / (1 + y)).", f"{KERAS_LOSSES} mean_squared_logarithmic_error (first_log - second_log)"),
+    _d("keras-maximum-nan-gradient-zero", "bug",
+       (Cells(losses=("msle", "squared_hinge"), checks="grad", cases="nonfinite")), Signature(("0/nan",)),
+       "maximum(v, c) (MSLE's max(x, 1e-7), the squared hinge's max(1 - y f, 0)) gives NaN for v = NaN, but its "
+       "gradient goes to the constant's branch (v >= c is false), so the slope is 0 where the loss is NaN.",
+       f"{KERAS_LOSSES} mean_squared_logarithmic_error, squared_hinge (ops.maximum)"),
+    _unchecked("keras-focal-negative-gamma-accepted",
+               Cells(losses="softmax_focal", checks="error", cases="negative_gamma"), ("finite",),
+               "gamma < 0 makes (1 - p)^gamma a growing weight: " + ACCEPTS + ".",
+               f"{KERAS_LOSSES} categorical_focal_crossentropy"),
+    _d("keras-focal-clip-bound-rounding", "precision",
+       Cells(losses="softmax_focal", checks="value", cases=("extreme", "saturated"), dtypes="float32",
+             reductions="none"), Units({"float32": 1e7}),
+       "As keras-clip-bound-rounding, beyond the clip convention: Keras forms the bound 1 - 1e-7 in float32, where it "
+       "rounds to 1 - 2^-23 (1.19e-7): a probability clipped at the top has -log(1 - 1.19e-7) in its loss, not "
+       "-log(1 - 1e-7) (2.9e6 units of the small loss).", f"{KERAS_LOSSES} categorical_focal_crossentropy (ops.clip)"),
+    _unchecked("keras-squared-hinge-maps-0-1-labels",
+               Cells(losses="squared_hinge", checks="error", cases="labels_0_1"), ("finite",),
+               "{0, 1} labels are mapped to {-1, 1} when every label is 0 or 1 (documented), where the reference "
+               "takes {-1, 1} only.", f"{KERAS_LOSSES} squared_hinge (convert_binary_labels_to_hinge)"),
+    _unchecked("keras-tversky-validates-nothing",
+               Cells(losses="tversky", checks="error", cases=("negative_alpha", "probability_above_1",
+                                                               "shape_mismatch")), ("finite",),
+               "Negative alpha, probabilities above 1, and targets that broadcast against the predictions ((4, 1, "
+               "3, 3) against (4, 2, 3, 3)): " + ACCEPTS + ".", f"{KERAS_LOSSES} tversky"),
+    _unchecked("keras-gce-validates-nothing",
+               (Cells(apis=GCE, checks="error", cases=("class_out_of_range", "probability_above_1")),
+                Cells(apis=GCE[1], checks="error", cases="q_above_1")),
+               ("finite",),
+               "A class index beyond C one-hot encodes to a zero row (p_y = 0, the loss 1 / q), probabilities above "
+               "1 pass, and the function takes q > 1 (only the class checks q): " + ACCEPTS + ".",
+               f"{KERAS_LOSSES} categorical_generalized_cross_entropy, CategoricalGeneralizedCrossEntropy.__init__"),
+    _d("keras-gce-class-rejects-q-1", "different-definition",
+       Cells(apis=GCE[0], cases="q_1"), Raises(r"q must be in the interval \(0, 1\)"),
+       "The class accepts q in the open interval (0, 1) only (documented), so q = 1, where the loss is 1 - p_y, "
+       "raises; the function computes it.", f"{KERAS_LOSSES} CategoricalGeneralizedCrossEntropy.__init__"),
+    _d("keras-gce-one-hot-product-nan", "bug",
+       (Cells(apis=GCE, checks="grad", cases=("nonfinite", "saturated", "saturated_q_0.7")),
+        Cells(apis=GCE, checks="value", cases="nonfinite", reductions="none")),
+       Signature(("nan/0", "nan/finite", "nan/inf")),
+       "p_y is picked as sum(y_pred * one_hot(y)), so a NaN anywhere in the row makes p_y NaN (the loss NaN where "
+       "the target's probability is finite), and the gradient of that product is one_hot * dL/dp_y: at p_y = 0 "
+       "(dL/dp_y = -inf) the other columns get 0 * -inf = NaN instead of 0.",
+       f"{KERAS_LOSSES} categorical_generalized_cross_entropy (p = ops.sum(y_pred * y_true_one_hot, axis=-1))"),
+]

@@ -1,0 +1,52 @@
+"""Cases for tversky (soft segmentations: probabilities, or logits with from_logits)."""
+
+import numpy as np
+
+from ._core import Case, cases
+
+
+@cases("tversky")
+def _tversky(rng):
+    p = 0.5 + 0.5 * np.tanh(rng.normal(size=(4, 2, 3, 3)))
+    t = (rng.random((4, 2, 3, 3)) < 0.4).astype(np.float64)
+    a = {"input": p, "target": t}
+
+    NO_SMOOTH = "Keras Tversky has no smoothing term"
+    PROBABILITIES = "logits: Keras Tversky takes probabilities"
+
+    def case(id, arrays, params=None, tags=("interior",), note="", error=None):
+        return Case("tversky", id, arrays, params or {}, set(tags), note, error=error)
+
+    yield case("interior_4x2x3x3", a, note="per sample: one value per sample")
+    yield case("batch1", {"input": p[:1], "target": t[:1]})
+    yield case("soft_targets", {"input": p, "target": rng.random((4, 2, 3, 3))})
+    yield case("alpha_0.3_beta_0.7", a, {"alpha": 0.3, "beta": 0.7},
+               note="Salehi's alpha (false positives) and beta (false negatives); Keras' names are swapped")
+    yield case("alpha_0.7_beta_0.3", a, {"alpha": 0.7, "beta": 0.3})
+    yield case("smooth_1", a, {"smooth": 1.0}, tags=("interior", "reference_only"), note=NO_SMOOTH)
+    yield case("smooth_0.5_whole_batch", a, {"smooth": 0.5, "whole_batch": True}, tags=("interior", "reference_only"),
+               note=NO_SMOOTH)
+    yield case("keras_whole_batch", a, {"whole_batch": True},
+               note="Keras Tversky's axis=None: one value for the batch")
+    yield case("whole_batch_alpha_0.3_beta_0.7", a, {"whole_batch": True, "alpha": 0.3, "beta": 0.7})
+    yield case("from_logits", {"input": 3 * rng.normal(size=(4, 6)), "target": t.reshape(4, -1)[:, :6].copy()},
+               {"from_logits": True}, tags=("interior", "reference_only"), note=PROBABILITIES)
+    yield case("perfect_and_empty_masks", {"input": np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 0.0], [0.0, 1.0, 0.5]]),
+                                           "target": np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])},
+               {"eps": 1e-7}, tags=("edge", "reference_only"),
+               note="loss 0; 0/0 guarded by eps; no positives in the target (Keras' eps, pinned in the reference)")
+    yield case("all_zero_no_eps", {"input": np.zeros((2, 3)), "target": np.zeros((2, 3))}, tags=("edge",),
+               note="TP = FP = FN = 0 with smooth = eps = 0: 0/0, NaN")
+    yield case("saturated_logits", {"input": np.array([[1e4, -1e4, 40.0], [-40.0, 1e3, -1e3]]),
+                                    "target": np.array([[1.0, 0.0, 1.0], [1.0, 1.0, 0.0]])}, {"from_logits": True},
+               tags=("saturation", "reference_only"), note=PROBABILITIES)
+    yield case("extreme", {"input": np.array([[1e-30, 1e-38, 1.0], [1.0 - 1e-7, 1e-20, 0.0]]),
+                           "target": np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 1e-30]])}, tags=("extreme",))
+    yield case("nonfinite", {"input": np.array([[np.nan, 0.5, 0.5], [0.5, 0.5, 0.5]]),
+                             "target": np.array([[1.0, 0.0, 1.0], [1.0, 0.0, np.nan]])}, tags=("nonfinite",))
+    yield case("empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags=("edge",))
+    yield case("probability_above_1", {"input": p + 1.0, "target": t}, tags=("bad_input",),
+               error=("input", r"probabilities must lie in"))
+    yield case("negative_alpha", a, {"alpha": -0.5}, tags=("bad_input",), error=("alpha", r"expected >= 0"))
+    yield case("shape_mismatch", {"input": p, "target": t[:, :1]}, tags=("bad_input",),
+               error=("target", r"shape mismatch"))
