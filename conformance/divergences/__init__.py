@@ -10,8 +10,8 @@ entry but a convention on its binding.  Never widen a tolerance instead.
 """
 
 from ..registry import check_registry
-from . import sklearn, tensorflow, torch
+from . import sklearn, tensorflow, tf_keras, torch
 
-DIVERGENCES = [*torch.DIVERGENCES, *tensorflow.DIVERGENCES, *sklearn.DIVERGENCES]
+DIVERGENCES = [*torch.DIVERGENCES, *tensorflow.DIVERGENCES, *sklearn.DIVERGENCES, *tf_keras.DIVERGENCES]
 
 check_registry(DIVERGENCES)
