@@ -17,17 +17,23 @@ VALUE_GRAD = ("value", "grad")
 
 KERAS_CLASS = Where("the binding is a Keras loss class (keras.losses.CapitalName)",
                     lambda k: k.api.startswith("keras.losses.") and k.api[len("keras.losses."):][:1].isupper())
-KERAS_CTC = ("keras.losses.CTC", "keras.losses.ctc")
+# keras.ops loss ops (adapters/keras_ops.py) call the same backend functions as the keras.losses function forms
+KERAS_OPS_CTC = "keras.ops.ctc_loss"
+KERAS_CTC = ("keras.losses.CTC", "keras.losses.ctc", KERAS_OPS_CTC)
 CCE_PROBS = ("keras.losses.CategoricalCrossentropy[from_logits=False]",
-             "keras.losses.categorical_crossentropy[from_logits=False]")
+             "keras.losses.categorical_crossentropy[from_logits=False]",
+             "keras.ops.categorical_crossentropy[from_logits=False]")
 CCE_LOGITS = ("keras.losses.CategoricalCrossentropy[from_logits=True]",
-              "keras.losses.categorical_crossentropy[from_logits=True]")
+              "keras.losses.categorical_crossentropy[from_logits=True]",
+              "keras.ops.categorical_crossentropy[from_logits=True]")
 SPARSE_CE_PROBS = ("keras.losses.SparseCategoricalCrossentropy[from_logits=False, sample_weight=weight[y]]",
                    "keras.losses.SparseCategoricalCrossentropy[from_logits=False]",
-                   "keras.losses.sparse_categorical_crossentropy[from_logits=False]")
+                   "keras.losses.sparse_categorical_crossentropy[from_logits=False]",
+                   "keras.ops.sparse_categorical_crossentropy[from_logits=False]")
 SPARSE_CE_LOGITS = ("keras.losses.SparseCategoricalCrossentropy[from_logits=True, sample_weight=weight[y]]",
                     "keras.losses.SparseCategoricalCrossentropy[from_logits=True]",
-                    "keras.losses.sparse_categorical_crossentropy[from_logits=True]")
+                    "keras.losses.sparse_categorical_crossentropy[from_logits=True]",
+                    "keras.ops.sparse_categorical_crossentropy[from_logits=True]")
 SPARSE_CE_CLASS = SPARSE_CE_PROBS[:2] + SPARSE_CE_LOGITS[:2]
 SPARSE_CE_FUNCTION = (SPARSE_CE_PROBS[2], SPARSE_CE_LOGITS[2])
 CATEGORICAL_HINGE = ("keras.losses.CategoricalHinge[scores shifted to >= 0]",
@@ -205,10 +211,12 @@ DIVERGENCES: list[Divergence] = [
                "float64 raises, for tf-ctc-float64-raises' reason).",
                f"{TF_CTC} ctc_loss_v3; {KERAS_LOSSES} ctc (label_length)"),
     _unchecked("tf-ctc-logit-length-beyond-t",
-               Cells(apis="tf.nn.ctc_loss", checks="error", cases="input_length_exceeds_T", dtypes="float32"),
+               (Cells(apis="tf.nn.ctc_loss", checks="error", cases="input_length_exceeds_T", dtypes="float32"),
+                Cells(apis=KERAS_OPS_CTC, checks="error", cases="input_length_exceeds_T")),
                ("finite",),
                "logit_length greater than the number of frames is not checked by the dense implementation: it "
-               "computes a loss over the frames there are (float64 raises, for tf-ctc-float64-raises' reason).",
+               "computes a loss over the frames there are (float64 raises, for tf-ctc-float64-raises' reason; "
+               "keras.ops.ctc_loss, which passes its output_length on, computes float64 in float32).",
                f"{TF_CTC} ctc_loss_dense"),
     _unchecked("keras-dice-no-range-check",
                Cells(losses="dice", checks="error",
