@@ -40,7 +40,7 @@ STACKS = {s.name: s for s in (
     Stack("torch", modules=("torch",), framework="torch", requirements=("torch==2.14.1", "torchvision==0.29.1"),
           venv="torch", release="torch=={}", regress="2.13.0", packages=("torch", "torchvision"),
           pinned_only=("torchvision==0.29.1",)),  # torchvision does not import beside the CPU-only torch 2.13.0
-    Stack("tensorflow", modules=("tf_nn", "keras", "keras_ops"), framework="tf_nn",
+    Stack("tensorflow", modules=("tf_nn", "keras", "keras_ops", "tf_compat"), framework="tf_nn",
           requirements=("tensorflow-cpu==2.21.0",),
           venv="tensorflow", release="tensorflow-cpu=={}", regress="2.20.0", packages=("tensorflow", "keras"),
           env={"KERAS_BACKEND": "tensorflow"}),
