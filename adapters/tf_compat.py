@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _mappings
-from ._core import Binding, Unsupported, lazy
+from ._core import Binding, Convention, Unsupported, lazy
 
 tf = lazy("tensorflow")
 
@@ -41,8 +41,14 @@ def _regression(name):
     return fn
 
 
-def _log_loss(p, y, reduction, weight=None, log_eps=0.0):
-    return _v1("log_loss", reduction, y, p, weights=_weights(weight, p), epsilon=log_eps)
+LOG_LOSS_EPS = Convention(
+    {"log_eps": 1e-7},
+    "log_loss's default epsilon=1e-7 is added inside both logs, y log(p + 1e-7) + (1 - y) log(1 - p + 1e-7), with no "
+    "clip: a saturated or zero probability gives a finite loss.", f"{SRC} log_loss")
+
+
+def _log_loss(p, y, reduction, weight=None):
+    return _v1("log_loss", reduction, y, p, weights=_weights(weight, p))
 
 
 def _sigmoid_ce(x, y, reduction, weight=None, label_smoothing=0.0):
@@ -103,9 +109,8 @@ BINDINGS = [
     _binding("huber", "tf.compat.v1.losses.huber_loss", _regression("huber_loss"),
             "tf.compat.v1.losses.huber_loss(y, x, delta=delta)", params=("delta",)),
     _binding("binary_cross_entropy", "tf.compat.v1.losses.log_loss", _log_loss,
-            "tf.compat.v1.losses.log_loss(y, p, weights=weight, epsilon=log_eps)", params=("weight", "log_eps"),
-            note="y log(p + epsilon) + (1 - y) log(1 - p + epsilon), no clip: epsilon (default 1e-7) is the "
-                 "reference's log_eps. " + NOTE),
+            "tf.compat.v1.losses.log_loss(y, p, weights=weight)", params=("weight",), conventions=(LOG_LOSS_EPS,),
+            note="the default epsilon (the call users write). " + NOTE),
     _binding("binary_cross_entropy_with_logits", "tf.compat.v1.losses.sigmoid_cross_entropy", _sigmoid_ce,
             "tf.compat.v1.losses.sigmoid_cross_entropy(y, x, weights=weight, label_smoothing=ls)",
             params=("weight", "label_smoothing"), note="labels smoothed to y (1 - ls) + ls / 2. " + NOTE),

@@ -29,7 +29,7 @@ def _own_cases(rng):
         "mse": [("xy", {"input": x, "target": y}, {})],
         "huber": [("delta", {"input": x, "target": y}, {"delta": 0.7})],
         "binary_cross_entropy": [
-            ("eps_weight", {"input": probs, "target": bits}, {"log_eps": 1e-7, "weight": rng.uniform(0.5, 2, 4)})],
+            ("weight", {"input": probs, "target": bits}, {"weight": rng.uniform(0.5, 2, 4)})],
         "binary_cross_entropy_with_logits": [
             ("weight_smoothing", {"input": x, "target": bits}, {"weight": rng.uniform(0.5, 2, 4),
                                                                 "label_smoothing": 0.2})],
