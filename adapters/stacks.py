@@ -46,7 +46,7 @@ STACKS = {s.name: s for s in (
           env={"KERAS_BACKEND": "tensorflow"}),
     Stack("sklearn", modules=("sklearn",), framework="sklearn", requirements=("scikit-learn==1.9.1",),
           venv="sklearn", release="scikit-learn=={}", regress="1.4.2", packages=("sklearn",)),
-    Stack("tf_keras", modules=("tf_keras",), framework="tf_nn",
+    Stack("tf_keras", modules=("tf_keras",), framework="tf_keras",
           requirements=("tf-keras==2.21.0", "tensorflow-cpu==2.21.0"),
           venv="tensorflow", release="tf-keras=={}", regress="2.20.1", packages=("tf_keras", "tensorflow"),
           pinned_only=("tensorflow-cpu==2.21.0",)),  # tf-keras 2.N requires tensorflow 2.N

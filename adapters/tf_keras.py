@@ -1,4 +1,4 @@
-"""Keras 2: the tf_keras.losses classes and functions, on TensorFlow's primitives (adapters/tf_nn.py).
+"""Keras 2: the tf_keras.losses classes and functions, on TensorFlow's primitives (adapters/tf_nn.py's FRAMEWORK).
 
 Version read: tf-keras 2.21.0 (tf_keras/src/losses.py, tf_keras/src/backend.py, tf_keras/src/utils/losses_utils.py).
 It is a separate implementation from Keras 3 (adapters/keras.py), with its own reductions, clips and dtypes.
@@ -19,6 +19,7 @@ import numpy as np
 
 from . import _mappings
 from ._core import Binding, Convention, DifferentDefinition, Unsupported, lazy
+from .tf_nn import FRAMEWORK  # noqa: F401  (Keras 2 runs on TensorFlow's primitives: tensors, GradientTape)
 
 tf = lazy("tensorflow")
 tf_keras = lazy("tf_keras")
