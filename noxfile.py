@@ -41,11 +41,12 @@ CONFORMANCE_ARGS = ["-q", "-p", "no:cacheprovider", "-p", "no:logging", "--tb=li
 # ---------------------------------------------------------------- venvs
 
 
-def _venv(session, family, requirements=(), extras="test"):
-    """The python of `.nox/venv-<family>`, created and (re)installed when its requirements changed."""
+def _venv(session, family, requirements=(), extras="test", no_deps=()):
+    """The python of `.nox/venv-<family>`, created and (re)installed when its requirements changed;
+    ``no_deps`` are installed without their dependencies, after the others."""
     path = VENVS / f"venv-{family}"
     python = path / "bin" / "python"
-    wanted = json.dumps({"requirements": list(requirements), "extras": extras,
+    wanted = json.dumps({"requirements": list(requirements), "extras": extras, "no_deps": list(no_deps),
                          "pyproject": hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()})
     stamp = path / "installed.json"
     if python.exists() and stamp.exists() and stamp.read_text() == wanted:
@@ -54,22 +55,27 @@ def _venv(session, family, requirements=(), extras="test"):
     if not python.exists():
         session.run(sys.executable, "-m", "venv", str(path), external=True)
     session.run(str(python), "-m", "pip", "install", "-q", "-e", f".[{extras}]", *requirements, external=True)
+    if no_deps:
+        session.run(str(python), "-m", "pip", "install", "-q", "--no-deps", *no_deps, external=True)
     stamp.write_text(wanted)
     return str(python)
 
 
 def _family_requirements(family):
-    """Every pin of the stacks that share this venv (torch and Keras-on-torch, say), in table order."""
-    out = []
-    for stack in STACKS.values():
-        out += [r for r in stack.install() if stack.venv == family and r not in out]
-    return out
+    """Every pin of the stacks that share this venv (torch and Keras-on-torch, say), in table order: (those
+    installed with their dependencies, those without)."""
+    out, no_deps = [], []
+    for stack in (s for s in STACKS.values() if s.venv == family):
+        no_deps += [r for r in stack.no_deps if r not in no_deps]
+        out += [r for r in stack.install() if r not in out and r not in stack.no_deps]
+    return out, no_deps
 
 
 def _stack_python(session, stack, version=None):
     """The stack's shared venv at its family's pins, or a venv of its own for another release."""
     if version is None:
-        return _venv(session, stack.venv, _family_requirements(stack.venv))
+        requirements, no_deps = _family_requirements(stack.venv)
+        return _venv(session, stack.venv, requirements, no_deps=no_deps)
     return _venv(session, f"{stack.venv}-{version}", stack.install(version))
 
 

@@ -258,6 +258,11 @@ UNBOUND = {
                                       "ranking) is not written (a ranking depth, not label_ranking)",
     "sklearn.metrics.root_mean_squared_error": "no reference: the square root of the mse mean is a batch statistic "
                                                "that LOSSES.md does not list (not a reduction of mse)",
+    **{f"sklearn.metrics.{api}": f"no reference yet: {what} is not written" for api, what in (
+        ("d2_log_loss_score", "the d2 skill score of log_loss (d2_score covers absolute_error, pinball, tweedie)"),
+        ("d2_brier_score", "the d2 skill score of the Brier score (d2_score covers absolute_error, pinball, "
+                           "tweedie)"),
+        ("label_ranking_average_precision_score", "lrap (LOSSES.md 'Beyond the documents', ranking)"))},
     "sklearn.linear_model.SGDClassifier(loss='modified_huber')": "modified_huber is an SGD training loss with no "
                                                                    "public function or metric that returns its value",
 }

@@ -25,6 +25,7 @@ class Stack:
     packages: tuple  # what version() reports: {package: version}
     env: dict = field(default_factory=dict)  # set in os.environ before the framework is imported
     pinned_only: tuple = ()  # requirements left out at another release (they do not import beside it)
+    no_deps: tuple = ()  # requirements installed without their dependencies (the other pins provide them)
 
     def install(self, version=None):
         """The pip requirements for the pin (version None) or for another release."""
@@ -40,7 +41,8 @@ STACKS = {s.name: s for s in (
     Stack("torch", modules=("torch",), framework="torch", requirements=("torch==2.14.1", "torchvision==0.29.1"),
           venv="torch", release="torch=={}", regress="2.13.0", packages=("torch", "torchvision"),
           pinned_only=("torchvision==0.29.1",)),  # torchvision does not import beside the CPU-only torch 2.13.0
-    Stack("tensorflow", modules=("tf_nn", "keras"), framework="tf_nn", requirements=("tensorflow-cpu==2.21.0",),
+    Stack("tensorflow", modules=("tf_nn", "keras", "keras_ops", "tf_compat"), framework="tf_nn",
+          requirements=("tensorflow-cpu==2.21.0",),
           venv="tensorflow", release="tensorflow-cpu=={}", regress="2.20.0", packages=("tensorflow", "keras"),
           env={"KERAS_BACKEND": "tensorflow"}),
     Stack("sklearn", modules=("sklearn",), framework="sklearn", requirements=("scikit-learn==1.9.1",),
@@ -48,4 +50,9 @@ STACKS = {s.name: s for s in (
     Stack("paddle", modules=("paddle",), framework="paddle", requirements=("paddlepaddle==3.3.1",), venv="paddle",
           release="paddlepaddle=={}", regress="3.2.2", packages=("paddle",),
           env={"OMP_NUM_THREADS": "1"}),  # one thread: deterministic reductions, and kind to a shared machine
+    Stack("tf_keras", modules=("tf_keras",), framework="tf_keras",
+          requirements=("tf-keras==2.21.0", "tensorflow-cpu==2.21.0"),
+          venv="tensorflow", release="tf-keras=={}", regress="2.20.1", packages=("tf_keras", "tensorflow"),
+          pinned_only=("tensorflow-cpu==2.21.0",),  # tf-keras 2.N requires tensorflow 2.N ...
+          no_deps=("tf-keras==2.21.0",)),  # ... by the name "tensorflow", which would replace tensorflow-cpu's files
 )}

@@ -17,7 +17,7 @@ from adapters import keras as adapter  # noqa: E402
 from reference import LOSSES  # noqa: E402
 
 STACK = "tensorflow"
-BINDINGS = [b for b in adapters.bindings(STACK) if b.api.startswith("keras.")]
+BINDINGS = [b for b in adapters.bindings(STACK) if b.api.startswith("keras.losses.")]
 
 
 def _own_cases(rng):

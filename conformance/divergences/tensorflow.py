@@ -11,30 +11,42 @@ KERAS_LOSSES = "keras 3.15.1 keras/src/losses/losses.py"
 KERAS_NN = "keras 3.15.1 keras/src/backend/tensorflow/nn.py"
 TF_NN_IMPL = "tensorflow 2.21.0 tensorflow/python/ops/nn_impl.py"
 TF_CTC = "tensorflow 2.21.0 tensorflow/python/ops/ctc_ops.py"
+TF_V1 = "tensorflow 2.21.0 tensorflow/python/ops/losses/losses_impl.py"
 TF_XENT = "tensorflow 2.21.0 tensorflow/core/kernels/xent_op.h"
 TF_FTZ = "tensorflow/core/platform/denormal.cc (ScopedFlushDenormal); https://github.com/tensorflow/tensorflow/pull/11939"
 VALUE_GRAD = ("value", "grad")
 
 KERAS_CLASS = Where("the binding is a Keras loss class (keras.losses.CapitalName)",
                     lambda k: k.api.startswith("keras.losses.") and k.api[len("keras.losses."):][:1].isupper())
-KERAS_CTC = ("keras.losses.CTC", "keras.losses.ctc")
+# keras.ops loss ops (adapters/keras_ops.py) call the same backend functions as the keras.losses function forms
+KERAS_OPS_CTC = "keras.ops.ctc_loss"
+KERAS_CTC = ("keras.losses.CTC", "keras.losses.ctc", KERAS_OPS_CTC)
 CCE_PROBS = ("keras.losses.CategoricalCrossentropy[from_logits=False]",
-             "keras.losses.categorical_crossentropy[from_logits=False]")
+             "keras.losses.categorical_crossentropy[from_logits=False]",
+             "keras.ops.categorical_crossentropy[from_logits=False]")
 CCE_LOGITS = ("keras.losses.CategoricalCrossentropy[from_logits=True]",
-              "keras.losses.categorical_crossentropy[from_logits=True]")
+              "keras.losses.categorical_crossentropy[from_logits=True]",
+              "keras.ops.categorical_crossentropy[from_logits=True]")
 SPARSE_CE_PROBS = ("keras.losses.SparseCategoricalCrossentropy[from_logits=False, sample_weight=weight[y]]",
                    "keras.losses.SparseCategoricalCrossentropy[from_logits=False]",
-                   "keras.losses.sparse_categorical_crossentropy[from_logits=False]")
+                   "keras.losses.sparse_categorical_crossentropy[from_logits=False]",
+                   "keras.ops.sparse_categorical_crossentropy[from_logits=False]")
 SPARSE_CE_LOGITS = ("keras.losses.SparseCategoricalCrossentropy[from_logits=True, sample_weight=weight[y]]",
                     "keras.losses.SparseCategoricalCrossentropy[from_logits=True]",
-                    "keras.losses.sparse_categorical_crossentropy[from_logits=True]")
+                    "keras.losses.sparse_categorical_crossentropy[from_logits=True]",
+                    "keras.ops.sparse_categorical_crossentropy[from_logits=True]")
 SPARSE_CE_CLASS = SPARSE_CE_PROBS[:2] + SPARSE_CE_LOGITS[:2]
 SPARSE_CE_FUNCTION = (SPARSE_CE_PROBS[2], SPARSE_CE_LOGITS[2])
 CATEGORICAL_HINGE = ("keras.losses.CategoricalHinge[scores shifted to >= 0]",
                      "keras.losses.categorical_hinge[scores shifted to >= 0]")
 BINARY_HINGE = ("keras.losses.Hinge[binary]", "keras.losses.hinge[binary]")
 TF_SOFTMAX_CE = "tf.nn.softmax_cross_entropy_with_logits"
-CE_LOGITS = (*CCE_LOGITS, *SPARSE_CE_LOGITS, TF_SOFTMAX_CE, "tf.nn.sparse_softmax_cross_entropy_with_logits")
+V1 = "tf.compat.v1.losses."
+V1_SOFTMAX, V1_SPARSE = f"{V1}softmax_cross_entropy", f"{V1}sparse_softmax_cross_entropy"
+CE_LOGITS = (*CCE_LOGITS, *SPARSE_CE_LOGITS, TF_SOFTMAX_CE, "tf.nn.sparse_softmax_cross_entropy_with_logits",
+             V1_SOFTMAX, V1_SPARSE)
+NOT_V1 = Where("the binding is not a tf.compat.v1.losses one", lambda k: not k.api.startswith(V1))
+IS_V1 = Where("the binding is a tf.compat.v1.losses one", lambda k: k.api.startswith(V1))
 
 
 def _d(id, kind, cells, bound, explanation, citation):
@@ -74,14 +86,15 @@ DIVERGENCES: list[Divergence] = [
        KERAS_LOSS),
     # ------------------------------------------------------------ Keras clipping, beyond the clip convention
     _d("keras-clip-bound-rounding", "precision",
-       (Cells(losses="binary_cross_entropy", checks="value", cases="saturation", reductions="none"),
+       (Cells(losses="binary_cross_entropy", checks="value", cases="saturation", reductions="none", where=NOT_V1),
         Cells(apis=CCE_PROBS, checks="value", cases="saturation_logits_1e4", dtypes="float32", reductions="none")),
        Units({"float32": 2e6, "float64": 3e6}),
        "Beyond the clip convention (clip_eps=1e-7): Keras forms the bound 1 - 1e-7 in the dtype, which in float32 "
        "rounds to 1 - 2^-23, so p clipped there gives -log(2^-23) = 15.94, not 16.12 (and -log(1 - 2^-23) = "
        "1.19e-7, not 1.0e-7); and it takes log(1 - p), not log1p(-p), so -log(1 - 1e-7) keeps only the digits of "
        "1 - 1e-7 in float64.", f"{KERAS_NN} binary_crossentropy, categorical_crossentropy"),
-    _d("tf-clip-nan-gradient-is-zero", "bug", Cells(losses="binary_cross_entropy", checks="grad", cases="nonfinite"),
+    _d("tf-clip-nan-gradient-is-zero", "bug",
+       Cells(losses="binary_cross_entropy", checks="grad", cases="nonfinite", where=NOT_V1),
        Signature(("0/nan",)),
        "tf.clip_by_value's gradient is 0 at a NaN input (its registered gradient zeroes it), so a NaN probability "
        "gets gradient 0 instead of NaN through Keras's clip.",
@@ -104,7 +117,7 @@ DIVERGENCES: list[Divergence] = [
        "log1p of the non-max terms, so a loss below the dtype's resolution next to 1 (log(1 + 2e^-30) = 1.9e-13) "
        "comes out 0: all of the value is lost.", f"{TF_XENT} (logsumexp with log)"),
     _d("tf-softmax-ce-zero-times-minus-inf", "bug",
-       Cells(apis=(*CCE_LOGITS, TF_SOFTMAX_CE), checks="value", cases="nonfinite", reductions="none"),
+       Cells(apis=(*CCE_LOGITS, TF_SOFTMAX_CE, V1_SOFTMAX), checks="value", cases="nonfinite", reductions="none"),
        Signature(("nan/finite",)),
        "A -inf logit of a class with target probability 0 gives 0 * (-inf) = NaN in the dense softmax cross "
        "entropy (labels times log-softmax), where the term is 0.", TF_XENT),
@@ -135,7 +148,8 @@ DIVERGENCES: list[Divergence] = [
        Units(1e7),
        "TF runs its CPU kernels with flush-to-zero / denormals-are-zero, so float32 subnormal inputs (3e-39) are "
        "0: |d| is 0 and its slope sign(d) is 0 instead of 1.", TF_FTZ),
-    _d("keras-huber-where-nan-gradient", "bug", Cells(losses=("huber", "smooth_l1"), checks="grad", cases="nonfinite"),
+    _d("keras-huber-where-nan-gradient", "bug",
+       Cells(losses=("huber", "smooth_l1"), checks="grad", cases="nonfinite", where=NOT_V1),
        Signature(("nan/finite",)),
        "Huber is where(|d| <= delta, 0.5 d^2, delta |d| - 0.5 delta^2): at d = +-inf the untaken branch's slope d "
        "is inf and where's gradient multiplies it by 0, giving NaN instead of +-delta (smooth_l1 is Huber(delta="
@@ -173,7 +187,8 @@ DIVERGENCES: list[Divergence] = [
        f"{KERAS_NN} ctc_loss"),
     # ------------------------------------------------------------ bad input accepted (error cells)
     _unchecked("keras-bce-no-range-check",
-               Cells(losses="binary_cross_entropy", checks="error", cases=("input_outside_0_1", "target_outside_0_1")),
+               Cells(losses="binary_cross_entropy", checks="error", cases=("input_outside_0_1", "target_outside_0_1"),
+                     where=NOT_V1),
                ("finite",),
                "Probabilities and targets outside [0, 1] are not checked: the input is clipped into [1e-7, 1 - 1e-7] "
                "and the target used as is, so a number comes back.", f"{KERAS_NN} binary_crossentropy"),
@@ -205,10 +220,12 @@ DIVERGENCES: list[Divergence] = [
                "float64 raises, for tf-ctc-float64-raises' reason).",
                f"{TF_CTC} ctc_loss_v3; {KERAS_LOSSES} ctc (label_length)"),
     _unchecked("tf-ctc-logit-length-beyond-t",
-               Cells(apis="tf.nn.ctc_loss", checks="error", cases="input_length_exceeds_T", dtypes="float32"),
+               (Cells(apis="tf.nn.ctc_loss", checks="error", cases="input_length_exceeds_T", dtypes="float32"),
+                Cells(apis=KERAS_OPS_CTC, checks="error", cases="input_length_exceeds_T")),
                ("finite",),
                "logit_length greater than the number of frames is not checked by the dense implementation: it "
-               "computes a loss over the frames there are (float64 raises, for tf-ctc-float64-raises' reason).",
+               "computes a loss over the frames there are (float64 raises, for tf-ctc-float64-raises' reason; "
+               "keras.ops.ctc_loss, which passes its output_length on, computes float64 in float32).",
                f"{TF_CTC} ctc_loss_dense"),
     _unchecked("keras-dice-no-range-check",
                Cells(losses="dice", checks="error",
@@ -237,6 +254,40 @@ DIVERGENCES: list[Divergence] = [
     _unchecked("keras-focal-no-target-check", Cells(losses="sigmoid_focal", checks="error", cases="target_outside_0_1"),
                ("finite",), "Targets outside [0, 1] are not checked: the focal formula is evaluated with them.",
                f"{KERAS_LOSSES} binary_focal_crossentropy"),
+    # ------------------------------------------------------------ tf.compat.v1.losses
+    _d("tf-v1-mean-of-nothing-is-zero", "different-definition",
+       (Cells(checks="value", cases=("empty", "all_ignored"), reductions="mean", where=IS_V1),
+        Cells(apis=(V1_SOFTMAX, V1_SPARSE), checks="grad", cases="all_ignored", reductions="mean")),
+       Signature(("0/nan",)),
+       "SUM_BY_NONZERO_WEIGHTS divides with _safe_mean (div_no_nan): with no element, or every weight 0 (every "
+       "target ignored), the mean is 0, not 0 / 0 = NaN, and its gradient 0.", f"{TF_V1} compute_weighted_loss"),
+    _d("tf-v1-mean-over-nonzero-weights", "different-definition",
+       Cells(apis=(f"{V1}log_loss", f"{V1}sigmoid_cross_entropy"), checks=VALUE_GRAD, cases="weight",
+             reductions="mean"),
+       Units({"float32": 3e6}),
+       "The default reduction SUM_BY_NONZERO_WEIGHTS divides the weighted sum by the number of non-zero weights, "
+       "the reference's (torch's) weighted mean by the number of elements: a weight of 0 on one of five columns "
+       "makes it 5/4 of the reference's (0.25 relative, 1e6 float32 units).", f"{TF_V1} compute_weighted_loss"),
+    _d("tf-v1-log-loss-eps-rounding", "precision",
+       Cells(apis=f"{V1}log_loss", checks="value", cases="saturation", reductions="none"), Units({"float32": 2e6}),
+       "Beyond the epsilon convention (log_eps=1e-7): at p = 0, y = 0 (or p = 1, y = 1) the loss is -log(1 + 1e-7), "
+       "and 1 + 1e-7 rounds to 1 + 2^-23 in float32, so it is -1.19e-7, not -1.0e-7 (a negative loss either way: "
+       "the epsilon is added inside logs that are already 0).", f"{TF_V1} log_loss"),
+    _unchecked("tf-v1-log-loss-no-range-check",
+               Cells(apis=f"{V1}log_loss", checks="error", cases=("input_outside_0_1", "target_outside_0_1")),
+               ("finite", "non-finite"),
+               "Probabilities and targets outside [0, 1] are not checked (there is no clip): a probability above 1 "
+               "gives NaN from log(1 - p), a target outside [0, 1] a number.", f"{TF_V1} log_loss"),
+    _unchecked("tf-v1-hinge-takes-0-1-labels", Cells(apis=f"{V1}hinge_loss[binary]", checks="error",
+                                                     cases="labels_0_1"), ("finite",),
+               "hinge_loss takes {0, 1} labels and maps them to 2 y - 1 without checking them, so the binding's "
+               "(y + 1) / 2 of {0, 1} labels is accepted.", f"{TF_V1} hinge_loss"),
+    _unchecked("tf-v1-softmax-ce-no-target-check",
+               Cells(apis=V1_SOFTMAX, checks="error", cases=("class_out_of_range", "prob_target_outside_0_1")),
+               ("finite",),
+               "Neither the one-hot labels (the binding's tf.one_hot gives an all-zero row for an index outside "
+               "[0, C): loss 0) nor probability targets outside [0, 1] are checked.",
+               f"{TF_V1} softmax_cross_entropy; https://www.tensorflow.org/api_docs/python/tf/one_hot"),
 ]
 
 # ---------------------------------------------------------------- beyond the documents (issue 11)
