@@ -55,4 +55,6 @@ STACKS = {s.name: s for s in (
           venv="tensorflow", release="tf-keras=={}", regress="2.20.1", packages=("tf_keras", "tensorflow"),
           pinned_only=("tensorflow-cpu==2.21.0",),  # tf-keras 2.N requires tensorflow 2.N ...
           no_deps=("tf-keras==2.21.0",)),  # ... by the name "tensorflow", which would replace tensorflow-cpu's files
+    Stack("optax", modules=("optax",), framework="optax", requirements=("optax==0.2.8", "jax==0.10.2",
+          "jaxlib==0.10.2"), venv="jax", release="optax=={}", regress="0.2.7", packages=("optax", "jax")),
 )}

@@ -277,7 +277,7 @@ def _sigmoid_focal(rng):
                error=("target", r"shape mismatch"))
 
 
-LOGITS = "reference_only: no stack computes dice from logits (Keras Dice takes probabilities)"
+LOGITS = "dice from logits: optax's binary_dice_loss (apply_sigmoid=True); Keras Dice takes probabilities"
 
 
 @cases("dice")
@@ -285,8 +285,9 @@ def _dice(rng):
     x = rng.normal(size=(8, 5)) * 2
     y = (rng.random(size=(8, 5)) < 0.5).astype(np.float64)
     p = 1 / (1 + np.exp(-x))
-    logits = {"interior", "reference_only"}
+    logits = {"interior"}
     yield Case("dice", "interior_8x5", {"input": x, "target": y}, tags=logits, note=LOGITS)
+    yield Case("dice", "smooth_0_5", {"input": x, "target": y}, {"smooth": 0.5}, tags={"interior"}, note=LOGITS)
     yield Case("dice", "interior_batch1", {"input": x[:1], "target": y[:1]}, tags=logits, note=LOGITS)
     yield Case("dice", "kdim_2x3x4x4", {"input": rng.normal(size=(2, 3, 4, 4)),
                                         "target": (rng.random((2, 3, 4, 4)) < 0.3).astype(np.float64)},
@@ -308,11 +309,11 @@ def _dice(rng):
     yield Case("dice", "probabilities_target_outside_0_1", {"input": p, "target": 2 * y - 1}, probs,
                tags={"bad_input"}, error=("target", r"probabilities must lie in"))
     yield Case("dice", "probabilities_smooth_0", {"input": p, "target": y}, {"smooth": 0.0, "from_logits": False},
-               tags={"interior", "reference_only"}, note="Keras Dice's smooth = 0 (with axis=(1, ...)); "
-               "reference_only: smooth and eps are conventions of that binding, whose cells check them")
+               tags={"interior"}, note="Keras Dice's smooth = 0 (with axis=(1, ...)), and optax's binary_dice_loss "
+               "smooth argument")
     y0 = y.copy()
     y0[:2] = 0.0
-    yield Case("dice", "empty_target_rows", {"input": x, "target": y0}, tags={"edge", "reference_only"}, note=LOGITS)
+    yield Case("dice", "empty_target_rows", {"input": x, "target": y0}, tags={"edge"}, note=LOGITS)
     p0 = p.copy()
     p0[0] = 0.0
     yield Case("dice", "probabilities_empty_target_rows", {"input": p0, "target": y0}, probs, tags={"edge"},
@@ -323,16 +324,16 @@ def _dice(rng):
                "Dice's conventions as parameters")
     yield Case("dice", "saturation_logits_1e4",
                {"input": BIG_LOGITS.reshape(2, 4), "target": BIG_LOGIT_Y.reshape(2, 4)},
-               tags={"saturation", "reference_only"}, note=LOGITS)
+               tags={"saturation"}, note=LOGITS)
     yield Case("dice", "nonfinite",
                {"input": NAN_INF_LOGITS.reshape(2, 2), "target": np.array([[1.0, 0.0], [1.0, 1.0]])},
-               tags={"nonfinite", "reference_only"}, note=LOGITS)
+               tags={"nonfinite"}, note=LOGITS)
     yield Case("dice", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))},
-               tags={"edge", "reference_only"}, note=LOGITS)
-    yield Case("dice", "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input", "reference_only"},
+               tags={"edge"}, note=LOGITS)
+    yield Case("dice", "target_outside_0_1", {"input": x, "target": 2 * y - 1}, tags={"bad_input"},
                note=LOGITS,
                error=("target", r"probabilities must lie in"))
-    yield Case("dice", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input", "reference_only"},
+    yield Case("dice", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
                note=LOGITS,
                error=("target", r"shape mismatch"))
 

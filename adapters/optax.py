@@ -1,0 +1,256 @@
+"""JAX and optax: the optax.losses functions, and the JAX primitives (jnp arrays, jax.vjp) the jax stacks run on.
+
+Version read: optax 0.2.8 (optax/losses/*.py) with jax 0.10.2.  Float64 needs x64, which ``Jax.context`` enables
+before the first array.  optax's losses return the unreduced loss (per element, or per row where they sum over the
+last axis); "mean" / "sum" are ``jnp.mean`` / ``jnp.sum``.  Mapping rules: the class axis last (optax's axis=-1),
+{-1, 1} labels as they are; each binding passes the reference's default for a parameter whose optax default
+differs (triplet_margin_loss's eps=1e-6 is passed as 0; sigmoid_focal_loss's alpha=None as the reference's 0.25).
+Calls are eager: jax.jit changes only the rounding of a sum (a few float32 ulps, tests/test_adapters_optax.py), so
+no jit variant is bound.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _mappings
+from ._core import Binding, Convention, Framework, Unsupported, lazy
+
+jax = lazy("jax")
+jnp = lazy("jax.numpy")
+losses = lazy("optax.losses")
+
+SRC = "optax 0.2.8 optax/losses/_classification.py"
+
+_initialized = False
+
+
+class Jax(Framework):
+    module = "jax"
+
+    def context(self):
+        global _initialized
+        if not _initialized:
+            jax.config.update("jax_enable_x64", True)  # float64 arrays stay float64 (JAX's default is 32-bit)
+            _initialized = True
+        return super().context()
+
+    def to_tensor(self, array, dtype, device="cpu"):
+        return jnp.asarray(np.asarray(array, dtype=dtype))
+
+    def to_numpy(self, tensor):
+        return np.asarray(tensor, dtype=np.float64)
+
+    def vjp(self, fn, primals, cotangent):
+        out, pullback = jax.vjp(fn, *primals)
+        cot = jnp.ones_like(out) if cotangent is None else jnp.broadcast_to(jnp.asarray(cotangent, out.dtype),
+                                                                             out.shape)
+        return out, list(pullback(cot))
+
+
+FRAMEWORK = Jax()
+
+
+# ---------------------------------------------------------------- conventions
+
+CTC_TAKES_LOGITS = Convention(
+    {"log_softmax": True},
+    "ctc_loss takes logits and applies jax.nn.log_softmax over the classes itself: fed normalized log-probabilities "
+    "the value is the reference's, but the gradient is the one through that log_softmax, and unnormalized rows are "
+    "renormalized.", f"{SRC} ctc_loss_with_forward_probs (logprobs = jax.nn.log_softmax(logits))")
+
+# ---------------------------------------------------------------- helpers
+
+
+def _reduce(v, reduction):
+    return v if reduction == "none" else jnp.mean(v) if reduction == "mean" else jnp.sum(v)
+
+
+def _last(x):
+    return x[..., None]
+
+
+def _class_last(x):
+    return jnp.moveaxis(x, 1, -1) if x.ndim > 2 else x
+
+
+def _smooth_l1(x, y, reduction, beta=1.0):
+    if beta == 0:
+        raise Unsupported("beta = 0 (l1): huber_loss(delta=0) / 0 is undefined")
+    return _reduce(losses.huber_loss(x, y, delta=beta), reduction) / beta
+
+
+def _dense_ce(fn):
+    def call(x, target, reduction):
+        if "int" in str(target.dtype):
+            raise Unsupported("class indices: see softmax_cross_entropy_with_integer_labels")
+        return _reduce(fn(_class_last(x), _class_last(target)), reduction)
+
+    return call
+
+
+def _integer_ce(x, target, reduction, ignore_index=-100):
+    if "int" not in str(target.dtype):
+        raise Unsupported("probability targets: see softmax_cross_entropy")
+    if np.any(np.asarray(target) == ignore_index):
+        raise Unsupported("ignored targets: softmax_cross_entropy_with_integer_labels has no ignore index")
+    return _reduce(losses.softmax_cross_entropy_with_integer_labels(_class_last(x), target), reduction)
+
+
+def _kl(fn):
+    def call(x, t, reduction):
+        if reduction == "batchmean":  # the natural call: the sum over each row, the mean over the batch
+            rows = (x.shape[0], int(np.prod(x.shape[1:])))  # not reshape(n, -1): an empty batch has no -1
+            return jnp.mean(fn(x.reshape(rows), t.reshape(rows)))
+        return _reduce(fn(_last(x), _last(t)), reduction)
+
+    return call
+
+
+def _hinge(f, y, reduction):
+    if f.ndim != 1:
+        raise Unsupported("multiclass scores: see multiclass_hinge_loss")
+    return _reduce(losses.hinge_loss(f, y.astype(f.dtype)), reduction)
+
+
+def _multiclass_hinge(f, y, reduction):
+    if f.ndim != 2:
+        raise Unsupported("binary scores: see hinge_loss")
+    return _reduce(losses.multiclass_hinge_loss(f, y), reduction)
+
+
+def _cosine(x1, x2, y, reduction, margin=0.0):
+    if np.any(np.asarray(y) != 1):
+        raise Unsupported("y = -1 pairs: cosine_distance is the y = 1 branch only")
+    return _reduce(losses.cosine_distance(x1, x2), reduction)
+
+
+def _triplet(a, p, n, reduction, margin=1.0):
+    return _reduce(losses.triplet_margin_loss(a, p, n, margin=margin, eps=0.0), reduction)
+
+
+def _ctc(lp, targets, input_lengths, target_lengths, reduction, blank=0):
+    steps = lp.shape[0]
+    lengths = np.asarray(input_lengths)
+    if np.any(lengths > steps):
+        raise Unsupported("input lengths beyond T: logit_paddings cover the T frames there are")
+    logits = jnp.transpose(lp, (1, 0, 2))
+    logit_paddings = jnp.asarray(~_mappings.frames_within(lengths, steps)[:, :, 0].T, dtype=lp.dtype)
+    labels = _mappings.padded_labels(targets, target_lengths)
+    label_paddings = jnp.asarray(np.arange(labels.shape[1])[None] >= np.asarray(target_lengths)[:, None], lp.dtype)
+    v = losses.ctc_loss(logits, logit_paddings, jnp.asarray(labels), label_paddings, blank_id=blank)
+    if reduction == "mean":  # the reference's (torch's) mean: each loss over max(S_n, 1), then the batch mean
+        return jnp.mean(v / jnp.asarray(_mappings.target_lengths_at_least_1(target_lengths), lp.dtype))
+    return _reduce(v, reduction)
+
+
+def _dice(from_logits):
+    def call(x, t, reduction, smooth=1.0):
+        return _reduce(losses.binary_dice_loss(x, t, smooth=smooth / 2, apply_sigmoid=from_logits), reduction)
+
+    return call
+
+
+def _b(loss, name, fn, expression, **kw):
+    return Binding(loss, f"optax.losses.{name}", fn, expression, **kw)
+
+
+ELEMENTWISE = "element-wise; mean / sum: jnp.mean / jnp.sum of it."
+ROW_SUM = ("optax sums over the last axis (a row of classes): fed x[..., None], t[..., None] the sum is over one "
+           "element and the result is element-wise; 'batchmean' is the natural call on (N, -1) rows, then jnp.mean.")
+
+# ---------------------------------------------------------------- the bindings
+
+BINDINGS = [
+    _b("mse", "squared_error", lambda x, y, reduction: _reduce(losses.squared_error(x, y), reduction),
+       "optax.losses.squared_error(x, y)", note=ELEMENTWISE),
+    _b("mse", "l2_loss", lambda x, y, reduction: 2 * _reduce(losses.l2_loss(x, y), reduction),
+       "2 * optax.losses.l2_loss(x, y)", kind="composed",
+       note="l2_loss is 0.5 * squared_error (Bishop's convention): times 2 it is the squared error. " + ELEMENTWISE),
+    _b("huber", "huber_loss", lambda x, y, reduction, delta=1.0: _reduce(losses.huber_loss(x, y, delta=delta),
+                                                                          reduction),
+       "optax.losses.huber_loss(x, y, delta=delta)", params=("delta",), note=ELEMENTWISE),
+    _b("smooth_l1", "huber_loss", _smooth_l1, "optax.losses.huber_loss(x, y, delta=beta) / beta", kind="composed",
+       variant="delta=beta, divided by beta", params=("beta",), note="Huber(delta=beta) / beta. " + ELEMENTWISE),
+    _b("binary_cross_entropy_with_logits", "sigmoid_binary_cross_entropy",
+       lambda x, y, reduction: _reduce(losses.sigmoid_binary_cross_entropy(x, y), reduction),
+       "optax.losses.sigmoid_binary_cross_entropy(x, y)", note=ELEMENTWISE),
+    _b("sigmoid_focal", "sigmoid_focal_loss",
+       lambda x, y, reduction, alpha=0.25, gamma=2.0: _reduce(
+           losses.sigmoid_focal_loss(x, y, alpha=alpha, gamma=gamma), reduction),
+       "optax.losses.sigmoid_focal_loss(x, y, alpha=alpha, gamma=gamma)", params=("alpha", "gamma"),
+       note="optax's alpha defaults to None (no class balancing), the reference's to 0.25: the binding passes it. "
+            + ELEMENTWISE),
+    _b("cross_entropy", "softmax_cross_entropy", _dense_ce(lambda x, t: losses.softmax_cross_entropy(x, t)),
+       "optax.losses.softmax_cross_entropy(moveaxis(x, 1, -1), moveaxis(q, 1, -1))",
+       note="probability targets; the class axis moved last."),
+    _b("cross_entropy", "safe_softmax_cross_entropy",
+       _dense_ce(lambda x, t: losses.safe_softmax_cross_entropy(x, t)),
+       "optax.losses.safe_softmax_cross_entropy(moveaxis(x, 1, -1), moveaxis(q, 1, -1))",
+       note="probability targets; the class axis moved last; a -inf logit of a zero-probability class is a zero "
+            "term (weighted_logsoftmax), where softmax_cross_entropy gives 0 * -inf = NaN."),
+    _b("cross_entropy", "softmax_cross_entropy_with_integer_labels", _integer_ce,
+       "optax.losses.softmax_cross_entropy_with_integer_labels(moveaxis(x, 1, -1), y)",
+       params=("ignore_index",),
+       note="class indices; the class axis moved last.  No ignore index: a target equal to ignore_index is "
+            "Unsupported (the default -100 only appears where a case ignores it)."),
+    _b("kl_div", "kl_divergence", _kl(lambda x, t: losses.kl_divergence(x, t)),
+       "optax.losses.kl_divergence(x[..., None], t[..., None])  (batchmean: mean(kl_divergence(x.reshape(N, -1), "
+       "t.reshape(N, -1))))", kind="composed", reductions=("none", "mean", "sum", "batchmean"),
+       fixed={"log_target": False}, note=ROW_SUM),
+    _b("kl_div", "kl_divergence_with_log_targets", _kl(lambda x, t: losses.kl_divergence_with_log_targets(x, t)),
+       "optax.losses.kl_divergence_with_log_targets(x[..., None], t[..., None])  (batchmean: as kl_divergence)",
+       kind="composed", reductions=("none", "mean", "sum", "batchmean"), fixed={"log_target": True}, note=ROW_SUM),
+    _b("hinge", "hinge_loss", _hinge, "optax.losses.hinge_loss(f, y)", variant="binary",
+       note="binary scores (N,), labels in {-1, 1}."),
+    _b("hinge", "multiclass_hinge_loss", _multiclass_hinge, "optax.losses.multiclass_hinge_loss(f, y)",
+       note="max_c (f_c + 1 - onehot_c) - f_y: the Crammer-Singer hinge (the c = y term is max(f_y) - f_y = 0)."),
+    _b("cosine_embedding", "cosine_distance", _cosine, "optax.losses.cosine_distance(x1, x2)  (y = 1 only)",
+       variant="y = 1", params=("margin",),
+       note="1 - cos: the y = 1 branch (margin only enters y = -1).  epsilon (default 0) clips each squared norm "
+            "from below; at 0 it is the pure definition."),
+    _b("triplet_margin", "triplet_margin_loss", _triplet,
+       "optax.losses.triplet_margin_loss(a, p, n, margin=margin, eps=0.0)", params=("margin",),
+       note="p = 2 only: optax raises the signed difference to norm_degree without abs (a - p)^p, which is the "
+            "p-norm only for even p; eps is added to the sum of powers inside the root, not to the difference, so "
+            "the binding passes 0 (optax's default 1e-6 is sqrt(d^2 + 1e-6))."),
+    _b("ctc", "ctc_loss", _ctc,
+       "optax.losses.ctc_loss(transpose(log_probs, (1, 0, 2)), t >= T_n, padded(y), s >= S_n, blank_id=blank)  "
+       "(mean: mean(loss / max(S_n, 1)))", kind="composed", params=("blank",), conventions=(CTC_TAKES_LOGITS,),
+       note="(B, T, K) logits with logit_paddings 1.0 past each input length, labels padded with label_paddings."),
+    _b("dice", "binary_dice_loss", _dice(True), "optax.losses.binary_dice_loss(x, t, smooth=smooth / 2)",
+       variant="apply_sigmoid=True", params=("smooth",), fixed={"from_logits": True},
+       note="optax's dice is 1 - (I + s) / (0.5 sum p + 0.5 sum t + s) (Tversky with alpha = beta = 0.5), which is "
+            "the reference's 1 - (2 I + 2 s) / (sum p + sum t + 2 s): smooth=s there is the reference's smooth 2 s, "
+            "so the binding passes smooth / 2.  One dice per sample, over its non-batch axes (its reduction='mean' "
+            "is over the one class axis it adds)."),
+    _b("dice", "binary_dice_loss", _dice(False),
+       "optax.losses.binary_dice_loss(p, t, smooth=smooth / 2, apply_sigmoid=False)", variant="apply_sigmoid=False",
+       params=("smooth",), fixed={"from_logits": False},
+       note="probabilities in; otherwise as apply_sigmoid=True."),
+]
+
+DIFFERENT_DEFINITIONS = []
+
+_ISSUE_11 = "reference loss {} arrives with issue 11's merge"
+UNBOUND = {
+    "optax.losses.cosine_similarity": "a similarity, not a loss: cosine_distance = 1 - cosine_similarity is bound",
+    "optax.losses.ctc_loss_with_forward_probs": "ctc_loss plus the forward probabilities: its first output is "
+                                                "ctc_loss's value (bound)",
+    "optax.losses.smooth_labels": "not a loss: the label-smoothing transform (1 - alpha) y + alpha / C",
+    "optax.losses.make_fenchel_young_loss": "not a loss: builds a Fenchel-Young loss from a max function",
+    "optax.losses.convex_kl_divergence": "deprecated alias of generalized_kl_divergence (" + _ISSUE_11.format(
+        "generalized_kl") + ")",
+    "optax.losses.generalized_kl_divergence": _ISSUE_11.format("generalized_kl"),
+    "optax.losses.log_cosh": _ISSUE_11.format("log_cosh"),
+    "optax.losses.poly_loss_cross_entropy": _ISSUE_11.format("poly1"),
+    "optax.losses.perceptron_loss": _ISSUE_11.format("perceptron"),
+    "optax.losses.multiclass_perceptron_loss": _ISSUE_11.format("perceptron"),
+    "optax.losses.sparsemax_loss": _ISSUE_11.format("sparsemax"),
+    "optax.losses.multiclass_sparsemax_loss": _ISSUE_11.format("sparsemax"),
+    "optax.losses.dice_loss": _ISSUE_11.format("tversky") + " (multiclass softmax dice with alpha, beta)",
+    "optax.losses.multiclass_generalized_dice_loss": "generalized dice (class weights 1 / (freq^2 + 1e-7)) is not "
+                                                     "a LOSSES.md loss",
+    "optax.losses.ntxent": "NT-Xent (SimCLR's contrastive loss) is not a LOSSES.md loss",
+    "optax.losses.ranking_softmax_loss": "the listwise softmax ranking loss is not a LOSSES.md loss",
+}

@@ -1,0 +1,170 @@
+"""The optax bindings (adapters/optax.py): each agrees with the reference (under its declared conventions) on small
+interior cases, value and gradient, float32 and float64, judged as suite cells (tests/smoke.py); every public
+optax.losses API is accounted for, and the reasons that a number can check are checked; jitted calls differ from
+eager ones only in the last bits of a sum (so no jit variant is bound)."""
+
+import numpy as np
+import pytest
+
+optax = pytest.importorskip("optax")
+jax = pytest.importorskip("jax")
+
+import smoke  # noqa: E402
+
+import adapters  # noqa: E402
+from adapters import optax as adapter  # noqa: E402
+from reference import LOSSES  # noqa: E402
+
+STACK = "optax"
+BINDINGS = adapters.bindings(STACK)
+DICE_PROBS = "optax.losses.binary_dice_loss[apply_sigmoid=False]"  # raises on probabilities: tested below
+
+
+def _own_cases(rng):
+    """Small interior cases for every loss the module binds: {loss: [(id, arrays, params)]}."""
+    x, y = rng.normal(size=(2, 3, 4))
+    bits = rng.integers(0, 2, size=(3, 4)).astype(float)
+    logits = rng.normal(size=(4, 3))
+    labels = np.array([0, 2, 1, 2])
+    soft = np.exp(logits[::-1]) / np.exp(logits[::-1]).sum(1, keepdims=True)
+    logp = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+    ctc_lp = rng.normal(size=(6, 2, 4))
+    ctc_lp -= np.log(np.exp(ctc_lp).sum(-1, keepdims=True))
+    ones = np.ones(3, dtype=np.int64)
+    return {
+        "mse": [("xy", {"input": x, "target": y}, {})],
+        "huber": [("delta", {"input": x, "target": y}, {"delta": 0.7})],
+        "smooth_l1": [("beta", {"input": x, "target": y}, {"beta": 0.5})],
+        "binary_cross_entropy_with_logits": [("logits", {"input": x, "target": bits}, {})],
+        "sigmoid_focal": [("alpha_gamma", {"input": x, "target": bits}, {"alpha": 0.4, "gamma": 1.5}),
+                          ("no_alpha", {"input": x, "target": bits}, {"alpha": None})],
+        "cross_entropy": [("labels", {"input": logits, "target": labels}, {}),
+                          ("probabilities", {"input": logits, "target": soft}, {}),
+                          ("k_dim", {"input": rng.normal(size=(2, 3, 4)), "target": rng.integers(0, 3, (2, 4))}, {}),
+                          ("ignore_unused", {"input": logits, "target": labels}, {"ignore_index": 7})],
+        "kl_div": [("log_probs", {"input": logp, "target": soft}, {}),
+                   ("log_target", {"input": logp, "target": np.log(soft)}, {"log_target": True})],
+        "hinge": [("binary", {"input": x[:, 0], "target": np.array([1, -1, 1])}, {}),
+                  # every margin missed: where one is met optax gives (f_y + 1) - 1 - f_y, a rounding error, not 0
+                  ("multiclass", {"input": 0.2 * logits, "target": labels}, {})],
+        "cosine_embedding": [("y_one", {"x1": x, "x2": y, "y": ones}, {}),
+                             ("margin", {"x1": x, "x2": y, "y": ones}, {"margin": 0.5})],
+        "triplet_margin": [("margin", {"anchor": x, "positive": y, "negative": x[::-1] + 0.3}, {"margin": 0.5})],
+        "dice": [("smooth", {"input": rng.normal(size=(2, 3, 4)), "target": rng.integers(0, 2, (2, 3, 4)) * 1.0},
+                  {"smooth": 0.5})],
+        "ctc": [("full_lengths", {"log_probs": ctc_lp, "targets": np.array([[1, 2, 2], [3, 1, 0]]),
+                                  "input_lengths": np.array([6, 5]), "target_lengths": np.array([3, 2])}, {}),
+                ("blank_last", {"log_probs": ctc_lp, "targets": np.array([[1, 2, 0], [0, 1, 2]]),
+                                "input_lengths": np.array([6, 6]), "target_lengths": np.array([3, 3])}, {"blank": 3})],
+    }
+
+
+OWN = smoke.own("optax", _own_cases(np.random.default_rng(11)))
+
+
+def _params():
+    return [pytest.param(b, dtype, reduction, id=f"{b.id}-{dtype}-{reduction}")
+            for b in BINDINGS if b.id != DICE_PROBS for dtype in b.dtypes for reduction in smoke.reductions(b)]
+
+
+@pytest.mark.parametrize("binding, dtype, reduction", _params())
+def test_value_matches_reference(binding, dtype, reduction):
+    smoke.assert_agree(smoke.run(STACK, binding, "value", dtype, reduction, OWN))
+
+
+@pytest.mark.parametrize("binding, dtype, reduction", _params())
+def test_grad_matches_reference(binding, dtype, reduction):
+    smoke.assert_agree(smoke.run(STACK, binding, "grad", dtype, reduction, OWN))
+
+
+def test_smoke_cases_cover_every_binding_parameter():
+    for b in BINDINGS:
+        if b.id != DICE_PROBS:
+            missing = set(b.params) - smoke.exercised(b, OWN)
+            assert not missing, f"{b.id}: parameters never exercised: {missing}"
+
+
+def _public():
+    return {f"optax.losses.{n}" for n in dir(optax.losses) if not n.startswith("_")
+            and callable(getattr(optax.losses, n))}
+
+
+def test_every_public_loss_api_is_accounted_for():
+    apis = _public()
+    accounted = {b.api for b in adapter.BINDINGS} | set(adapter.UNBOUND) | {d.api for d in
+                                                                          adapter.DIFFERENT_DEFINITIONS}
+    assert not apis - accounted, f"public loss APIs neither bound nor listed: {sorted(apis - accounted)}"
+    assert not accounted - apis, f"listed APIs that do not exist: {sorted(accounted - apis)}"
+    assert not {b.api for b in adapter.BINDINGS} & set(adapter.UNBOUND)
+
+
+def _x64():
+    adapter.FRAMEWORK.context()  # enables x64 once
+    return jax.numpy
+
+
+def test_unbound_reasons_checked_by_number():
+    """The UNBOUND reasons that say "equals": ctc_loss_with_forward_probs' first output is ctc_loss, cosine_similarity
+    is 1 - cosine_distance, convex_kl_divergence is generalized_kl_divergence."""
+    jnp = _x64()
+    rng = np.random.default_rng(3)
+    logits, paddings = jnp.asarray(rng.normal(size=(2, 5, 4))), jnp.zeros((2, 5))
+    labels, label_paddings = jnp.asarray([[1, 2], [3, 3]]), jnp.asarray([[0.0, 0.0], [0.0, 1.0]])
+    np.testing.assert_array_equal(optax.losses.ctc_loss_with_forward_probs(logits, paddings, labels, label_paddings)[0],
+                                  optax.losses.ctc_loss(logits, paddings, labels, label_paddings))
+    a, b = jnp.asarray(rng.normal(size=(3, 4))), jnp.asarray(rng.normal(size=(3, 4)))
+    np.testing.assert_allclose(optax.losses.cosine_similarity(a, b), 1 - optax.losses.cosine_distance(a, b),
+                               rtol=0, atol=4e-16)
+    lp, t = jax.nn.log_softmax(a), jax.nn.softmax(b)
+    np.testing.assert_array_equal(optax.losses.convex_kl_divergence(lp, t),
+                                  optax.losses.generalized_kl_divergence(lp, t))
+
+
+def test_binary_dice_smooth_is_half_the_reference_smooth():
+    """Why the binding passes smooth / 2: optax's smooth s is the reference's 2 s (and not s)."""
+    jnp = _x64()
+    rng = np.random.default_rng(5)
+    x, t = rng.normal(size=(3, 4, 2)), rng.integers(0, 2, (3, 4, 2)) * 1.0
+    got = np.asarray(optax.losses.binary_dice_loss(jnp.asarray(x), jnp.asarray(t), smooth=0.5))
+    np.testing.assert_allclose(got, LOSSES["dice"](x, t, smooth=1.0, reduction="none"), rtol=1e-14)
+    assert not np.allclose(got, LOSSES["dice"](x, t, smooth=0.5, reduction="none"), rtol=1e-6)
+
+
+def test_binary_dice_rejects_probabilities():
+    """The optax-binary-dice-probabilities-raise entry, checked on one input: apply_sigmoid=False raises."""
+    jnp = _x64()
+    p = jnp.asarray(np.random.default_rng(2).uniform(0.1, 0.9, size=(2, 3)))
+    with pytest.raises(ValueError, match="sum to 1"):
+        optax.losses.binary_dice_loss(p, jnp.round(p), apply_sigmoid=False)
+
+
+def test_jit_changes_only_the_rounding_of_reductions():
+    """XLA compiles a jitted loss as one fused program and reassociates its sums: on these smoke cases (float32,
+    'sum') the jitted value differs from the eager one by at most a few ulps, far inside the suite's 32 units, so
+    the suite's eager cells speak for jitted calls too (no jit variant is bound; see the module docstring)."""
+    fw, differing = adapter.FRAMEWORK, []
+    for b in BINDINGS:
+        if b.id == DICE_PROBS:
+            continue
+        for case in smoke.cases(b, OWN):
+            arrays = [case.arrays[n] for n in LOSSES[b.loss].inputs]
+            accepted = {k: v for k, v in case.params.items() if k in b.params}
+            with fw.context():
+                tensors, params = fw._tensors(arrays, "float32", accepted)
+                idx = [LOSSES[b.loss].inputs.index(n) for n in LOSSES[b.loss].differentiable]  # traced; the rest fixed
+
+                def fn(*floats, tensors=tensors, params=params, idx=idx, b=b):
+                    full = list(tensors)
+                    for i, f in zip(idx, floats):
+                        full[i] = f
+                    return b.fn(*full, reduction=b.reductions[-1], **params)
+
+                try:
+                    eager = np.asarray(fn(*[tensors[i] for i in idx]))
+                except adapters.Unsupported:  # a case this API cannot express (class indices to a dense one)
+                    continue
+                jitted = np.asarray(jax.jit(fn)(*[tensors[i] for i in idx]))
+            ulps = np.abs(eager - jitted) / np.spacing(np.abs(eager).astype(np.float32))
+            if not np.all((ulps <= 4) | (np.isnan(eager) & np.isnan(jitted))):
+                differing.append(f"{b.id} {case.id}: {eager} != {jitted} ({np.nanmax(ulps)} ulps)")
+    assert not differing, "\n".join(differing)
