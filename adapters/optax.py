@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _mappings
-from ._core import Binding, Convention, Framework, Unsupported, lazy
+from ._core import PENDING, Binding, Convention, Framework, Unsupported, lazy
 
 jax = lazy("jax")
 jnp = lazy("jax.numpy")
@@ -232,23 +232,22 @@ BINDINGS = [
 
 DIFFERENT_DEFINITIONS = []
 
-_ISSUE_11 = "reference loss {} arrives with issue 11's merge"
 UNBOUND = {
     "optax.losses.cosine_similarity": "a similarity, not a loss: cosine_distance = 1 - cosine_similarity is bound",
     "optax.losses.ctc_loss_with_forward_probs": "ctc_loss plus the forward probabilities: its first output is "
                                                 "ctc_loss's value (bound)",
     "optax.losses.smooth_labels": "not a loss: the label-smoothing transform (1 - alpha) y + alpha / C",
     "optax.losses.make_fenchel_young_loss": "not a loss: builds a Fenchel-Young loss from a max function",
-    "optax.losses.convex_kl_divergence": "deprecated alias of generalized_kl_divergence (" + _ISSUE_11.format(
+    "optax.losses.convex_kl_divergence": "deprecated alias of generalized_kl_divergence (" + PENDING.format(
         "generalized_kl") + ")",
-    "optax.losses.generalized_kl_divergence": _ISSUE_11.format("generalized_kl"),
-    "optax.losses.log_cosh": _ISSUE_11.format("log_cosh"),
-    "optax.losses.poly_loss_cross_entropy": _ISSUE_11.format("poly1"),
-    "optax.losses.perceptron_loss": _ISSUE_11.format("perceptron"),
-    "optax.losses.multiclass_perceptron_loss": _ISSUE_11.format("perceptron"),
-    "optax.losses.sparsemax_loss": _ISSUE_11.format("sparsemax"),
-    "optax.losses.multiclass_sparsemax_loss": _ISSUE_11.format("sparsemax"),
-    "optax.losses.dice_loss": _ISSUE_11.format("tversky") + " (multiclass softmax dice with alpha, beta)",
+    "optax.losses.generalized_kl_divergence": PENDING.format("generalized_kl"),
+    "optax.losses.log_cosh": PENDING.format("log_cosh"),
+    "optax.losses.poly_loss_cross_entropy": PENDING.format("poly1"),
+    "optax.losses.perceptron_loss": PENDING.format("perceptron"),
+    "optax.losses.multiclass_perceptron_loss": PENDING.format("multiclass_perceptron"),
+    "optax.losses.sparsemax_loss": PENDING.format("sparsemax"),
+    "optax.losses.multiclass_sparsemax_loss": PENDING.format("sparsemax"),
+    "optax.losses.dice_loss": PENDING.format("tversky") + " (multiclass softmax dice with alpha, beta)",
     "optax.losses.multiclass_generalized_dice_loss": "generalized dice (class weights 1 / (freq^2 + 1e-7)) is not "
                                                      "a LOSSES.md loss",
     "optax.losses.ntxent": "NT-Xent (SimCLR's contrastive loss) is not a LOSSES.md loss",

@@ -26,7 +26,7 @@ import warnings
 import numpy as np
 
 from . import _mappings
-from ._core import Binding, Convention, DifferentDefinition, Framework, Unsupported, lazy
+from ._core import PENDING, Binding, Convention, DifferentDefinition, Framework, Unsupported, lazy
 
 paddle = lazy("paddle")
 F = lazy("paddle.nn.functional")
@@ -355,12 +355,11 @@ DIFFERENT_DEFINITIONS = [
     for api in ("paddle.nn.functional.smooth_l1_loss", "paddle.nn.SmoothL1Loss")
 ]
 
-_ISSUE_11 = "reference loss {} arrives with issue 11"
 UNBOUND = {
-    "paddle.nn.functional.multi_margin_loss": _ISSUE_11.format("multi_margin") + " (Weston-Watkins: sum over "
+    "paddle.nn.functional.multi_margin_loss": PENDING.format("multi_margin") + " (Weston-Watkins: sum over "
     "i != y of max(0, margin - x_y + x_i)^p / C, not the reference hinge's Crammer-Singer form)",
-    "paddle.nn.MultiMarginLoss": _ISSUE_11.format("multi_margin") + " (Weston-Watkins)",
-    "paddle.nn.functional.dice_loss": _ISSUE_11.format("dice over one-hot class labels") + ": paddle's dice takes "
+    "paddle.nn.MultiMarginLoss": PENDING.format("multi_margin") + " (Weston-Watkins)",
+    "paddle.nn.functional.dice_loss": PENDING.format("dice over one-hot class labels") + ": paddle's dice takes "
     "(N, ..., C) probabilities and (N, ..., 1) index labels and returns only the mean",
     "paddle.nn.functional.npair_loss": "N-pair loss (Sohn 2016: softmax cross entropy of the anchor-positive "
     "similarity matrix plus an L2 term on the embeddings); not a LOSSES.md loss",

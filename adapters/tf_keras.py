@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _mappings
-from ._core import Binding, Convention, DifferentDefinition, Unsupported, lazy
+from ._core import PENDING, Binding, Convention, DifferentDefinition, Unsupported, lazy
 from .tf_nn import FRAMEWORK  # noqa: F401  (Keras 2 runs on TensorFlow's primitives: tensors, GradientTape)
 
 tf = lazy("tensorflow")
@@ -291,11 +291,10 @@ ALIASES = {"MSE": "mean_squared_error", "mse": "mean_squared_error", "MAE": "mea
            "mape": "mean_absolute_percentage_error", "MSLE": "mean_squared_logarithmic_error",
            "msle": "mean_squared_logarithmic_error", "logcosh": "log_cosh"}
 _NOT_A_LOSS = "not a loss: the base class, reduction enum or (de)serialization helper of tf_keras.losses"
-_ISSUE_11 = "reference loss {} arrives with issue 11 (LOSSES.md, losses to add)"
 UNBOUND = {
     **{f"tf_keras.losses.{n}": _NOT_A_LOSS for n in ("Loss", "Reduction", "get", "serialize", "deserialize")},
     **{f"tf_keras.losses.{a}": f"alias: the same function object as tf_keras.losses.{f}" for a, f in ALIASES.items()},
-    **{f"tf_keras.losses.{n}": _ISSUE_11.format(loss) for n, loss in (
+    **{f"tf_keras.losses.{n}": PENDING.format(loss) for n, loss in (
         ("LogCosh", "log_cosh"), ("log_cosh", "log_cosh"), ("MeanAbsolutePercentageError", "mape"),
         ("mean_absolute_percentage_error", "mape"), ("MeanSquaredLogarithmicError", "msle"),
         ("mean_squared_logarithmic_error", "msle"), ("SquaredHinge", "squared_hinge"),
