@@ -108,7 +108,10 @@ def sweep(cell, judge, request):
         data["grad_ulp"] = (np.abs(grad - ref_grad) / (u * np.maximum(np.abs(ref_grad), 1e-38))).tolist()
     data = {k: _clean(v) for k, v in data.items()}
     request.node.user_properties.append((SWEEP_KEY, data))
-    assert v.kind in ("ok", "unsupported"), v.error
+    # A raise is the stack's behaviour on these inputs (the cells judge it; the plot shows no curve); only a call
+    # that crashed or hung fails the sweep.
+    for out in (v, g):
+        assert out.kind in ("ok", "unsupported", "raised"), out.error
 
 
 def _clean(v):
