@@ -539,7 +539,7 @@ def o_median(xs, ys):
 
 @pytest.mark.parametrize("name,oracle", [("rmsle", o_rmsle), ("max_error", o_max_error),
                                          ("median_absolute_error", o_median)])
-@pytest.mark.parametrize("shape", [(21,), (22,), (20, 3), (1,), (7, 2, 2)])
+@pytest.mark.parametrize("shape", [(21,), (22,), (20, 3), (1,), (7, 2, 2), (30, 4), (15, 5)])
 def test_values_batch_statistics(name, oracle, shape):
     x, y = np.exp(rnd_b(*shape)), np.exp(rnd_b(*shape))
     x.ravel()[:4] = [0.0, 1e8, 1e-9, 3.0][: x.size]
@@ -743,7 +743,7 @@ SCORE_CASES = [("r2", o_r2, {}), ("r2", o_r2, {"force_finite": True}), ("explain
 
 
 @pytest.mark.parametrize("name,oracle,params", SCORE_CASES)
-@pytest.mark.parametrize("shape", [(21,), (20, 3), (22, 2)])
+@pytest.mark.parametrize("shape", [(21,), (20, 3), (22, 2), (25, 4), (10, 5)])
 def test_values_scores(name, oracle, params, shape):
     x, y = np.exp(rnd_b(*shape)), np.exp(rnd_b(*shape))
     if x.ndim == 2:
