@@ -12,6 +12,7 @@ is a convention on the binding (adapters._core.Convention), and its cells have t
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -139,9 +140,9 @@ class Units:
         return f"error {obs.units:.3g} > {limit:.3g} units of {obs.dtype}" if obs.units > limit else ""
 
     def admits(self, record):
-        err = record.get("max_ulp_err")
+        err = record.get("max_ulp_err")  # None: no finite error (an infinite one, or a non-finite mismatch)
         limit = _limit(self.units, record["dtype"])
-        return "" if err is not None and err <= limit else f"max_ulp_err {err} beyond {limit:.3g} units"
+        return "" if (math.inf if err is None else err) <= limit else f"max_ulp_err {err} beyond {limit:.3g} units"
 
     def __str__(self):
         return f"at most {_fmt_units(self.units)} units of the dtype"

@@ -220,11 +220,4 @@ DIVERGENCES += [
        "Each margin term is added only 'if (z > 0)', and NaN > 0 is false, so a NaN score is dropped from the sum "
        "(a finite loss) instead of giving NaN; as torch-multilabel-margin-nan-dropped.",
        f"{_MULTI_MARGIN} multi_margin_inner_sum_cpu (if (z > 0)), torch 2.14.1"),
-    _d("torch-multi-margin-empty-uninitialized", "bug",
-       Cells(losses="multi_margin", checks="value", cases="empty", reductions=("mean", "sum")),
-       Signature(("finite/nan", "finite/0"), units=float("inf")),
-       "On an empty batch 'mean' and 'sum' return uninitialized memory (seen: 2e-133, 7e-310, -3e17): the output "
-       "is at::empty and the kernel writes it only inside its loop over the samples.  No numeric bound holds for "
-       "garbage; the signature says what it is not: the empty mean's NaN, the empty sum's 0.",
-       f"{_MULTI_MARGIN} multi_margin_loss_cpu (at::empty({{0}}), multi_margin_loss_out_cpu_template), torch 2.14.1"),
 ]
