@@ -356,3 +356,19 @@ def check_registry(entries):
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
         raise ValueError(f"duplicate divergence ids: {dup}")
+
+
+def shorthands(framework):
+    """The two constructors a stack's divergences module writes its entries with: ``entry(id, kind, cells, bound,
+    explanation, citation)`` and ``unchecked(id, cells, returns, explanation, citation)`` (bad input the stack
+    accepts: an error cell where it returns ``returns`` instead of raising)."""
+
+    def entry(id, kind, cells, bound, explanation, citation):
+        return Divergence(id=id, framework=framework, kind=kind, cells=cells, bound=bound, explanation=explanation,
+                          citation=citation)
+
+    def unchecked(id, cells, returns, explanation, citation):
+        return entry(id, "unchecked-input", cells, Returns(returns), explanation, citation)
+
+    return entry, unchecked
+

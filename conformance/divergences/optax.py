@@ -4,7 +4,7 @@ Versions checked: optax 0.2.8, jax 0.10.2 (the sources under site-packages).  Bi
 ids ("api[variant]").
 """
 
-from ..registry import Cells, Divergence, Raises, Returns, Signature, Units
+from ..registry import Cells, Divergence, Raises, Signature, Units, shorthands
 
 CLS = "optax 0.2.8 optax/losses/_classification.py"
 SEG = "optax 0.2.8 optax/losses/_segmentation.py"
@@ -15,14 +15,7 @@ INTEGER_CE = "optax.losses.softmax_cross_entropy_with_integer_labels"
 DICE_PROBS = "optax.losses.binary_dice_loss[apply_sigmoid=False]"
 
 
-def _d(id, kind, cells, bound, explanation, citation):
-    return Divergence(id=id, framework="optax", kind=kind, cells=cells, bound=bound, explanation=explanation,
-                      citation=citation)
-
-
-def _unchecked(id, cells, returns, explanation, citation):
-    """Bad input optax accepts: an error cell where it returns ``returns`` instead of raising."""
-    return _d(id, "unchecked-input", cells, Returns(returns), explanation, citation)
+_d, _unchecked = shorthands("optax")
 
 
 DIVERGENCES: list[Divergence] = [

@@ -6,7 +6,7 @@ path (paddle/nn/functional/loss.py, paddle/include/paddle/phi/...).
 
 import numpy as np
 
-from ..registry import Cells, Divergence, Raises, Reproduces, Returns, Signature, Units, Where
+from ..registry import Cells, Divergence, Raises, Reproduces, Signature, Units, Where, shorthands
 
 _V = "paddlepaddle 3.3.1"
 _LOSS_PY = "paddle/nn/functional/loss.py"
@@ -20,14 +20,7 @@ _DISTANCE = (f"{_F}triplet_margin_with_distance_loss", "paddle.nn.TripletMarginW
 WHOLE = {"float32": 2.0**23 * 1.01, "float64": 2.0**52 * 1.01}
 
 
-def _d(id, kind, cells, bound, explanation, citation):
-    return Divergence(id=id, framework="paddle", kind=kind, cells=cells, bound=bound, explanation=explanation,
-                      citation=citation)
-
-
-def _unchecked(id, cells, returns, explanation, citation):
-    """Bad input the framework accepts: an error cell where it returns ``returns`` instead of raising."""
-    return _d(id, "unchecked-input", cells, Returns(returns), explanation, citation)
+_d, _unchecked = shorthands("paddle")
 
 
 DIVERGENCES: list[Divergence] = [

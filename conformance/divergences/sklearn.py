@@ -3,20 +3,18 @@
 Version read: scikit-learn 1.9.1 (the installed sources are the citations' authority).
 """
 
-from ..registry import Cells, Divergence, Raises, Returns, Signature, Units
+from ..registry import Cells, Divergence, Raises, Signature, Units, shorthands
 
 SK = "scikit-learn 1.9.1"
 M = "sklearn.metrics."
 
 
-def _d(id, kind, cells, bound, explanation, citation):
-    return Divergence(id=id, framework="sklearn", kind=kind, cells=cells, bound=bound, explanation=explanation,
-                      citation=citation)
+_d, _returns = shorthands("sklearn")
 
 
 def _unchecked(id, cells, explanation, citation):
     """Bad input sklearn accepts: an error cell where it returns a finite value instead of raising."""
-    return _d(id, "unchecked-input", cells, Returns(("finite",)), explanation, citation)
+    return _returns(id, cells, ("finite",), explanation, citation)
 
 
 DIVERGENCES: list[Divergence] = [

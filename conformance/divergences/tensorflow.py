@@ -4,7 +4,7 @@ Versions checked: tensorflow 2.21.0, keras 3.15.1 (the sources under site-packag
 their exact ids ("api[variant]"); KERAS_CLASS selects the Keras loss classes, whose reduction is Keras's own.
 """
 
-from ..registry import Cells, Divergence, Raises, Returns, Signature, Units, Where
+from ..registry import Cells, Divergence, Raises, Signature, Units, Where, shorthands
 
 KERAS_LOSS = "keras 3.15.1 keras/src/losses/loss.py reduce_values"
 KERAS_LOSSES = "keras 3.15.1 keras/src/losses/losses.py"
@@ -49,14 +49,7 @@ NOT_V1 = Where("the binding is not a tf.compat.v1.losses one", lambda k: not k.a
 IS_V1 = Where("the binding is a tf.compat.v1.losses one", lambda k: k.api.startswith(V1))
 
 
-def _d(id, kind, cells, bound, explanation, citation):
-    return Divergence(id=id, framework="tensorflow", kind=kind, cells=cells, bound=bound, explanation=explanation,
-                      citation=citation)
-
-
-def _unchecked(id, cells, returns, explanation, citation):
-    """Bad input the framework accepts: an error cell where it returns ``returns`` instead of raising."""
-    return _d(id, "unchecked-input", cells, Returns(returns), explanation, citation)
+_d, _unchecked = shorthands("tensorflow")
 
 
 DIVERGENCES: list[Divergence] = [

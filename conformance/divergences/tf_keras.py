@@ -4,7 +4,7 @@ Versions checked: tf-keras 2.21.0 on tensorflow-cpu 2.21.0 (the sources under si
 their exact ids ("api[variant]"); CLASS selects the loss classes, whose reduction is Keras 2's own.
 """
 
-from ..registry import Cells, Divergence, Returns, Signature, Units, Where
+from ..registry import Cells, Divergence, Signature, Units, Where, shorthands
 
 SRC = "tf-keras 2.21.0 tf_keras/src/losses.py"
 BACKEND = "tf-keras 2.21.0 tf_keras/src/backend.py"
@@ -28,14 +28,7 @@ HUBER_INTERIOR = ("interior_3d", "interior_8x5", "interior_batch1", "interior_de
 HUBER_KINKS = ("kink_at_delta", "kink_at_beta", "kink_at_beta_1")  # |d| = delta exactly: float32 holds the values
 
 
-def _d(id, kind, cells, bound, explanation, citation):
-    return Divergence(id=id, framework="tf_keras", kind=kind, cells=cells, bound=bound, explanation=explanation,
-                      citation=citation)
-
-
-def _unchecked(id, cells, returns, explanation, citation):
-    """Bad input the framework accepts: an error cell where it returns ``returns`` instead of raising."""
-    return _d(id, "unchecked-input", cells, Returns(returns), explanation, citation)
+_d, _unchecked = shorthands("tf_keras")
 
 
 DIVERGENCES: list[Divergence] = [

@@ -3,19 +3,12 @@
 Versions checked: torch 2.14.1, torchvision 0.29.1 (the installed sources are cited by path).
 """
 
-from ..registry import Cells, Divergence, Raises, Reproduces, Returns, Signature, Units
+from ..registry import Cells, Divergence, Raises, Reproduces, Signature, Units, shorthands
 
 _LOSS_CPP = "aten/src/ATen/native/Loss.cpp"
 
 
-def _d(id, kind, cells, bound, explanation, citation):
-    return Divergence(id=id, framework="torch", kind=kind, cells=cells, bound=bound, explanation=explanation,
-                      citation=citation)
-
-
-def _unchecked(id, cells, returns, explanation, citation):
-    """Bad input the framework accepts: an error cell where it returns ``returns`` instead of raising."""
-    return _d(id, "unchecked-input", cells, Returns(returns), explanation, citation)
+_d, _unchecked = shorthands("torch")
 
 
 DIVERGENCES: list[Divergence] = [
