@@ -301,13 +301,13 @@ def build(results_paths, out, baseline_paths=None, factor=diffmod.DEFAULT_FACTOR
             budget -= len(r.get("repro") or "")
             failing.append(repro_block(r, budget >= 0))
         unlisted = Counter(category(r) for r in bad[MAX_LISTED:])
+        seen = {r.get("divergence") for r in recs}  # the divergences this loss's cells name
         emit(loss_pages[loss], "loss.html", title=f"{loss}", current=None, loss=loss,
              ref=reference_info(loss, res.reference),
              bindings=[b for b in res.bindings.values() if b.get("loss") == loss],
              defs=[d for d in res.different_definitions if d.get("loss") == loss],
              divergences=[d for d in res.divergences.values()
-                          if d.get("loss") == loss or (fnmatchcase(loss, str(d.get("loss")))
-                                                       and d.get("id") in {r.get("divergence") for r in recs})],
+                          if d.get("loss") == loss or (fnmatchcase(loss, str(d.get("loss"))) and d.get("id") in seen)],
              tables=binding_tables(recs, multi_device), failing=failing, unlisted=unlisted, plots=svgs,
              BIG_TABLE=BIG_TABLE,
              category=category, **common)
