@@ -343,9 +343,18 @@ def jsonable(v):
     return v
 
 
+_BY_FRAMEWORK = {}  # id(entries) -> (entries, len, {framework: [entries]}): a run asks for thousands of cells
+
+
 def find(entries, key):
     """The entry covering this cell, or None; two entries covering one cell is a registry error."""
-    hits = [d for d in entries if d.matches(key)]
+    cached = _BY_FRAMEWORK.get(id(entries))
+    if cached is None or cached[0] is not entries or cached[1] != len(entries):
+        by = {}
+        for d in entries:
+            by.setdefault(d.framework, []).append(d)
+        cached = _BY_FRAMEWORK[id(entries)] = (entries, len(entries), by)
+    hits = [d for d in cached[2].get(key.framework, ()) if d.matches(key)]
     if len(hits) > 1:
         raise ValueError(f"cell {key} is covered by several divergences: {[d.id for d in hits]}")
     return hits[0] if hits else None
