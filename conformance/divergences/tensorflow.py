@@ -4,7 +4,7 @@ Versions checked: tensorflow 2.21.0, keras 3.15.1 (the sources under site-packag
 their exact ids ("api[variant]"); KERAS_CLASS selects the Keras loss classes, whose reduction is Keras's own.
 """
 
-from ..registry import Cells, Divergence, Raises, Signature, Units, Where, shorthands
+from ..registry import Cells, Divergence, Raises, Reproduces, Signature, Units, Where, shorthands
 
 KERAS_LOSS = "keras 3.15.1 keras/src/losses/loss.py reduce_values"
 KERAS_LOSSES = "keras 3.15.1 keras/src/losses/losses.py"
@@ -390,4 +390,28 @@ DIVERGENCES += [
        "the target's probability is finite), and the gradient of that product is one_hot * dL/dp_y: at p_y = 0 "
        "(dL/dp_y = -inf) the other columns get 0 * -inf = NaN instead of 0.",
        f"{KERAS_LOSSES} categorical_generalized_cross_entropy (p = ops.sum(y_pred * y_true_one_hot, axis=-1))"),
+]
+
+# ---------------------------------------------------------------- pairwise (issue 11, batch NL1)
+
+V1_PAIRWISE = f"{V1}mean_pairwise_squared_error"
+
+DIVERGENCES += [
+    _d("tf-v1-pairwise-scalar-weights-count-the-batch", "bug",
+       Cells(apis=V1_PAIRWISE, cases=("interior_4x5", "one_element_each")), Reproduces({"count": "batch"}),
+       "With the default scalar weights, _num_present takes its eager shortcut (a non-zero scalar weight returns "
+       "_num_elements(losses), the whole batch's count M) and ignores per_batch=True: every sample is normalised "
+       "as 2 / (M - 1) (sum d^2 - (sum d)^2 / M) instead of by its own element count K, so a batch of more than one "
+       "sample is not the documented mean over each sample's pairs (seen: 8.07 for 9.33 on [[1, 2, 4], [0, 3, 1]]; "
+       "a sample of one element gets a nonzero loss).  Weights of shape (N, 1) take the per-sample count; graph "
+       "mode does too (the shortcut is eager-only).",
+       f"{TF_V1} _num_present (the context.executing_eagerly() and weights._rank() == 0 branch), "
+       "mean_pairwise_squared_error (num_present_per_batch = _num_present(diffs, weights, per_batch=True)); "
+       "https://github.com/tensorflow/tensorflow/pull/16433 (the per-sample normalisation it meant to fix)"),
+    _d("tf-v1-pairwise-cancels", "precision",
+       Cells(apis=V1_PAIRWISE, cases="common_offset"), Units({"float32": 1e4}),
+       "The per-sample loss is formed as 2 sum d^2 / (K - 1) - 2 (sum d)^2 / (K (K - 1)) in float32: where the d_k "
+       "share an offset large against their spread the two terms cancel (seen: 547 units on the value, 3.0e3 on "
+       "the gradient, whose 4 d_k / (K - 1) - 4 sum d / (K (K - 1)) cancels alike, at d = 100 + 0.01 z).",
+       f"{TF_V1} mean_pairwise_squared_error (term1 - term2)"),
 ]
