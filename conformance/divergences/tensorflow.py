@@ -115,11 +115,13 @@ DIVERGENCES: list[Divergence] = [
        "A -inf logit of a class with target probability 0 gives 0 * (-inf) = NaN in the dense softmax cross "
        "entropy (labels times log-softmax), where the term is 0.", TF_XENT),
     _d("tf-sigmoid-ce-infinite-logit-nan", "bug",
-       Cells(losses="binary_cross_entropy_with_logits", checks="value", cases="nonfinite", reductions="none"),
+       (Cells(losses="binary_cross_entropy_with_logits", checks="value", cases="nonfinite", reductions="none"),
+        Cells(apis="tf.nn.nce_loss", checks="value", cases="nonfinite", reductions="none")),
        Signature(("nan/inf", "nan/finite")),
        "The stable form max(x, 0) - x z + log1p(exp(-|x|)) (weighted: (1 - z) x + ...) multiplies an infinite "
-       "logit by a zero label factor: inf * 0 = NaN where the loss has the limit +inf or 0.",
-       f"{TF_NN_IMPL} sigmoid_cross_entropy_with_logits, weighted_cross_entropy_with_logits"),
+       "logit by a zero label factor: inf * 0 = NaN where the loss has the limit +inf or 0 (nce_loss sums these "
+       "terms over its true and sampled logits).",
+       f"{TF_NN_IMPL} sigmoid_cross_entropy_with_logits, weighted_cross_entropy_with_logits, nce_loss"),
     _d("tf-weighted-ce-cancellation", "precision",
        Cells(apis="tf.nn.weighted_cross_entropy_with_logits", checks="value", cases=("interior_8x5", "pos_weight"),
              reductions="none"),
@@ -414,4 +416,24 @@ DIVERGENCES += [
        "share an offset large against their spread the two terms cancel (seen: 547 units on the value, 3.0e3 on "
        "the gradient, whose 4 d_k / (K - 1) - 4 sum d / (K (K - 1)) cancels alike, at d = 100 + 0.01 z).",
        f"{TF_V1} mean_pairwise_squared_error (term1 - term2)"),
+]
+
+# ---------------------------------------------------------------- sampled losses (issue 11, batch NL1)
+
+SAMPLED = ("tf.nn.nce_loss", "tf.nn.sampled_softmax_loss")
+TF_SAMPLING = "tensorflow 2.21.0 tensorflow/python/ops/candidate_sampling_ops.py"
+
+DIVERGENCES += [
+    _d("tf-sampled-accidental-hits-presuppose-unique", "different-definition",
+       Cells(apis=SAMPLED, cases="duplicate_sampled_hit"), Units({"float32": 1e7, "float64": 1e16}),
+       "compute_accidental_hits reports one position per true class, the last one at which sampled_candidates holds "
+       "it (documented: 'We presuppose that the sampled_candidates are unique'), so a class sampled twice that is a "
+       "true class keeps its other draw in the loss, where removing accidental hits removes every draw of it.  "
+       "TensorFlow's own samplers draw unique candidates by default (unique=True), so only sampled_values with "
+       "repeats meet it.",
+       f"{TF_SAMPLING} compute_accidental_hits (docstring); {TF_NN_IMPL} _compute_sampled_logits"),
+    _unchecked("tf-sampled-validates-no-expected-count",
+               Cells(apis=SAMPLED, checks="error", cases="zero_expected_count"), ("nan",),
+               "An expected count of 0 is taken as it is: the logit correction -log(0) = +inf makes the loss NaN "
+               "instead of an error.", f"{TF_NN_IMPL} _compute_sampled_logits (math_ops.log(sampled_expected_count))"),
 ]
