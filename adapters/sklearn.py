@@ -254,15 +254,45 @@ DIFFERENT_DEFINITIONS = [
 ]
 
 UNBOUND = {
-    "sklearn.metrics.coverage_error": "no reference yet: coverage_error (LOSSES.md 'Beyond the documents', "
-                                      "ranking) is not written (a ranking depth, not label_ranking)",
     "sklearn.metrics.root_mean_squared_error": "no reference: the square root of the mse mean is a batch statistic "
                                                "that LOSSES.md does not list (not a reduction of mse)",
-    **{f"sklearn.metrics.{api}": f"no reference yet: {what} is not written" for api, what in (
-        ("d2_log_loss_score", "the d2 skill score of log_loss (d2_score covers absolute_error, pinball, tweedie)"),
-        ("d2_brier_score", "the d2 skill score of the Brier score (d2_score covers absolute_error, pinball, "
-                           "tweedie)"),
-        ("label_ranking_average_precision_score", "lrap (LOSSES.md 'Beyond the documents', ranking)"))},
     "sklearn.linear_model.SGDClassifier(loss='modified_huber')": "modified_huber is an SGD training loss with no "
                                                                    "public function or metric that returns its value",
 }
+
+
+# ---------------------------------------------------------------- ranking depths, probabilistic d2 (issue 11, NL1)
+
+RANK_SRC = "scikit-learn 1.9.1 sklearn/metrics/_ranking.py"
+
+
+def _ranking(name):
+    def fn(f, target, reduction):
+        return getattr(metrics, name)(target, f)
+
+    return fn
+
+
+def _d2_probabilistic(name):
+    """d2_log_loss_score / d2_brier_score: labels=[0, 1] or range(C), so that a batch lacking a class means the
+    same as in the reference."""
+    def fn(p, target, reduction, **kw):
+        labels = [0, 1] if p.ndim == 1 else list(range(p.shape[1]))
+        return getattr(metrics, name)(target, p, labels=labels)
+
+    return fn
+
+
+ONE_VALUE = dict(reductions=("none", "mean"), note="one value for the batch, for both reductions; labels=[0, 1] or "
+                 "range(C).")
+
+BINDINGS += [
+    _metric("coverage_error", "coverage_error", _ranking("coverage_error"), "coverage_error(y, f)"),
+    _metric("lrap", "label_ranking_average_precision_score", _ranking("label_ranking_average_precision_score"),
+            "label_ranking_average_precision_score(y, f)"),
+    _metric("d2_score", "d2_log_loss_score", _d2_probabilistic("d2_log_loss_score"),
+            "d2_log_loss_score(y, p, labels=[0, 1] or range(C))", fixed={"loss": "log_loss"}, conventions=(CLIP,),
+            **ONE_VALUE),
+    _metric("d2_score", "d2_brier_score", _d2_probabilistic("d2_brier_score"),
+            "d2_brier_score(y, p, labels=[0, 1] or range(C))", fixed={"loss": "brier"}, **ONE_VALUE),
+]

@@ -140,6 +140,24 @@ UNBOUND = {
     **{f"tf.compat.v1.losses.{n}": _NOT_A_LOSS for n in (
         "Reduction", "add_loss", "compute_weighted_loss", "get_losses", "get_regularization_loss",
         "get_regularization_losses", "get_total_loss")},
-    "tf.compat.v1.losses.mean_pairwise_squared_error": "reference loss mean_pairwise_squared_error arrives with issue "
-                                                       "11 (LOSSES.md, losses to add)",
 }
+
+
+# ---------------------------------------------------------------- pairwise (issue 11, batch NL1)
+
+NO_PAIRS = Convention(
+    {"no_pairs": 0.0},
+    "both terms divide with div_no_nan, so a sample with fewer than 2 elements (no pair) contributes 0, not the "
+    "mean of nothing (NaN); an empty batch sums to 0 as well.", f"{SRC} mean_pairwise_squared_error (div_no_nan)")
+
+
+def _pairwise(x, y, reduction):
+    return tf.compat.v1.losses.mean_pairwise_squared_error(y, x)
+
+
+BINDINGS += [
+    _binding("mean_pairwise_squared_error", "tf.compat.v1.losses.mean_pairwise_squared_error", _pairwise,
+             "tf.compat.v1.losses.mean_pairwise_squared_error(y, x)", reductions=("sum",), conventions=(NO_PAIRS,),
+             note="no reduction argument: it returns the sum over the samples of each sample's mean over pairs "
+                  "(weights=1.0, the default)."),
+]

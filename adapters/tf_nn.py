@@ -33,7 +33,8 @@ class TensorFlow(Framework):
             out = fn(*primals)
             cot = tf.ones_like(out) if cotangent is None else tf.constant(cotangent, dtype=out.dtype)
             total = tf.reduce_sum(cot * out)
-        return out, tape.gradient(total, primals, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+        grads = tape.gradient(total, primals, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+        return out, [tf.convert_to_tensor(g) for g in grads]  # a gather's gradient is IndexedSlices: densify
 
 
 FRAMEWORK = TensorFlow()
@@ -144,9 +145,36 @@ BINDINGS = [
 DIFFERENT_DEFINITIONS = []
 
 UNBOUND = {
-    "tf.nn.nce_loss": "noise-contrastive estimation samples negative classes at random: not a LOSSES.md loss",
-    "tf.nn.sampled_softmax_loss": "a sampled (random) approximation of softmax cross entropy over a weight matrix: "
-                                  "not the reference's exact loss",
     "tf.nn.compute_average_loss": "a reduction helper (sum / global batch size), not a loss",
     "tf.nn.scale_regularization_loss": "a regularization-loss scaling helper, not a loss",
 }
+
+
+# ---------------------------------------------------------------- sampled losses (issue 11, batch NL1)
+
+
+def _sampled(name):
+    """tf.nn.nce_loss / sampled_softmax_loss made deterministic: the sampled ids and both expected counts are passed
+    as sampled_values, num_sampled and num_classes read from their shapes; remove_accidental_hits passed only where a
+    case sets it (TensorFlow's defaults are the references')."""
+    def fn(x, w, b, labels, sampled, true_count, sampled_count, reduction, **kw):
+        v = getattr(tf.nn, name)(weights=w, biases=b, labels=labels, inputs=x, num_sampled=sampled.shape[0],
+                                 num_classes=w.shape[0], num_true=labels.shape[1],
+                                 sampled_values=(sampled, true_count, sampled_count), **kw)
+        return _reduce(v, reduction)
+
+    return fn
+
+
+SAMPLED = ("tf.nn.{}(weights=w, biases=b, labels=labels, inputs=x, num_sampled=S, num_classes=C, num_true=T, "
+           "sampled_values=(sampled, true_expected_count, sampled_expected_count), "
+           "remove_accidental_hits=remove_accidental_hits)")
+SAMPLED_NOTE = ("sampled_values replaces the sampler (the reference takes the sampled ids and expected counts as "
+                "inputs); the gradients w.r.t. weights and biases come back as IndexedSlices, densified.")
+
+BINDINGS += [
+    Binding("nce", "tf.nn.nce_loss", _sampled("nce_loss"), SAMPLED.format("nce_loss"),
+            params=("remove_accidental_hits",), note=SAMPLED_NOTE),
+    Binding("sampled_softmax", "tf.nn.sampled_softmax_loss", _sampled("sampled_softmax_loss"),
+            SAMPLED.format("sampled_softmax_loss"), params=("remove_accidental_hits",), note=SAMPLED_NOTE),
+]

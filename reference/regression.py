@@ -3,6 +3,7 @@
 import autograd.numpy as np
 from autograd.tracer import getval
 
+from . import scores
 from ._core import accurate_sum, choice, closed_form_grad, floats, in_range, nonnegative, register, same_shape
 
 
@@ -444,15 +445,18 @@ def _pinball_sum(y, c, alpha):
 
 
 @register("d2_score", differentiable=(), reductions=("none", "mean"))
-def d2_score(input, target, loss="absolute_error", alpha=0.5, power=0.0, force_finite=False):
+def d2_score(input, target, loss="absolute_error", alpha=0.5, power=0.0, force_finite=False, clip_eps=0.0):
     """Fraction of deviance explained per output: 1 - sum_i L(y_i, x_i) / sum_i L(y_i, c), c the best
     constant prediction of the column: an alpha-quantile of y for L = pinball(alpha) (the minimum over the
     y_j themselves, where a piecewise-linear convex sum attains it: the same for every quantile convention),
     the median for "absolute_error" (pinball at 1/2, halved), mean(y) for L = tweedie_deviance(power).
     force_finite as ``r2``; reductions as ``max_error``.
     Source: scikit-learn 1.9 ``d2_absolute_error_score``, ``d2_pinball_score`` (both force_finite=True,
-    fixed), ``d2_tweedie_score`` (force_finite=False, fixed; 1-D only; NaN for fewer than 2 samples)."""
-    choice("loss", loss, ("absolute_error", "pinball", "tweedie"))
+    fixed), ``d2_tweedie_score`` (force_finite=False, fixed; 1-D only; NaN for fewer than 2 samples).
+    L = log_loss (clip_eps as ``log_loss``'s) or brier_score: see ``_d2_probabilistic``."""
+    choice("loss", loss, ("absolute_error", "pinball", "tweedie", "log_loss", "brier"))
+    if loss in ("log_loss", "brier"):
+        return _d2_probabilistic(input, target, loss, clip_eps, force_finite)
     x, y, shape = _columns(input, target)
     if loss == "tweedie":
         num = _column_sum(tweedie_deviance(x, y, power=power))
@@ -465,3 +469,55 @@ def d2_score(input, target, loss="absolute_error", alpha=0.5, power=0.0, force_f
         num = _pinball_sum(y, x, a)
         den = np.min([_pinball_sum(y, np.broadcast_to(y[j], y.shape), a) for j in range(len(y))], axis=0)
     return _fraction_explained(num, den, force_finite).reshape(shape)
+
+
+# ---------------------------------------------------------------- pairwise (issue 11, batch NL1)
+
+
+@register("mean_pairwise_squared_error")
+def mean_pairwise_squared_error(input, target, count="sample", no_pairs=np.nan):
+    """Mean pairwise squared error per sample (axis 0 holds the samples; a sample's K elements are the other
+    axes, flattened): the mean over its K (K - 1) / 2 pairs i < j of ((x_i - x_j) - (y_i - y_j))^2.
+
+    With d = x - y that is 2 sum_k (d_k - mean d)^2 / (K - 1) (sum_{i<j} (d_i - d_j)^2 = K sum_k (d_k - mean d)^2),
+    the form used here: TensorFlow's 2 sum d^2 / (K - 1) - 2 (sum d)^2 / (K (K - 1)) cancels when the d_k share a
+    large offset.  A sample with fewer than 2 elements has no pair: ``no_pairs`` (NaN, the mean of nothing;
+    TensorFlow's div_no_nan gives 0).  count="batch": K is replaced by the element count M of the whole batch in
+    TensorFlow's formula, 2 / (M - 1) (sum d^2 - (sum d)^2 / M) (what tf.compat.v1 computes eagerly with its
+    default scalar weights, adapters/tf_compat.py).
+    Source: tensorflow 2.21 tf.compat.v1.losses.mean_pairwise_squared_error (its docstring's example
+    [((a-b) - (x-y))^2 + ((a-c) - (x-z))^2 + ((b-c) - (y-z))^2] / 3; its sum over the samples is "sum")."""
+    same_shape(input=input, target=target)
+    choice("count", count, ("sample", "batch"))
+    if np.ndim(getval(input)) < 1:
+        raise ValueError(f"input: expected samples along axis 0, got shape {np.shape(getval(input))}")
+    shape = np.shape(input)
+    n, k = shape[0], int(np.prod(shape[1:]))
+    d = np.reshape(input - target, (n, k))
+    pairs_of = n * k if count == "batch" else k  # the element count the normalisation uses
+    if pairs_of < 2:
+        return np.full(n, no_pairs) + 0.0 * np.sum(d, axis=1)
+    if count == "batch":
+        return 2.0 * (np.sum(d**2, axis=1) - np.sum(d, axis=1) ** 2 / pairs_of) / (pairs_of - 1)
+    dev = d - np.mean(d, axis=1, keepdims=True)
+    dev = dev - np.mean(dev, axis=1, keepdims=True)  # a second pass corrects the mean's rounding
+    return 2.0 * np.sum(dev**2, axis=1) / (k - 1)
+
+
+def _d2_probabilistic(input, target, loss, clip_eps, force_finite):
+    """d2_score for L = log_loss or brier_score of probabilities (N,) (binary, target in {0, 1}) or (N, C)
+    (target class indices): 1 - sum_i L(p_i, y_i) / sum_i L(q, y_i), q the class frequencies of the batch's
+    targets (the best constant prediction of both); one value.  A single class in the targets gives
+    den = 0 (q is exact), hence 1 - num / 0.
+    Source: scikit-learn 1.9 ``d2_log_loss_score`` (log loss clipped as its ``log_loss``; NaN for fewer than
+    2 samples), ``d2_brier_score`` (its two-column binary form doubles num and den alike)."""
+    floats("input", input)
+    per_sample = (lambda p: scores.log_loss(p, target, clip_eps=clip_eps)) if loss == "log_loss" else (
+        lambda p: scores.brier_score(p, target))
+    num = accurate_sum(per_sample(input))
+    if np.ndim(input) == 1:
+        q = np.full(np.shape(input), accurate_sum(target) / max(len(target), 1))
+    else:
+        counts = np.array([np.sum(target == c) for c in range(np.shape(input)[1])])
+        q = np.broadcast_to(counts / max(len(target), 1), np.shape(input))
+    return _fraction_explained(num, accurate_sum(per_sample(q)), force_finite)

@@ -216,3 +216,50 @@ def multiclass_perceptron(input, target):
     _ndim("input", input, (2,), "scores (N, C)")
     _class_indices(input, target)
     return np.max(input, axis=1) - input[np.arange(np.shape(input)[0]), target]
+
+
+# ---------------------------------------------------------------- ranking depths (issue 11, batch NL1)
+
+
+def _label_scores(input, target):
+    """(float scores (N, L), relevance mask (N, L)) of a multilabel ranking metric; target in {0, 1}."""
+    f = np.asarray(getval(input))
+    if f.dtype.kind != "f":
+        raise ValueError(f"input: expected a floating-point array, got dtype kind {f.dtype.kind!r}")
+    _ndim("input", f, (2,), "scores (N, L)")
+    integers("target", target)
+    same_shape(input=input, target=target)
+    one_of("target", target, [0, 1])
+    return f, target == 1
+
+
+@register("coverage_error", differentiable=())
+def coverage_error(input, target):
+    """Coverage error per sample: how far down the ranking by score one must go to cover every relevant label,
+    |{l : f_l >= min_{k relevant} f_k}| (ties count against: every label tied with the lowest-scored relevant
+    one is counted); 0 for a row with no relevant label; NaN when a row's scores hold a NaN.
+
+    input (N, L) scores, target (N, L) in {0, 1}.  Source: scikit-learn 1.9 ``coverage_error`` (its docstring:
+    "ties in y_scores are broken by giving maximal rank"; one more than Tsoumakas et al. (2010)'s, so that a
+    row without relevant labels has 0)."""
+    f, rel = _label_scores(input, target)
+    lowest = np.min(np.where(rel, f, np.inf), axis=1, keepdims=True)
+    depth = np.sum(f >= lowest, axis=1).astype(np.float64)
+    return np.where(np.any(np.isnan(f), axis=1), np.nan, np.where(np.any(rel, axis=1), depth, 0.0))
+
+
+@register("lrap", differentiable=())
+def lrap(input, target):
+    """Label ranking average precision per sample: the mean over relevant labels j of
+    |{k relevant : f_k >= f_j}| / |{k : f_k >= f_j}| (the precision at j's rank, ties ranked last);
+    1 for a row whose labels are all relevant or all irrelevant; NaN when a row's scores hold a NaN.
+
+    input (N, L) scores, target (N, L) in {0, 1}.  Source: scikit-learn 1.9
+    ``label_ranking_average_precision_score`` (its ranks: rankdata(-f, "max"); "mean" is its default average)."""
+    f, rel = _label_scores(input, target)
+    above = f[:, None, :] >= f[:, :, None]  # [n, j, k]: f_k >= f_j
+    precision = np.sum(above & rel[:, None, :], axis=2) / np.sum(above, axis=2)
+    n_rel = np.sum(rel, axis=1)
+    mean = np.sum(np.where(rel, precision, 0.0), axis=1) / np.maximum(n_rel, 1)
+    degenerate = (n_rel == 0) | (n_rel == np.shape(f)[1])
+    return np.where(np.any(np.isnan(f), axis=1), np.nan, np.where(degenerate, 1.0, mean))

@@ -57,7 +57,16 @@ def _own_cases(rng):
         "max_error": [("one_d", {"input": x[:, 0], "target": y[:, 0]}, {})],
         "d2_score": [("pinball", {"input": x, "target": y}, {"loss": "pinball", "alpha": 0.3}),
                      ("tweedie", {"input": np.exp(x[:, 0]), "target": np.exp(y[:, 0])},
-                      {"loss": "tweedie", "power": 1.5})],
+                      {"loss": "tweedie", "power": 1.5}),
+                     # probabilities against labels (issue 11, NL1): d2_log_loss_score, d2_brier_score
+                     ("log_loss_multiclass", {"input": p3, "target": labels}, {"loss": "log_loss"}),
+                     ("log_loss_binary", {"input": p1, "target": bits}, {"loss": "log_loss"}),
+                     ("brier_multiclass", {"input": p3, "target": labels}, {"loss": "brier"}),
+                     ("brier_binary", {"input": p1, "target": bits}, {"loss": "brier"})],
+        "coverage_error": [("indicators", {"input": scores, "target": np.array(
+            [[1, 0, 0], [0, 1, 1], [1, 1, 0], [0, 0, 1], [0, 0, 0], [0, 1, 0]])}, {})],
+        "lrap": [("indicators", {"input": scores, "target": np.array(
+            [[1, 0, 0], [0, 1, 1], [1, 1, 0], [0, 0, 1], [1, 1, 1], [0, 1, 0]])}, {})],
     }
 
 

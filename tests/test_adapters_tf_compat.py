@@ -41,6 +41,8 @@ def _own_cases(rng):
             ("ignore", {"input": logits, "target": labels}, {"ignore_index": 2})],
         "cosine_embedding": [("y_one", {"x1": x, "x2": y, "y": ones}, {}),
                              ("margin", {"x1": x, "x2": y, "y": ones}, {"margin": 0.5})],
+        # one sample: the eager scalar-weights count (test below) is then the sample's own
+        "mean_pairwise_squared_error": [("one_sample", {"input": x[:1], "target": y[:1]}, {})],
     }
 
 
@@ -89,3 +91,19 @@ def test_smoke_cases_cover_every_binding_parameter():
     for b in BINDINGS:
         missing = set(b.params) - smoke.exercised(b, OWN)
         assert not missing, f"{b.id}: parameters never exercised: {missing}"
+
+
+def test_pairwise_default_weights_count_the_whole_batch():
+    """The default scalar weights take _num_present's eager shortcut (the total element count M, per_batch
+    ignored): each sample is normalised by M, the reference's count="batch", not by its own K (the registered
+    bug tf-v1-pairwise-scalar-weights-count-the-batch); weights of shape (N, 1) take the per-sample count."""
+    from reference import LOSSES
+
+    x = np.array([[1.0, 2.0, 4.0], [0.0, 3.0, 1.0]], dtype=np.float32)
+    y = np.zeros_like(x)
+    loss = LOSSES["mean_pairwise_squared_error"]
+    pairs = tf.compat.v1.losses.mean_pairwise_squared_error
+    assert float(pairs(y, x)) == pytest.approx(loss(x, y, count="batch", reduction="sum"), rel=1e-6)
+    assert float(pairs(y, x, weights=np.ones((2, 1), np.float32))) == pytest.approx(loss(x, y, reduction="sum"),
+                                                                                     rel=1e-6)
+    assert loss(x, y, reduction="sum") != pytest.approx(loss(x, y, count="batch", reduction="sum"), rel=1e-3)

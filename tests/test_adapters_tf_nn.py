@@ -44,7 +44,20 @@ def _own_cases(rng):
                 ("blank_last", {"log_probs": ctc_lp, "targets": np.array([[1, 2, 2], [0, 1, 3]]),
                                 "input_lengths": np.array([6, 5]), "target_lengths": np.array([3, 2])},
                  {"blank": 3})],
+        "nce": _sampled(rng, {"remove_accidental_hits": True}),
+        "sampled_softmax": _sampled(rng, {"remove_accidental_hits": False}),
     }
+
+
+def _sampled(rng, flipped):
+    """A layer of 6 classes, sample 0's true class also sampled (an accidental hit), remove_accidental_hits both ways:
+    sampled_values given, so the cells are deterministic."""
+    arrays = {"inputs": rng.normal(size=(3, 4)), "weights": rng.normal(size=(6, 4)), "biases": rng.normal(size=6),
+              "labels": np.array([[1], [4], [0]]), "sampled": np.array([1, 3, 5, 2]),
+              "true_expected_count": rng.uniform(0.1, 1.0, size=(3, 1)),
+              "sampled_expected_count": rng.uniform(0.1, 1.0, size=4)}
+    two = dict(arrays, labels=np.array([[1, 2], [4, 0], [0, 5]]), true_expected_count=rng.uniform(0.1, 1, (3, 2)))
+    return [("hit", arrays, {}), ("hit_flipped", arrays, flipped), ("num_true_2", two, {})]
 
 
 OWN = smoke.own("tf_nn", _own_cases(np.random.default_rng(7)))

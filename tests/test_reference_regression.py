@@ -801,3 +801,152 @@ def test_bad_input_scores():
         LOSSES["d2_score"](x, y, loss="pinball", alpha=2.0)
     with pytest.raises(ValueError, match="input"):
         LOSSES["d2_score"](-x, y, loss="tweedie", power=1.0)
+
+
+# ---------------------------------------------------------------- mean_pairwise_squared_error (issue 11, batch NL1)
+# Scale: |v| + sum_k (|x_k| + |y_k|) |dv / dd_k|, dv / dd_k = 4 (d_k - mean d) / (K - 1): d = x - y is one rounding
+# of each element, and the value is as sensitive to it as this (near d_k = const the value is tiny, the scale not).
+
+RNG_P = np.random.default_rng(4242)
+
+
+def o_pairwise(xs, ys, count="sample", n_batch=1):
+    d = [M(float(a)) - M(float(b)) for a, b in zip(xs, ys)]
+    k = len(d)
+    if count == "batch":
+        m = n_batch * k
+        v = 2 * (mpmath.fsum(t**2 for t in d) - mpmath.fsum(d) ** 2 / m) / (m - 1)
+        c = mpmath.fsum(d) / m  # dv / dd_k = 4 (d_k - sum d / M) / (M - 1)
+        return v, abs(v) + mpmath.fsum(4 * abs(t - c) * (abs(M(float(a))) + abs(M(float(b)))) / (m - 1)
+                                       for t, a, b in zip(d, xs, ys))
+    v = mpmath.fsum((d[i] - d[j]) ** 2 for i in range(k) for j in range(i + 1, k)) / (k * (k - 1) / 2)
+    mean = mpmath.fsum(d) / k
+    s = abs(v) + mpmath.fsum(4 * abs(t - mean) * (abs(M(float(a))) + abs(M(float(b)))) / (k - 1)
+                             for t, a, b in zip(d, xs, ys))
+    return v, s
+
+
+def test_values_mean_pairwise_squared_error():
+    x, y = RNG_P.normal(size=(24, 5)), RNG_P.normal(size=(24, 5))
+    x[0], y[0] = 1e8 + RNG_P.normal(size=5), 1e-3 * RNG_P.normal(size=5)  # a large common offset of d
+    x[1], y[1] = y[1] + 3.0, y[1]  # d constant: every pair agrees, loss 0
+    x[2] = [1e-300, -1e-300, 5e-324, 0.0, 1e-310]
+    y[2] = 0.0
+    x[3], y[3] = [1e150, -1e150, 0.0, 1.0, 2.0], 0.0  # squares near the float64 top
+    x[4] = y[4] + np.array([1.0, 1.0, 1.0, 1.0, 1.0 + 2**-30])  # one deviation of 2^-30 among equal d's
+    x[5], y[5] = [1.0, 2.0, 4.0, 0.0, 0.0], 0.0
+    got = LOSSES["mean_pairwise_squared_error"](x, y, reduction="none")
+    out = [o_pairwise(a, b) for a, b in zip(x, y)]
+    check_value("mean_pairwise_squared_error", got, [v for v, _ in out], np.array([float(s) for _, s in out]))
+    check_value("mean_pairwise_squared_error", LOSSES["mean_pairwise_squared_error"](x, y, reduction="sum"),
+                [mpmath.fsum(v for v, _ in out)], float(sum(s for _, s in out)))
+    assert got[1] == 0.0
+    # two elements: the one pair; 3-d samples pair across both trailing axes
+    two = RNG_P.normal(size=(6, 2))
+    check_value("mean_pairwise_squared_error", LOSSES["mean_pairwise_squared_error"](two, 0 * two, reduction="none"),
+                [(M(float(a)) - M(float(b))) ** 2 for a, b in two], np.abs(two).sum(axis=1) ** 2 * 4)
+    cube, cy = RNG_P.normal(size=(3, 2, 3)), RNG_P.normal(size=(3, 2, 3))
+    out = [o_pairwise(a.ravel(), b.ravel()) for a, b in zip(cube, cy)]
+    check_value("mean_pairwise_squared_error", LOSSES["mean_pairwise_squared_error"](cube, cy, reduction="none"),
+                [v for v, _ in out], np.array([float(s) for _, s in out]))
+
+
+def test_values_mean_pairwise_count_batch_and_no_pairs():
+    x, y = RNG_P.normal(size=(4, 6)), RNG_P.normal(size=(4, 6))
+    got = LOSSES["mean_pairwise_squared_error"](x, y, count="batch", reduction="none")
+    out = [o_pairwise(a, b, "batch", 4) for a, b in zip(x, y)]
+    check_value("mean_pairwise_squared_error", got, [v for v, _ in out], np.array([float(s) for _, s in out]))
+    loss = LOSSES["mean_pairwise_squared_error"]
+    one = np.array([[0.5], [2.0]])
+    assert np.isnan(loss(one, 0 * one, reduction="none")).all()  # no pair: the mean of nothing
+    assert loss(one, 0 * one, no_pairs=0.0, reduction="none").tolist() == [0.0, 0.0]
+    assert loss(one[:1], 0 * one[:1], count="batch", no_pairs=0.0, reduction="sum") == 0.0
+    assert loss(np.zeros((0, 3)), np.zeros((0, 3)), reduction="sum") == 0.0
+    # the docstring's example: labels [a, b, c] = [0, 0.5, 1], predictions [1, 1, 1]: (0.25 + 1 + 0.25) / 3
+    assert loss(np.array([[1.0, 1.0, 1.0]]), np.array([[0.0, 0.5, 1.0]]), reduction="sum") == 0.5
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+@pytest.mark.parametrize("params", [{}, {"count": "batch"}])
+@pytest.mark.parametrize("shape", [(3, 4), (2, 3, 2)])
+def test_grad_fd_mean_pairwise(params, reduction, shape):
+    rng = np.random.default_rng(11)
+    fd_check("mean_pairwise_squared_error", (rng.normal(size=shape), rng.normal(size=shape)), params, reduction, rng)
+
+
+def test_bad_input_mean_pairwise():
+    loss = LOSSES["mean_pairwise_squared_error"]
+    x = RNG_P.normal(size=(3, 4))
+    with pytest.raises(ValueError, match="shape mismatch"):
+        loss(x, x[:, :3])
+    with pytest.raises(ValueError, match="count"):
+        loss(x, x, count="pairs")
+    with pytest.raises(ValueError, match="input"):
+        loss(np.float64(1.0), np.float64(0.0))
+    with pytest.raises(ValueError, match="input"):
+        loss(np.arange(12).reshape(3, 4), x)
+
+
+# ---------------------------------------------------------------- d2_score of log_loss and brier (issue 11, NL1)
+# Scale as o_fraction's: num and den are sums of relatively accurate terms (the class frequencies q = count / N
+# are one rounding each).
+
+
+def o_d2_probabilistic(p, y, loss, clip_eps=0.0):
+    n = len(y)
+    probs = [[M(float(v)) for v in row] for row in (p if p.ndim == 2 else np.stack([1 - p, p], axis=1))]
+    if p.ndim == 1:  # the binary column P(class 1) exactly: 1 - p above is rounded, so rebuild it
+        probs = [[1 - M(float(v)), M(float(v))] for v in p]
+    c = len(probs[0])
+    freq = [M(int(np.sum(y == k))) / n for k in range(c)]
+
+    def term(row, k):
+        if loss == "brier":
+            return mpmath.fsum((row[j] - (j == k)) ** 2 for j in range(c)) / (2 if p.ndim == 1 else 1)
+        q = min(max(row[k], M(clip_eps)), 1 - M(clip_eps)) if clip_eps else row[k]
+        return mpmath.inf if q == 0 else -mpmath.log(q)
+
+    num = mpmath.fsum(term(row, int(k)) for row, k in zip(probs, y))
+    den = mpmath.fsum(term(freq, int(k)) for k in y)
+    return o_fraction(num, den)
+
+
+@pytest.mark.parametrize("loss", ["log_loss", "brier"])
+def test_values_d2_probabilistic(loss):
+    rng = np.random.default_rng(77)
+    for n, c in ((12, None), (25, None), (10, 3), (30, 4), (20, 5)):
+        for clip_eps in ((0.0, 2.0**-52) if loss == "log_loss" else (0.0,)):
+            p = rng.uniform(0.01, 0.99, n) if c is None else rng.dirichlet(np.ones(c), size=n)
+            y = rng.integers(0, 2 if c is None else c, n)
+            y[:2] = [0, 1]
+            params = {"loss": loss, "clip_eps": clip_eps} if clip_eps else {"loss": loss}
+            v, s = o_d2_probabilistic(p, y, loss, clip_eps)
+            check_value("d2_score", [LOSSES["d2_score"](p, y, reduction="none", **params)], [v], float(s))
+    # saturated: p = 0 on the true class gives num = inf (-inf) unless clipped (sklearn's finite eps clip)
+    p, y = np.array([0.0, 0.7, 0.2]), np.array([1, 1, 0])
+    assert LOSSES["d2_score"](p, y, loss="log_loss", reduction="none") == -np.inf
+    v, s = o_d2_probabilistic(p, y, "log_loss", 2.0**-52)
+    check_value("d2_score", [LOSSES["d2_score"](p, y, loss="log_loss", clip_eps=2.0**-52, reduction="none")], [v],
+                float(s))
+
+
+def test_d2_probabilistic_degenerate_and_identities():
+    d2 = LOSSES["d2_score"]
+    p, y = np.array([0.2, 0.9, 0.6]), np.ones(3, dtype=int)
+    assert d2(p, y, loss="brier", reduction="none") == -np.inf  # one class: den = 0
+    assert d2(p, y, loss="brier", force_finite=True, reduction="none") == 0.0
+    freq = np.full(3, 1.0)
+    assert np.isnan(d2(freq, y, loss="log_loss", reduction="none"))  # the best constant itself: 0 / 0
+    # binary (N,) probabilities equal their two-column multiclass form
+    rng = np.random.default_rng(78)
+    pb, yb = rng.uniform(0.05, 0.95, 9), rng.integers(0, 2, 9)
+    for loss in ("log_loss", "brier"):
+        assert d2(pb, yb, loss=loss) == pytest.approx(d2(np.stack([1 - pb, pb], 1), yb, loss=loss), rel=1e-13)
+    with pytest.raises(ValueError, match="input"):
+        d2(np.array([0.5, 1.5]), np.array([1, 0]), loss="log_loss")
+    with pytest.raises(ValueError, match="target"):
+        d2(np.array([0.5, 0.5]), np.array([1, 2]), loss="brier")
+    with pytest.raises(ValueError, match="clip_eps"):
+        d2(np.array([0.5, 0.5]), np.array([1, 0]), loss="log_loss", clip_eps=0.7)
+    with pytest.raises(ValueError, match="input"):
+        d2(np.array([0, 1]), np.array([1, 0]), loss="brier")

@@ -500,3 +500,68 @@ def test_multiclass_perceptron_values_grads_kinks():
 def test_bad_input_perceptrons(name, arrays, argument):
     with pytest.raises(ValueError, match=argument):
         LOSSES[name](*arrays)
+
+
+# ---------------------------------------------------------------- coverage_error, lrap (issue 11, batch NL1)
+# Exact rationals of integer counts: the oracle counts with mpmath comparisons on the exact float scores.
+
+rng_r = np.random.default_rng(3131)
+
+
+def mp_coverage(f, t):
+    rel = [mp.mpf(float(f[k])) for k in range(len(t)) if t[k] == 1]
+    if not rel:
+        return mp.mpf(0)
+    return mp.mpf(sum(1 for v in f if mp.mpf(float(v)) >= min(rel)))
+
+
+def mp_lrap(f, t):
+    rel = [k for k in range(len(t)) if t[k] == 1]
+    if len(rel) in (0, len(t)):
+        return mp.mpf(1)
+    s = [mp.mpf(float(v)) for v in f]
+    return mp.fsum(mp.mpf(sum(1 for k in rel if s[k] >= s[j])) / sum(1 for v in s if v >= s[j]) for j in rel) / len(rel)
+
+
+def ranking_batch():
+    f = rng_r.integers(0, 3, size=(26, 5)).astype(F)  # many ties
+    f[:10] = rng_r.normal(size=(10, 5))
+    f[10] = [1e300, 1e-300, -1e300, np.inf, -np.inf]
+    f[11] = [1.0, 1.0 + 2**-52, 1.0 - 2**-53, 5e-324, 0.0]
+    t = rng_r.integers(0, 2, size=(26, 5))
+    t[12], t[13] = 1, 0  # all relevant / none relevant
+    t[10], t[11] = [0, 1, 1, 1, 0], [1, 0, 1, 0, 1]
+    return f, t
+
+
+@pytest.mark.parametrize("name, oracle", [("coverage_error", mp_coverage), ("lrap", mp_lrap)])
+def test_ranking_depth_values(name, oracle):
+    f, t = ranking_batch()
+    exact = each(oracle, f, t)
+    check_value(name, unreduced(name, f, t), exact)
+    check_value(name, [LOSSES[name](f, t, reduction="mean")], [mp.fsum(exact) / len(f)])
+    check_value(name, [LOSSES[name](f, t, reduction="sum")], [mp.fsum(exact)])
+    v = unreduced(name, np.array([[np.nan, 0.0, 1.0], [0.0, 1.0, 2.0]]), np.array([[1, 0, 0], [1, 0, 1]]))
+    assert np.isnan(v[0])
+    check_value(name, v[1:], [oracle([0.0, 1.0, 2.0], [1, 0, 1])])
+
+
+def test_ranking_depth_document_examples():
+    # scikit-learn 1.9.1 docstrings: coverage_error 1.5; label_ranking_average_precision_score 0.416...
+    assert LOSSES["coverage_error"](np.array([[1.0, 0, 0], [0, 1, 1]]), np.array([[1, 0, 0], [0, 1, 1]])) == 1.5
+    got = LOSSES["lrap"](np.array([[0.75, 0.5, 1], [1, 0.2, 0.1]]), np.array([[1, 0, 0], [0, 0, 1]]))
+    assert got == pytest.approx(5 / 12, rel=1e-15)
+    # ties rank last: both labels tied at the top, one relevant: coverage 2, precision 1/2
+    assert unreduced("coverage_error", np.array([[1.0, 1.0]]), np.array([[0, 1]])).tolist() == [2.0]
+    assert unreduced("lrap", np.array([[1.0, 1.0]]), np.array([[0, 1]])).tolist() == [0.5]
+
+
+@pytest.mark.parametrize("name", ["coverage_error", "lrap"])
+@pytest.mark.parametrize("arrays, argument", [
+    ([S23, np.array([[2, 0], [0, 1]])], "target"), ([S23, np.array([[1, 0, 0], [0, 1, 0]])], "target"),
+    ([np.array([0.1, 0.9]), np.array([1, 0])], "input"), ([np.array([[1, 2], [3, 4]]), np.array([[1, 0], [0, 1]])],
+                                                          "input"),
+    ([S23, np.array([[1.0, 0.0], [0.0, 1.0]])], "target")])
+def test_bad_input_ranking_depths(name, arrays, argument):
+    with pytest.raises(ValueError, match=argument):
+        LOSSES[name](*arrays)

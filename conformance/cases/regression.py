@@ -376,3 +376,65 @@ def _d2_score(rng):
     yield Case("d2_score", "unknown_loss", pos, {"loss": "squared_error"}, tags={"bad_input", "reference_only"},
                note="no d2 binding takes a loss name",
                error=("loss", r"expected one of"))
+
+
+# ---------------------------------------------------------------- pairwise (issue 11, batch NL1)
+
+
+@cases("mean_pairwise_squared_error")
+def _mean_pairwise_squared_error(rng):
+    loss = "mean_pairwise_squared_error"
+    x, y = rng.normal(size=(2, 4, 5))
+    one = {"input": rng.normal(size=(1, 3, 4)), "target": rng.normal(size=(1, 3, 4))}
+    batch_only = ("reference_only",)
+    why = "; reference_only: tf.compat.v1's eager scalar-weights count, which its cells reproduce (a divergence)"
+    yield Case(loss, "interior_4x5", {"input": x, "target": y}, note="pairs within each of the 4 samples")
+    yield Case(loss, "interior_batch1", one, note="one sample of 3 x 4 elements (the pairs span both axes)")
+    yield Case(loss, "count_batch", {"input": x, "target": y}, {"count": "batch"}, tags={"interior", *batch_only},
+               note="normalised by the batch's 20 elements, not the sample's 5" + why)
+    yield Case(loss, "count_batch_3d", {"input": rng.normal(size=(3, 2, 2)), "target": rng.normal(size=(3, 2, 2))},
+               {"count": "batch"}, tags={"interior", *batch_only}, note="12 elements, not 4" + why)
+    yield Case(loss, "common_offset", {"input": 100.0 + y[:1] + 0.01 * x[:1], "target": y[:1]}, tags={"extreme"},
+               note="d = 100 + 0.01 z: the plain sum d^2 - (sum d)^2 / K cancels by a factor of 1e6")
+    yield Case(loss, "one_element_each", {"input": np.array([[0.5], [-1.0], [2.0]]),
+                                          "target": np.array([[0.0], [0.5], [1.0]])}, tags={"edge"},
+               note="no pair in any sample: each is the mean of nothing (NaN)")
+    yield Case(loss, "single_element", {"input": np.array([[0.5]]), "target": np.array([[0.0]])}, tags={"edge"},
+               note="one sample with one element: no pair at all")
+    yield Case(loss, "extreme", {"input": np.array([[1e-30, -3e-30, 1e15, 1e-38]]),
+                                 "target": np.array([[2e-30, 1e-30, -1e15, 0.0]])}, tags={"extreme"},
+               note="tiny and large differences in one sample; the squares stay within float32")
+    yield Case(loss, "nonfinite", {"input": np.array([[np.inf, 0.0, 1.0]]), "target": np.array([[0.0, np.nan, 1.0]])},
+               tags={"nonfinite"})
+    yield Case(loss, "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
+    yield Case(loss, "shape_mismatch", {"input": x, "target": y[:, :3]}, tags={"bad_input"},
+               error=("target", r"shape mismatch"))
+    yield Case(loss, "unknown_count", {"input": x, "target": y}, {"count": "pairs"},
+               tags={"bad_input", "reference_only"}, note="no binding takes count", error=("count", r"expected one of"))
+
+
+@cases("d2_score")
+def _d2_probabilistic(rng):
+    """d2 of log_loss and brier_score (issue 11, batch NL1): probabilities against class labels."""
+    i = np.int64
+    yb = np.array([0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0, 1], dtype=i)
+    pb = rng.uniform(0.05, 0.95, 12)
+    ym = rng.integers(0, 4, 10).astype(i)
+    ym[:4] = [0, 1, 2, 3]
+    pm = rng.dirichlet(np.ones(4), size=10)
+    for loss in ("log_loss", "brier"):
+        p = {"loss": loss}
+        yield Case("d2_score", f"{loss}_binary_12", {"input": pb, "target": yb}, p)
+        yield Case("d2_score", f"{loss}_multiclass_10x4", {"input": pm, "target": ym}, p)
+        yield Case("d2_score", f"{loss}_class_missing", {"input": pm[:6], "target": np.where(ym[:6] == 2, 0, ym[:6])},
+                   p, tags={"edge"}, note="class 2 never a target: its frequency (the best constant's) is 0")
+        yield Case("d2_score", f"{loss}_one_class", {"input": pb[:5], "target": np.ones(5, dtype=i)}, p,
+                   tags={"edge"}, note="every target 1: the best constant is exact, den = 0, 1 - num / 0 = -inf")
+        yield Case("d2_score", f"{loss}_batch1", {"input": pm[:1], "target": ym[:1]}, p, tags={"edge"},
+                   note="one sample: the best constant is exact (den = 0)")
+        yield Case("d2_score", f"{loss}_saturated", {"input": np.array([0.0, 1.0, 1.0, 0.0, 1e-12]),
+                                                     "target": np.array([0, 0, 1, 1, 1], dtype=i)},
+                   p, tags={"saturation"}, note="p = 0 and 1 on the wrong class (log loss inf), and 1e-12")
+        yield Case("d2_score", f"{loss}_probability_above_1", {"input": np.array([0.5, 1.5, 0.2]),
+                                                               "target": np.array([1, 0, 1], dtype=i)},
+                   p, tags={"bad_input"}, error=("input", r"probabilities must lie in"))

@@ -261,3 +261,42 @@ def _multiclass_perceptron(rng):
                error=("target", r"class indices must lie in"))
     yield case("shape_mismatch", rng.normal(size=(2, 3)), labels(0, 1, 2), ("bad_input",),
                error=("target", r"expected shape"))
+
+
+# ---------------------------------------------------------------- ranking depths (issue 11, batch NL1)
+
+
+def _ranking_cases(loss, rng):
+    def case(id, input, target, tags=("interior",), note="", error=None):
+        return Case(loss, id, {"input": input, "target": target}, tags=set(tags), note=note, error=error)
+
+    t = rng.integers(0, 2, size=(8, 5)).astype(I)
+    t[0], t[1] = [1, 0, 0, 0, 0], [0, 1, 1, 0, 1]
+    yield case("interior_8x5", rng.normal(size=(8, 5)), t)
+    yield case("batch1", np.array([[0.75, 0.5, 1.0]]), labels(1, 0, 0).reshape(1, 3))
+    yield case("ties", rng.integers(0, 3, size=(8, 4)).astype(np.float64), rng.integers(0, 2, size=(8, 4)).astype(I),
+               ("edge",), "integer scores: many ties, every tied label ranked last (sklearn's 'max' rank)")
+    yield case("no_or_all_relevant", rng.normal(size=(3, 4)), np.array([[0, 0, 0, 0], [1, 1, 1, 1], [0, 1, 0, 0]], I),
+               ("edge",), "a row without relevant labels (coverage 0, lrap 1) and one with all of them (lrap 1)")
+    yield case("one_label", rng.normal(size=(4, 1)), labels(1, 0, 1, 1).reshape(4, 1), ("edge",),
+               "a single label column")
+    yield case("extreme", np.array([[1e30, -1e30, 1e-30, 0.0], [1.0, 1.0 + 2**-23, 1.0 - 2**-24, 1e-38]]),
+               np.array([[0, 1, 1, 0], [1, 0, 1, 1]], I), ("extreme",),
+               "huge, tiny and adjacent float32 scores (their order survives the cast)")
+    yield case("nonfinite", np.array([[np.inf, 0.0, -np.inf], [0.0, np.nan, 1.0]]), np.array([[1, 0, 1], [1, 0, 0]], I),
+               ("nonfinite",), "infinite scores rank as any other; a NaN row has no ranking (NaN)")
+    yield case("empty", np.zeros((0, 4)), np.zeros((0, 4), I), ("edge",))
+    yield case("indicator_not_0_1", rng.normal(size=(2, 3)), np.array([[2, 0, 0], [0, 2, 0]], I), ("bad_input",),
+               error=("target", r"expected values in \[0, 1\]"))
+    yield case("shape_mismatch", rng.normal(size=(2, 3)), np.array([[1, 0], [0, 1]], I), ("bad_input",),
+               error=("target", r"shape mismatch"))
+
+
+@cases("coverage_error")
+def _coverage_error(rng):
+    yield from _ranking_cases("coverage_error", rng)
+
+
+@cases("lrap")
+def _lrap(rng):
+    yield from _ranking_cases("lrap", rng)

@@ -90,3 +90,43 @@ DIVERGENCES += [
        "ratio's rounding is absolute, the score's error relative to it is 1 / |score| times larger.",
        f"{REG} d2_absolute_error_score / _assemble_fraction_of_explained_deviance (1 - numerator / denominator)"),
 ]
+
+# ---------------------------------------------------------------- ranking depths, probabilistic d2 (issue 11, NL1)
+
+RANK = f"{SK} sklearn/metrics/_ranking.py"
+
+DIVERGENCES += [
+    _d("sklearn-coverage-error-one-label-raises", "different-definition",
+       Cells(apis=f"{M}coverage_error", checks="value", cases="one_label"),
+       Raises(r"^ValueError: binary format is not supported"),
+       "coverage_error requires type_of_target(y_true) == 'multilabel-indicator', and a single label column is "
+       "'binary': it raises where the coverage is defined (the rank of the one label, 1, or 0 without it); "
+       "label_ranking_average_precision_score accepts that shape.",
+       f"{RANK} coverage_error (if y_type != 'multilabel-indicator': raise ValueError)"),
+    _unchecked("sklearn-ranking-depths-nonzero-is-relevant",
+               Cells(apis=(f"{M}coverage_error", f"{M}label_ranking_average_precision_score"), checks="error",
+                     cases="indicator_not_0_1"),
+               "y_true counts as a label indicator when it holds at most two distinct integer values "
+               "(type_of_target), and the relevant labels are where it is nonzero (coverage_error's mask "
+               "np.logical_not(y_true), lrap's csr_array(y_true).indices), so {0, 2} is accepted as {0, 1}.",
+               f"{RANK} coverage_error (np.ma.masked_array(y_score, mask=np.logical_not(y_true))), "
+               f"label_ranking_average_precision_score (csr_array(y_true)); {SK} sklearn/utils/multiclass.py "
+               "is_multilabel"),
+    _d("sklearn-d2-probabilistic-one-sample-nan", "different-definition",
+       Cells(apis=(f"{M}d2_log_loss_score", f"{M}d2_brier_score"), checks="value",
+             cases=("log_loss_batch1", "brier_batch1")), Signature(("nan/finite", "nan/inf")),
+       "With fewer than two samples both scores warn and return NaN before computing anything; the definition "
+       "gives 1 - num / den with den = 0 (the best constant is exact): -inf, or a finite value where the log loss "
+       "clip makes den positive.",
+       f"{SK} sklearn/metrics/_classification.py d2_log_loss_score, d2_brier_score ('D^2 score is not "
+       "well-defined with less than two samples.'; return float('nan'))"),
+    _d("sklearn-d2-log-loss-null-clipped-at-float64-eps", "bug",
+       Cells(apis=f"{M}d2_log_loss_score", checks="value", cases="log_loss_one_class", dtypes="float32"),
+       Units({"float32": 1e16}),
+       "_log_loss clips at finfo(y_proba.dtype).eps: the numerator's float32 probabilities at 1.2e-7, but the null "
+       "model's class frequencies, an average of the (float64) label indicators, at 2.2e-16.  Where the targets are "
+       "one class the denominator is that clip alone, N * 2.2e-16 instead of N * 1.2e-7, so the float32 score is "
+       "5.4e8 times too negative (seen: -3.0e15 for -5.6e6).",
+       f"{SK} sklearn/metrics/_classification.py d2_log_loss_score (y_proba_null = _average(transformed_labels, "
+       "...)), _log_loss (eps = xp.finfo(y_proba.dtype).eps)"),
+]

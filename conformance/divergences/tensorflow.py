@@ -4,7 +4,7 @@ Versions checked: tensorflow 2.21.0, keras 3.15.1 (the sources under site-packag
 their exact ids ("api[variant]"); KERAS_CLASS selects the Keras loss classes, whose reduction is Keras's own.
 """
 
-from ..registry import Cells, Divergence, Raises, Signature, Units, Where, shorthands
+from ..registry import Cells, Divergence, Raises, Reproduces, Signature, Units, Where, shorthands
 
 KERAS_LOSS = "keras 3.15.1 keras/src/losses/loss.py reduce_values"
 KERAS_LOSSES = "keras 3.15.1 keras/src/losses/losses.py"
@@ -115,11 +115,13 @@ DIVERGENCES: list[Divergence] = [
        "A -inf logit of a class with target probability 0 gives 0 * (-inf) = NaN in the dense softmax cross "
        "entropy (labels times log-softmax), where the term is 0.", TF_XENT),
     _d("tf-sigmoid-ce-infinite-logit-nan", "bug",
-       Cells(losses="binary_cross_entropy_with_logits", checks="value", cases="nonfinite", reductions="none"),
+       (Cells(losses="binary_cross_entropy_with_logits", checks="value", cases="nonfinite", reductions="none"),
+        Cells(apis="tf.nn.nce_loss", checks="value", cases="nonfinite", reductions="none")),
        Signature(("nan/inf", "nan/finite")),
        "The stable form max(x, 0) - x z + log1p(exp(-|x|)) (weighted: (1 - z) x + ...) multiplies an infinite "
-       "logit by a zero label factor: inf * 0 = NaN where the loss has the limit +inf or 0.",
-       f"{TF_NN_IMPL} sigmoid_cross_entropy_with_logits, weighted_cross_entropy_with_logits"),
+       "logit by a zero label factor: inf * 0 = NaN where the loss has the limit +inf or 0 (nce_loss sums these "
+       "terms over its true and sampled logits).",
+       f"{TF_NN_IMPL} sigmoid_cross_entropy_with_logits, weighted_cross_entropy_with_logits, nce_loss"),
     _d("tf-weighted-ce-cancellation", "precision",
        Cells(apis="tf.nn.weighted_cross_entropy_with_logits", checks="value", cases=("interior_8x5", "pos_weight"),
              reductions="none"),
@@ -390,4 +392,48 @@ DIVERGENCES += [
        "the target's probability is finite), and the gradient of that product is one_hot * dL/dp_y: at p_y = 0 "
        "(dL/dp_y = -inf) the other columns get 0 * -inf = NaN instead of 0.",
        f"{KERAS_LOSSES} categorical_generalized_cross_entropy (p = ops.sum(y_pred * y_true_one_hot, axis=-1))"),
+]
+
+# ---------------------------------------------------------------- pairwise (issue 11, batch NL1)
+
+V1_PAIRWISE = f"{V1}mean_pairwise_squared_error"
+
+DIVERGENCES += [
+    _d("tf-v1-pairwise-scalar-weights-count-the-batch", "bug",
+       Cells(apis=V1_PAIRWISE, cases=("interior_4x5", "one_element_each")), Reproduces({"count": "batch"}),
+       "With the default scalar weights, _num_present takes its eager shortcut (a non-zero scalar weight returns "
+       "_num_elements(losses), the whole batch's count M) and ignores per_batch=True: every sample is normalised "
+       "as 2 / (M - 1) (sum d^2 - (sum d)^2 / M) instead of by its own element count K, so a batch of more than one "
+       "sample is not the documented mean over each sample's pairs (seen: 8.07 for 9.33 on [[1, 2, 4], [0, 3, 1]]; "
+       "a sample of one element gets a nonzero loss).  Weights of shape (N, 1) take the per-sample count; graph "
+       "mode does too (the shortcut is eager-only).",
+       f"{TF_V1} _num_present (the context.executing_eagerly() and weights._rank() == 0 branch), "
+       "mean_pairwise_squared_error (num_present_per_batch = _num_present(diffs, weights, per_batch=True)); "
+       "https://github.com/tensorflow/tensorflow/pull/16433 (the per-sample normalisation it meant to fix)"),
+    _d("tf-v1-pairwise-cancels", "precision",
+       Cells(apis=V1_PAIRWISE, cases="common_offset"), Units({"float32": 1e4}),
+       "The per-sample loss is formed as 2 sum d^2 / (K - 1) - 2 (sum d)^2 / (K (K - 1)) in float32: where the d_k "
+       "share an offset large against their spread the two terms cancel (seen: 547 units on the value, 3.0e3 on "
+       "the gradient, whose 4 d_k / (K - 1) - 4 sum d / (K (K - 1)) cancels alike, at d = 100 + 0.01 z).",
+       f"{TF_V1} mean_pairwise_squared_error (term1 - term2)"),
+]
+
+# ---------------------------------------------------------------- sampled losses (issue 11, batch NL1)
+
+SAMPLED = ("tf.nn.nce_loss", "tf.nn.sampled_softmax_loss")
+TF_SAMPLING = "tensorflow 2.21.0 tensorflow/python/ops/candidate_sampling_ops.py"
+
+DIVERGENCES += [
+    _d("tf-sampled-accidental-hits-presuppose-unique", "different-definition",
+       Cells(apis=SAMPLED, cases="duplicate_sampled_hit"), Units({"float32": 1e7, "float64": 1e16}),
+       "compute_accidental_hits reports one position per true class, the last one at which sampled_candidates holds "
+       "it (documented: 'We presuppose that the sampled_candidates are unique'), so a class sampled twice that is a "
+       "true class keeps its other draw in the loss, where removing accidental hits removes every draw of it.  "
+       "TensorFlow's own samplers draw unique candidates by default (unique=True), so only sampled_values with "
+       "repeats meet it.",
+       f"{TF_SAMPLING} compute_accidental_hits (docstring); {TF_NN_IMPL} _compute_sampled_logits"),
+    _unchecked("tf-sampled-validates-no-expected-count",
+               Cells(apis=SAMPLED, checks="error", cases="zero_expected_count"), ("nan",),
+               "An expected count of 0 is taken as it is: the logit correction -log(0) = +inf makes the loss NaN "
+               "instead of an error.", f"{TF_NN_IMPL} _compute_sampled_logits (math_ops.log(sampled_expected_count))"),
 ]
