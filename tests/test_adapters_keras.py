@@ -1,14 +1,14 @@
 """The Keras bindings (adapters/keras.py): each agrees with the reference (under its declared conventions) on small
 interior cases, value and gradient, float32 and float64, judged as suite cells (tests/smoke.py); every public
-keras.losses API is accounted for; the module is written against keras alone."""
+keras.losses API is accounted for; the module is written against keras alone.  They run on the stack of the backend
+Keras loaded (KERAS_BACKEND, which `nox -s tests` sets from each Keras stack's env)."""
 
 import inspect
 
 import numpy as np
 import pytest
 
-keras = pytest.importorskip("keras")
-pytest.importorskip("tensorflow")  # the stack that runs the Keras bindings today
+keras = pytest.importorskip("keras")  # on the backend KERAS_BACKEND names (nox sets each stack's env)
 
 import smoke  # noqa: E402
 
@@ -16,7 +16,9 @@ import adapters  # noqa: E402
 from adapters import keras as adapter  # noqa: E402
 from reference import LOSSES  # noqa: E402
 
-STACK = "tensorflow"
+# the stack that runs the Keras bindings on the backend Keras loaded
+STACK = next(s.name for s in adapters.STACKS.values()
+             if "keras" in s.modules and s.env.get("KERAS_BACKEND") == keras.backend.backend())
 BINDINGS = [b for b in adapters.bindings(STACK) if b.api.startswith("keras.losses.")]
 
 
