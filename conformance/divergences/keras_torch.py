@@ -14,6 +14,10 @@ MEAN_PER_SAMPLE = ("l1", "mse", "mape", "msle", "huber", "smooth_l1", "binary_cr
                    "binary_cross_entropy_with_logits", "sigmoid_focal", "poisson_nll", "squared_hinge",
                    "cosine_embedding")
 VALUE_GRAD = ("value", "grad")
+CATEGORICAL_HINGE = ("keras.losses.CategoricalHinge[scores shifted to >= 0]",
+                     "keras.losses.categorical_hinge[scores shifted to >= 0]")
+CCE = tuple(f"keras.losses.{n}[from_logits={b}]" for n in ("CategoricalCrossentropy", "categorical_crossentropy")
+            for b in (False, True))
 KDIM = "kdim_4x3x2x2_ignored"  # sparse CE fed probabilities: there the gradient raises (an entry below)
 NOT_KDIM_PROBS_GRAD = Where(f"not the gradient of sparse CE fed probabilities on {KDIM}",
                             lambda k: not (k.api in SPARSE_CE_PROBS and k.check == "grad" and k.case == KDIM))
@@ -37,7 +41,9 @@ DIVERGENCES = [
               cases=("interior_3d", "interior_8x5", "interior_batch1", "small_d", "large_d", "extreme", "nonfinite")),
         Cells(losses="generalized_cross_entropy", checks=VALUE_GRAD, dtypes="float64", cases=("q_0.1", "q_0.7"),
               reductions=("none", "sum"), where=KERAS_API),
-        Cells(losses="kl_div", checks="value", dtypes="float64", cases=("extreme", "saturation"), where=KERAS_API)),
+        Cells(losses="kl_div", checks="value", dtypes="float64", cases=("extreme", "saturation"), where=KERAS_API),
+        Cells(apis=CATEGORICAL_HINGE, checks=VALUE_GRAD, dtypes="float64", cases="multiclass_8x4"),
+        Cells(apis=CATEGORICAL_HINGE, checks="grad", dtypes="float64", cases="multiclass_negative_rivals")),
        Units({"float64": 1e9}),
        "keras.ops.mean computes in result_type(x.dtype, 'float32'), and Keras's type promotion maps float64 to "
        "float32 on every backend but TensorFlow (BIT64_TO_BIT32_DTYPE): a float64 mean is taken in float32 and cast "
@@ -103,4 +109,34 @@ DIVERGENCES = [
        "buffer and raises, so there is no gradient (the value is computed).",
        f"{KERAS_TORCH_NN} sparse_categorical_crossentropy (output.movedim(class_axis, 1), tnn.nll_loss); torch "
        "2.14.1 aten/src/ATen/native/LossNLL2d.cpp nll_loss2d_backward ('grad_input must be contiguous')"),
+    # ------------------------------------------------------------ bad input accepted (error cells)
+    _unchecked("keras-torch-bce-clips-probabilities",
+               Cells(losses="binary_cross_entropy", checks="error", cases="input_outside_0_1", where=KERAS_API),
+               ("finite",),
+               "Probabilities outside [0, 1] are clipped into [1e-7, 1 - 1e-7] by torch.clip before "
+               "F.binary_cross_entropy, whose range check then passes: a number comes back (its targets outside "
+               "[0, 1] raise, and agree).", f"{KERAS_TORCH_NN} binary_crossentropy"),
+    _unchecked("keras-torch-bce-logits-no-target-check",
+               Cells(losses="binary_cross_entropy_with_logits", checks="error", cases="target_outside_0_1",
+                     where=KERAS_API), ("finite",),
+               "Targets outside [0, 1] are not checked: F.binary_cross_entropy_with_logits evaluates the formula "
+               "with them.", f"{KERAS_TORCH_NN} binary_crossentropy (tnn.binary_cross_entropy_with_logits)"),
+    _unchecked("keras-torch-cce-no-target-check",
+               (Cells(apis=CCE, checks="error", cases=("class_out_of_range", "prob_target_outside_0_1")),
+                Cells(apis=CATEGORICAL_HINGE, checks="error", cases="class_out_of_range")), ("finite",),
+               "-sum(target * log_prob) checks nothing: probability targets outside [0, 1] are used as they are, and "
+               "an index beyond C one-hot encodes (the binding's one-hot) to a zero row, loss 0 (categorical hinge: "
+               "its 'true' score is 0).",
+               f"{KERAS_TORCH_NN} categorical_crossentropy"),
+    _unchecked("keras-torch-ctc-label-equal-to-blank",
+               Cells(apis=("keras.losses.CTC", "keras.losses.ctc"), checks="error", cases="label_is_blank"),
+               ("finite",),
+               "A label equal to the blank index is not rejected by F.ctc_loss (Keras passes blank=mask_index=0): a "
+               "number comes back for a target that has no meaning.", f"{KERAS_TORCH_NN} ctc_loss (tnn.ctc_loss)"),
+    _unchecked("keras-torch-gce-validates-probabilities",
+               (Cells(apis=GCE, checks="error", cases="probability_above_1"),
+                Cells(apis=GCE[1], checks="error", cases="q_above_1")), ("finite",),
+               "Probabilities above 1 pass and the function takes q > 1 (only the class checks q); an index beyond C "
+               "raises in torch's one_hot, and agrees.", f"{KERAS_TORCH_NN} one_hot; keras 3.15.1 "
+               "keras/src/losses/losses.py categorical_generalized_cross_entropy"),
 ]
