@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -94,10 +95,11 @@ def _conformance(session, python, stack, results, extra=(), **kwargs):
                 *CONFORMANCE_ARGS, *extra, external=True, **kwargs)
 
 
-def _returncode(session, *command):
-    """Run a command, its output streamed, and return its exit status (session.run cannot say which)."""
+def _returncode(session, *command, env=None):
+    """Run a command, its output streamed, and return its exit status (session.run cannot say which); ``env``
+    is added to the environment."""
     session.log(" ".join(map(str, command)))
-    return subprocess.run([str(c) for c in command], cwd=ROOT).returncode
+    return subprocess.run([str(c) for c in command], cwd=ROOT, env={**os.environ, **(env or {})}).returncode
 
 
 def _adapter_tests(stack):
@@ -189,7 +191,7 @@ def tests(session):
         python = _stack_python(session, stack)
         # every stack runs even when one fails: the verdict comes at the end and names them
         if _adapter_tests(stack) and _returncode(session, python, "-m", "pytest", *_adapter_tests(stack), "-q",
-                                                 "-p", "no:cacheprovider"):
+                                                 "-p", "no:cacheprovider", env=stack.env):  # Keras' backend, say
             failed.append(f"{stack.name} adapter tests")
         if _returncode(session, python, "-m", "pytest", "conformance", "--framework", stack.name, "--results",
                        _pinned(stack), *CONFORMANCE_ARGS) not in (0, 1):  # 1: failing cells, judged below

@@ -246,8 +246,8 @@ def _scce_weighted(logits):
 
 def _kl(name, x, t, reduction):
     if reduction == "batchmean":  # the natural Keras call: sum over the row, mean over the batch
-        n = x.shape[0]
-        return _keras(name, ops.reshape(t, (n, -1)), ops.reshape(ops.exp(x), (n, -1)), "mean")
+        rows = (x.shape[0], int(np.prod(x.shape[1:])))  # not (n, -1): torch cannot infer -1 with n = 0
+        return _keras(name, ops.reshape(t, rows), ops.reshape(ops.exp(x), rows), "mean")
     return _keras(name, _last(t), _last(ops.exp(x)), reduction)
 
 
