@@ -533,7 +533,8 @@ def sparsemax(input, target):
     p = sparsemax(z) = max(z - tau, 0), S its support, tau = (sum_{j in S} z_j - 1) / |S|.  Formed without
     cancellation as 1/2 ||p - e_y||^2 + max(tau - z_y, 0) (every term >= 0; the two agree: where y is in S the
     last term is 0), with 1 - p_y = sum_{j != y} p_j, on z - max z (the loss is shift invariant).  Gradient
-    p - e_y: continuous (the loss is C1), also at ties and where the support changes.
+    p - e_y: continuous (the loss is C1), also at ties and where the support changes.  A score of -inf is a class
+    outside the support; a row holding NaN or +inf is NaN (value and gradient).
     Binary: input (N,) scores x, target in {0, 1}: sparse_plus(-x) if y = 1 else sparse_plus(x), sparse_plus(u) =
     0 (u <= -1), (u + 1)^2 / 4 (|u| < 1), u (u >= 1): the multiclass loss of the scores (x, 0) with class 0
     the positive one.  Source: optax 0.2.8 ``sparsemax_loss`` (binary) and ``multiclass_sparsemax_loss``."""
@@ -557,4 +558,7 @@ def sparsemax(input, target):
     rest = np.where(true, 0.0, p)
     z_y = np.sum(np.where(true, z, 0.0), axis=1)
     outside = np.where(tau >= z_y, tau - z_y, 0.0)  # at tau = z_y the active side: its slope is the gradient
-    return 0.5 * (np.sum(rest, axis=1) ** 2 + np.sum(rest * rest, axis=1)) + outside
+    v = 0.5 * (np.sum(rest, axis=1) ** 2 + np.sum(rest * rest, axis=1)) + outside
+    undefined = onp.any(onp.isnan(getval(input)) | (getval(input) == onp.inf), axis=1)  # NaN, or inf - inf
+    nan_rows = np.sum(np.where(undefined[:, None], input, 0.0), axis=1) * onp.nan  # NaN value and gradient there
+    return np.where(undefined, nan_rows, v)
