@@ -541,7 +541,34 @@ UNBOUND = {
     "keras.losses.get": _NOT_A_LOSS,
     "keras.losses.serialize": _NOT_A_LOSS,
     "keras.losses.deserialize": _NOT_A_LOSS,
-    "keras.losses.Circle": "no reference yet: circle (Sun et al. 2020; LOSSES.md 'Beyond the documents', embedding) "
-                           "is not written",
-    "keras.losses.circle": "no reference yet: circle is not written (see Circle)",
 }
+
+
+# ---------------------------------------------------------------- circle (issue 11, batch 2)
+
+CIRCLE_DOT = Convention(
+    {"normalize": False},
+    "Keras's circle takes y_pred as L2-normalized and never normalizes it: its similarity is the dot product, "
+    "through the distance max(1 - x_i . x_j, 0) (a similarity clipped at 1), where the definition's is the cosine.",
+    f"{KERAS_SRC} circle (pairwise_cosine_distances = 1 - matmul(y_pred, ref_embeddings^T), then maximum(., 0))")
+CIRCLE_MASKED_MEAN = Convention(
+    {"mean_over_positive": True},
+    "circle marks its zero losses as masked (set_keras_mask(loss, loss > 0)) and the loss class's "
+    "'sum_over_batch_size' turns the mask into weights total / valid: its mean divides by the number of anchors with "
+    "a loss > 0, not by the batch size.", f"{KERAS_SRC} circle; keras 3.15.1 keras/src/losses/loss.py apply_mask")
+
+
+def _circle(name, e, labels, reduction, gamma=80.0, margin=0.4, remove_diagonal=True):
+    return _keras(name, labels, e, reduction, gamma=gamma, margin=margin, remove_diagonal=remove_diagonal)
+
+
+BINDINGS += [
+    _class("circle", "Circle", _circle, "labels, embeddings", "gamma=gamma, margin=margin, "
+           "remove_diagonal=remove_diagonal", params=("gamma", "margin", "remove_diagonal"),
+           conventions=(CIRCLE_DOT, CIRCLE_MASKED_MEAN),
+           note="ref_labels / ref_embeddings left at None: the batch against itself, as the reference."),
+    _function("circle", "circle", _circle, "labels, embeddings", "gamma=gamma, margin=margin, "
+              "remove_diagonal=remove_diagonal", params=("gamma", "margin", "remove_diagonal"),
+              conventions=(CIRCLE_DOT,),
+              note="per-anchor losses, reduced with keras.ops.mean / sum (the function has no mask-weighted mean)."),
+]

@@ -245,11 +245,78 @@ UNBOUND = {
     "optax.losses.poly_loss_cross_entropy": PENDING.format("poly1"),
     "optax.losses.perceptron_loss": PENDING.format("perceptron"),
     "optax.losses.multiclass_perceptron_loss": PENDING.format("multiclass_perceptron"),
-    "optax.losses.sparsemax_loss": PENDING.format("sparsemax"),
-    "optax.losses.multiclass_sparsemax_loss": PENDING.format("sparsemax"),
     "optax.losses.dice_loss": PENDING.format("tversky") + " (multiclass softmax dice with alpha, beta)",
-    "optax.losses.multiclass_generalized_dice_loss": "generalized dice (class weights 1 / (freq^2 + 1e-7)) is not "
-                                                     "a LOSSES.md loss",
-    "optax.losses.ntxent": "NT-Xent (SimCLR's contrastive loss) is not a LOSSES.md loss",
-    "optax.losses.ranking_softmax_loss": "the listwise softmax ranking loss is not a LOSSES.md loss",
 }
+
+
+# ---------------------------------------------------------------- beyond the documents, batch 2 (issue 11): sparsemax,
+# generalized dice, NT-Xent, ranking softmax
+
+SRC_SEG = "optax 0.2.8 optax/losses/_segmentation.py"
+GENERALIZED_DICE_EPS = Convention(
+    {"eps": 1e-7},
+    "multiclass_generalized_dice_loss weighs class c by 1 / (F_c^2 + 1e-7): a class absent from every target of the "
+    "batch gets the weight 1e7 where Sudre's 1 / F_c^2 is infinite (NaN).", f"{SRC_SEG} "
+    "multiclass_generalized_dice_loss (epsilon = 1e-7)")
+NTXENT_EPS = Convention(
+    {"eps": lambda dtype: float(np.finfo(dtype).eps)},
+    "ntxent's cosine_similarity clips each squared norm below at the dtype's machine epsilon: a zero (or tiny) "
+    "embedding has cosine 0 (or a shrunken one) where the definition's is 0 / 0.",
+    "optax 0.2.8 optax/losses/_self_supervised.py ntxent (epsilon=jnp.finfo(embeddings.dtype).eps)")
+
+
+def _sparsemax(binary):
+    def call(x, y, reduction):
+        if (x.ndim == 1) != binary:
+            raise Unsupported("multiclass scores: see multiclass_sparsemax_loss" if binary else
+                              "binary scores: see sparsemax_loss")
+        if binary:
+            return _reduce(losses.sparsemax_loss(x, y), reduction)
+        return _reduce(losses.multiclass_sparsemax_loss(x, y), reduction)
+
+    return call
+
+
+def _generalized_dice(from_logits):
+    def call(x, t, reduction, smooth=0.0):
+        if x.shape[1] == 1:
+            raise Unsupported("one class: dice_loss takes the sigmoid of a single channel, not the softmax")
+        return losses.multiclass_generalized_dice_loss(jnp.moveaxis(x, 1, -1), jnp.moveaxis(t, 1, -1),
+                                                       smooth=smooth / 2, apply_softmax=from_logits)
+
+    return call
+
+
+def _ntxent(e, labels, reduction, temperature=0.07):
+    return losses.ntxent(e, labels, temperature=temperature)
+
+
+def _ranking_softmax(x, y, reduction, where=None, weights=None):
+    reduce_fn = {"none": None, "mean": jnp.mean, "sum": jnp.sum}[reduction]
+    where = None if where is None else jnp.asarray(where, dtype=bool)  # the suite hands masks over as integers
+    return losses.ranking_softmax_loss(x, y, where=where, weights=weights, reduce_fn=reduce_fn)
+
+
+BINDINGS += [
+    _b("sparsemax", "sparsemax_loss", _sparsemax(True), "optax.losses.sparsemax_loss(x, y)", variant="binary",
+       note="binary scores (N,), labels in {0, 1}; " + ELEMENTWISE),
+    _b("sparsemax", "multiclass_sparsemax_loss", _sparsemax(False), "optax.losses.multiclass_sparsemax_loss(z, y)",
+       note="scores (N, C), class indices; one loss per row."),
+    *(_b("generalized_dice", "multiclass_generalized_dice_loss", _generalized_dice(logits),
+         "optax.losses.multiclass_generalized_dice_loss(moveaxis(x, 1, -1), moveaxis(t, 1, -1), smooth=smooth / 2, "
+         f"apply_softmax={logits})", kind="composed", variant=f"apply_softmax={logits}", reductions=("mean",),
+         params=("smooth",), fixed={"form": "class_mean", "from_logits": logits}, conventions=(GENERALIZED_DICE_EPS,),
+         note="the weighted mean of per-class dice losses over samples and classes (the reference's form="
+              "'class_mean'), not Sudre's one ratio of weighted sums; optax's smooth s' enters as (TP + s') / (TP + "
+              "FP / 2 + FN / 2 + s'), the reference's smooth 2 s'.  One scalar: 'mean' only.  Class axis moved last.")
+      for logits in (True, False)),
+    _b("ntxent", "ntxent", _ntxent, "optax.losses.ntxent(embeddings, labels, temperature=temperature)",
+       reductions=("mean",), params=("temperature",), conventions=(NTXENT_EPS,),
+       note="the mean over the positive pairs: 'mean' only.  Its denominator holds the pair's positive and the "
+            "anchor's negatives (the reference's form)."),
+    _b("ranking_softmax", "ranking_softmax_loss", _ranking_softmax,
+       "optax.losses.ranking_softmax_loss(x, y, where=where, weights=weights, reduce_fn=None | jnp.mean | jnp.sum)",
+       params=("where", "weights"),
+       note="one loss per list (the last axis); reduce_fn=None is 'none', jnp.mean over the lists with a valid item "
+            "(the reference's mean) and jnp.sum."),
+]

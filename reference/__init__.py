@@ -5,7 +5,17 @@
     LOSSES["smooth_l1"].grad(x, y, beta=0.5, reduction="none", cotangent=c)
 """
 
-from . import boxes, classification, embedding, overlap, regression, sampled, scores, sequence  # noqa: F401 (they register)
+from . import (  # noqa: F401 (they register)
+    boxes,
+    classification,
+    embedding,
+    overlap,
+    ranking,
+    regression,
+    sampled,
+    scores,
+    sequence,
+)
 from ._core import LOSSES, REDUCTIONS, Gradient, Loss
 
 __all__ = ["LOSSES", "REDUCTIONS", "Gradient", "Loss"]

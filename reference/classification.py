@@ -12,6 +12,7 @@ from ._core import (
     choice,
     closed_form_grad,
     floats,
+    in_range,
     integers,
     nonnegative,
     one_of,
@@ -508,3 +509,56 @@ def generalized_kl(input, target):
     v = ts * _expm1_minus(np.where(finite, w, 0.0))
     limit = np.where(np.isnan(w), np.nan, np.inf)  # w = +-inf (x or t infinite): e^x or t log t dominates
     return np.where(pos, np.where(finite, v, limit), np.exp(input))
+
+
+# ---------------------------------------------------------------- sparsemax
+
+
+def _sparsemax_support(z):
+    """The support of sparsemax(z) per row (N, C), from raw values: j with 1 + k z_(k) > sum_{i <= k} z_(i)
+    for the sorted z (ties in z_(k) pick the same k whichever order the sort leaves them in)."""
+    zs = -onp.sort(-z, axis=1)
+    k = onp.arange(1, z.shape[1] + 1)
+    size = onp.sum(1.0 + k * zs > onp.cumsum(zs, axis=1), axis=1, keepdims=True)
+    tau = (onp.take_along_axis(onp.cumsum(zs, axis=1), onp.maximum(size, 1) - 1, axis=1) - 1.0) / size
+    return z > tau
+
+
+@register("sparsemax")
+def sparsemax(input, target):
+    """Sparsemax loss (Martins and Astudillo 2016, eq. 19; Blondel et al. 2020's Fenchel-Young loss of the
+    Gini entropy).
+
+    Multiclass: input (N, C) scores z, target class indices y: 1/2 sum_{j in S} (z_j^2 - tau^2) + 1/2 - z_y, with
+    p = sparsemax(z) = max(z - tau, 0), S its support, tau = (sum_{j in S} z_j - 1) / |S|.  Formed without
+    cancellation as 1/2 ||p - e_y||^2 + max(tau - z_y, 0) (every term >= 0; the two agree: where y is in S the
+    last term is 0), with 1 - p_y = sum_{j != y} p_j, on z - max z (the loss is shift invariant).  Gradient
+    p - e_y: continuous (the loss is C1), also at ties and where the support changes.  A score of -inf is a class
+    outside the support; a row holding NaN or +inf is NaN (value and gradient).
+    Binary: input (N,) scores x, target in {0, 1}: sparse_plus(-x) if y = 1 else sparse_plus(x), sparse_plus(u) =
+    0 (u <= -1), (u + 1)^2 / 4 (|u| < 1), u (u >= 1): the multiclass loss of the scores (x, 0) with class 0
+    the positive one.  Source: optax 0.2.8 ``sparsemax_loss`` (binary) and ``multiclass_sparsemax_loss``."""
+    if onp.ndim(getval(input)) == 1:
+        integers("target", target)
+        same_shape(input=input, target=target)
+        one_of("target", target, [0, 1])
+        u = np.where(target == 1, -input, input)
+        return np.where(u <= -1.0, 0.0, np.where(u >= 1.0, u, (u + 1.0) ** 2 / 4.0))
+    if onp.ndim(getval(input)) != 2 or onp.shape(getval(input))[1] < 2:
+        raise ValueError(f"input: expected scores (N,) or (N, C) with C >= 2, got shape {onp.shape(getval(input))}")
+    n, c = onp.shape(getval(input))
+    integers("target", target)
+    shape_is("target", target, (n,), " (one class index per row of input)")
+    in_range("target", target, 0, c - 1, "class indices")
+    z = input - onp.max(getval(input), axis=1, keepdims=True) if n else input  # a constant shift
+    support = _sparsemax_support(getval(z))
+    tau = (np.sum(np.where(support, z, 0.0), axis=1) - 1.0) / onp.sum(support, axis=1)
+    p = np.where(support, z - tau[:, None], 0.0)
+    true = onp.arange(c) == target[:, None]
+    rest = np.where(true, 0.0, p)
+    z_y = np.sum(np.where(true, z, 0.0), axis=1)
+    outside = np.where(tau >= z_y, tau - z_y, 0.0)  # at tau = z_y the active side: its slope is the gradient
+    v = 0.5 * (np.sum(rest, axis=1) ** 2 + np.sum(rest * rest, axis=1)) + outside
+    undefined = onp.any(onp.isnan(getval(input)) | (getval(input) == onp.inf), axis=1)  # NaN, or inf - inf
+    nan_rows = np.sum(np.where(undefined[:, None], input, 0.0), axis=1) * onp.nan  # NaN value and gradient there
+    return np.where(undefined, nan_rows, v)

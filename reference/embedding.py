@@ -1,4 +1,4 @@
-"""Embedding and ranking losses (torch's margin losses, the center loss).
+"""Embedding and ranking losses (torch's margin losses, the center loss, NT-Xent, circle).
 
 Targets y in {-1, 1} may be float or integer arrays (torch takes them in the input's
 float dtype); class indices are integer arrays.
@@ -137,3 +137,79 @@ def center(input, target, centers):
         raise ValueError(f"centers: expected shape (K, {d}), got {np.shape(centers)}")
     in_range("target", target, 0, np.shape(centers)[0] - 1, "class indices")
     return 0.5 * np.sum((input - centers[target]) ** 2, axis=1)
+
+
+def _labelled_rows(embeddings, labels):
+    n, _ = _rows("embeddings", embeddings)
+    integers("labels", labels)
+    shape_is("labels", labels, (n,), " (one label per row of embeddings)")
+    same = getval(labels)[:, None] == getval(labels)[None, :]
+    return same & ~numpy.eye(n, dtype=bool), ~same  # positives (no self pairs), negatives
+
+
+def _cosines(x, eps):
+    """cos_ij = <x_i, x_j> / (max(|x_i|^2, eps) max(|x_j|^2, eps))^(1/2), rows rescaled by powers of two first."""
+    s = _pow2_scale(x)
+    u = x * s
+    norm = np.sqrt(np.maximum(np.sum(u * u, axis=1), eps * s[:, 0] ** 2 if eps > 0 else 0.0))
+    return np.dot(u, u.T) / (norm[:, None] * norm[None, :])
+
+
+def _softplus_of_lse(z):
+    """log(1 + e^z) for z = a logsumexp, which is -inf over an empty set (loss 0, gradient 0); +inf, NaN stay."""
+    finite = numpy.isfinite(getval(z))
+    zf = np.where(finite, z, 0.0)
+    v = np.where(zf > 0, zf, 0.0) + np.log1p(np.exp(-np.abs(zf)))
+    return np.where(finite, v, np.where(getval(z) == -numpy.inf, 0.0, z))
+
+
+def _logsumexp(a, mask, axis):
+    """log sum_{mask} e^a along axis, -inf where the mask is empty (the max is a constant shift)."""
+    m = numpy.max(numpy.where(mask, getval(a), -numpy.inf), axis=axis, keepdims=True)
+    m = numpy.where(numpy.isfinite(m), m, 0.0)
+    some = numpy.any(mask, axis=axis)
+    total = np.sum(np.where(mask, np.exp(np.where(mask, a, 0.0) - m), 0.0), axis=axis)
+    return np.where(some, np.log(np.where(some, total, 1.0)) + np.squeeze(m, axis), -numpy.inf)
+
+
+@register("ntxent", inputs=("embeddings", "labels"), differentiable=("embeddings",))
+def ntxent(embeddings, labels, temperature=0.07, eps=0.0):
+    """NT-Xent (normalized temperature-scaled cross entropy; Chen et al. 2020, SimCLR, eq. 1), one value per
+    positive pair (i, j), i != j, l_i = l_j, in row-major order: with s = cos / temperature,
+    -log(e^{s_ij} / (e^{s_ij} + sum_{k: l_k != l_i} e^{s_ik})), formed as softplus(logsumexp_k s_ik - s_ij).  The
+    denominator holds the pair's positive and the anchor's negatives (pytorch-metric-learning's form; SimCLR's
+    two views per label give one positive per anchor, where the two agree).  cos clips each squared norm below at
+    eps (a zero vector with eps = 0: NaN).  The mean is over the positive pairs (none: NaN).
+    Source: optax 0.2.8 ``ntxent(embeddings, labels, temperature)`` (eps = float eps of the dtype)."""
+    positive, negative = _labelled_rows(embeddings, labels)
+    if not temperature > 0:
+        raise ValueError(f"temperature: expected > 0, got {temperature!r}")
+    if not eps >= 0:
+        raise ValueError(f"eps: expected >= 0, got {eps!r}")
+    s = _cosines(embeddings, eps) / temperature
+    i, j = numpy.nonzero(positive)
+    return _softplus_of_lse(_logsumexp(s, negative, axis=1)[i] - s[i, j])  # -inf: an anchor without negatives
+
+
+@register("circle", inputs=("embeddings", "labels"), differentiable=("embeddings",))
+def circle(embeddings, labels, gamma=80.0, margin=0.4, remove_diagonal=True, normalize=True,
+           mean_over_positive=False):
+    """Circle loss (Sun et al. 2020, eq. 6), per anchor i over the batch itself: with similarities s_ij,
+    softplus(logsumexp_{j in P_i} -gamma a_p (s_ij - D_p) + logsumexp_{j in N_i} gamma a_n (s_ij - D_n)),
+    a_p = max(1 + m - s, 0), a_n = max(s + m, 0), D_p = 1 - m, D_n = m; P_i the same label (not i itself if
+    remove_diagonal), N_i the other labels.  An empty P_i or N_i gives logsumexp = -inf: loss 0.
+    normalize=True: s = cosine similarity; False: s = min(<x_i, x_j>, 1), the rows taken as unit vectors (Keras
+    3.15 ``circle`` forms the distance max(1 - x_i . x_j, 0) and never normalizes).  mean_over_positive: the mean
+    divides by the number of anchors with a loss > 0 (Keras masks the zero losses, its mean over the unmasked).
+    Source: Sun et al. 2020; keras 3.15.1 keras/src/losses/losses.py ``circle``, ``Circle`` (gamma=80, margin=0.4;
+    ref_labels / ref_embeddings default to the batch itself, as here)."""
+    positive, negative = _labelled_rows(embeddings, labels)
+    if remove_diagonal is False:
+        positive = positive | numpy.eye(len(positive), dtype=bool)
+    if not gamma > 0:
+        raise ValueError(f"gamma: expected > 0, got {gamma!r}")
+    s = _cosines(embeddings, 0.0) if normalize else np.minimum(np.dot(embeddings, embeddings.T), 1.0)
+    pos = -gamma * np.maximum(1.0 + margin - s, 0.0) * (s - (1.0 - margin))
+    neg = gamma * np.maximum(s + margin, 0.0) * (s - margin)
+    v = _softplus_of_lse(_logsumexp(pos, positive, axis=1) + _logsumexp(neg, negative, axis=1))
+    return (v, numpy.sum(getval(v) > 0)) if mean_over_positive else v

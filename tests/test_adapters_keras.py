@@ -85,6 +85,11 @@ def _own_cases(rng):
         "tversky": [("alpha_beta", seg, {"alpha": 0.3, "beta": 0.7}),
                     ("whole_batch", seg, {"alpha": 0.6, "beta": 0.4, "whole_batch": True})],
     })
+    unit = rng.normal(size=(6, 3))
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+    circle = {"embeddings": unit, "labels": np.array([0, 0, 1, 1, 2, 2])}
+    own["circle"] = [("gamma_margin", circle, {"gamma": 8.0, "margin": 0.25}),
+                     ("keep_diagonal", circle, {"remove_diagonal": False, "gamma": 4.0})]
     return own
 
 

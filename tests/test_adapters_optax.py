@@ -59,7 +59,26 @@ def _own_cases(rng):
     }
 
 
-OWN = smoke.own("optax", _own_cases(np.random.default_rng(11)))
+def _own_cases_batch2(rng):
+    """sparsemax, generalized_dice, ntxent, ranking_softmax (issue 11, batch 2)."""
+    t = np.moveaxis(np.eye(3)[rng.integers(0, 3, size=(2, 4))], -1, 1)
+    z = rng.normal(size=(2, 3, 4))
+    p = np.exp(z) / np.exp(z).sum(1, keepdims=True)
+    x, rel = rng.normal(size=(3, 4)), rng.integers(0, 3, size=(3, 4)).astype(float)
+    return {
+        "sparsemax": [("binary", {"input": rng.normal(size=5), "target": np.array([0, 1, 1, 0, 1])}, {})],
+        "generalized_dice": [("logits_smooth", {"input": z, "target": t}, {"form": "class_mean", "from_logits": True,
+                                                                           "smooth": 1.0}),
+                             ("probabilities_smooth", {"input": p, "target": t}, {"form": "class_mean",
+                                                                                  "smooth": 2.0})],
+        "ntxent": [("temperature", {"embeddings": rng.normal(size=(4, 3)), "labels": np.array([0, 0, 1, 1])},
+                    {"temperature": 0.5})],
+        "ranking_softmax": [("where_weights", {"input": x, "target": rel},
+                             {"where": rng.random((3, 4)) < 0.7, "weights": rng.random((3, 4))})],
+    }
+
+
+OWN = smoke.own("optax", {**_own_cases(np.random.default_rng(11)), **_own_cases_batch2(np.random.default_rng(12))})
 
 
 def _params():

@@ -927,3 +927,98 @@ def test_bad_input_poly1_generalized_kl():
     for arrays, argument in [((x, -t), "target"), ((x, t[:, :3]), "shape"), ((np.arange(3), t[0, :3]), "input")]:
         with pytest.raises(ValueError, match=argument):
             LOSSES["generalized_kl"](*arrays)
+
+
+# ---------------------------------------------------------------- sparsemax (binary and multiclass).  Scale:
+# |exact| (binary: exact arithmetic on one rounded u; multiclass: a sum of squares and a max(., 0) of rounded
+# terms); plus the shift's rounding, sum_j |z_j - max z| |p_j - e_y| u, where the scores are large.
+
+RNG_S = np.random.default_rng(2016)
+
+
+def sparsemax_oracle(z, y):
+    """Martins and Astudillo 2016, eq. 19, in mpmath: 1/2 sum_{j in S} (z_j^2 - tau^2) + 1/2 - z_y, and p."""
+    z = [M(float(v)) for v in z]
+    zs = sorted(z, reverse=True)
+    k = max(j for j in range(1, len(z) + 1) if 1 + j * zs[j - 1] > mpmath.fsum(zs[:j]))
+    tau = (mpmath.fsum(zs[:k]) - 1) / k
+    p = [max(v - tau, M(0)) for v in z]
+    return mpmath.fsum((v * v - tau * tau) for v in z if v > tau) / 2 + M(1) / 2 - z[y], p
+
+
+def sparse_plus_oracle(u):
+    u = M(float(u))
+    return M(0) if u <= -1 else u if u >= 1 else (u + 1) ** 2 / 4
+
+
+SPARSEMAX_Z = np.concatenate([
+    [[1.0, 1.0, 1.0], [2.0, 2.0, 0.0], [2.0, 2.0, 0.0], [1.0, 0.0, 0.0], [1.0, 0.0, -5.0], [0.5, 0.0, 0.0],
+     [100.0, 0.0, 0.0], [0.0, 100.0, 0.0], [1e8, 1e8 - 1, 1e8 - 0.5], [1e-300, 0.0, -1e-300], [3.0, 3.0, 3.0 - 2**-40],
+     [-1e8, 0.0, 1e8]],
+    RNG_S.normal(size=(12, 3)) * 2])
+SPARSEMAX_Y = np.concatenate([[0, 0, 2, 1, 0, 2, 1, 0, 1, 1, 2, 1], RNG_S.integers(0, 3, size=12)])
+
+
+def test_values_sparsemax_multiclass():
+    got = LOSSES["sparsemax"](SPARSEMAX_Z, SPARSEMAX_Y, reduction="none")
+    vals, scale = [], []
+    for z, y in zip(SPARSEMAX_Z, SPARSEMAX_Y, strict=True):
+        v, p = sparsemax_oracle(z, y)
+        vals.append(v)
+        shift = sum(abs(float(a) - z.max()) * abs(float(q) - (j == y)) for j, (a, q) in enumerate(zip(z, p)))
+        scale.append(float(abs(v)) + shift)
+    check("sparsemax", got, vals, np.array(scale))
+    assert len(vals) >= 20
+    assert got[6] == 100.0 and got[0] == pytest.approx(1 / 3, rel=1e-15)  # saturated; a three-way tie
+    total = mpmath.fsum(vals)
+    check("sparsemax", [LOSSES["sparsemax"](SPARSEMAX_Z, SPARSEMAX_Y, reduction="sum")], [total], [sum(scale)])
+
+
+def test_values_sparsemax_binary_and_the_two_class_identity():
+    x = np.concatenate([[-1.0, 1.0, -1.0 - 2**-52, 1.0 + 2**-52, 0.0, 1e8, -1e8, 1e-300, 0.5, -0.5],
+                        RNG_S.normal(size=12) * 2])
+    y = np.concatenate([[0, 0, 1, 1, 1, 0, 0, 1, 1, 0], RNG_S.integers(0, 2, size=12)])
+    got = LOSSES["sparsemax"](x, y, reduction="none")
+    check("sparsemax", got, [sparse_plus_oracle(-a if b == 1 else a) for a, b in zip(x, y, strict=True)])
+    # the multiclass loss of the scores (x, 0), class 0 the positive one
+    two = LOSSES["sparsemax"](np.stack([x, np.zeros_like(x)], axis=1), 1 - y, reduction="none")
+    assert np.allclose(two, got, rtol=1e-15, atol=1e-300)
+
+
+@pytest.mark.parametrize("points", [
+    (RNG_S.normal(size=(5, 4)), RNG_S.integers(0, 4, size=5)),
+    (np.array([[1.0, 1.0, 1.0], [2.0, 2.0, 0.0], [0.3, 0.3, -2.0]]), np.array([0, 2, 1])),  # ties
+    (RNG_S.normal(size=7) * 2, RNG_S.integers(0, 2, size=7)),
+])
+def test_grad_sparsemax(points):
+    x, y = points
+    fd_check("sparsemax", (x, y), {})  # C1: central differences hold at ties and where the support changes
+    g = LOSSES["sparsemax"].grad(x, y, reduction="sum")["input"]
+    if x.ndim == 2:  # p - e_y: each row sums to 0
+        assert np.allclose(g.sum(axis=1), 0.0, atol=1e-15)
+
+
+def test_grad_sparsemax_branch_points():
+    # binary at u = +-1 and multiclass where a class leaves the support (z_j = tau): the one-sided
+    # derivatives agree (C1), and the gradient is p - e_y there
+    x, y = np.array([-1.0, 1.0, 1.0, -1.0]), np.array([0, 0, 1, 1])
+    lo, hi = LOSSES["sparsemax"].grad(x, y, reduction="none").one_sided["input"]
+    assert np.allclose(lo, hi, atol=1e-8)
+    z, t = np.array([[1.0, 0.0, 0.0]]), np.array([1])
+    g = LOSSES["sparsemax"].grad(z, t, reduction="sum")
+    assert g["input"].tolist() == [[1.0, -1.0, 0.0]]
+    lo, hi = g.one_sided["input"]
+    assert np.allclose(lo, hi, atol=1e-8)
+
+
+def test_sparsemax_bad_input():
+    S = LOSSES["sparsemax"]
+    for arrays, argument in [((np.zeros((2, 3)), np.array([0, 3])), "target"),
+                             ((np.zeros((2, 3)), np.array([0.0, 1.0])), "target"),
+                             ((np.zeros((2, 3)), np.array([0, 1, 2])), "target"),
+                             ((np.zeros((2, 1)), np.array([0, 0])), "input"),
+                             ((np.zeros((2, 3, 1)), np.array([0, 0])), "input"),
+                             ((np.zeros(3), np.array([0, 2, 1])), "target"),
+                             ((np.zeros(3, dtype=int), np.array([0, 1, 1])), "input")]:
+        with pytest.raises(ValueError, match=argument):
+            S(*arrays)

@@ -285,3 +285,141 @@ BAD = [
 def test_bad_input_raises(name, arrays, params, argument):
     with pytest.raises(ValueError, match=argument):
         LOSSES[name](*arrays, **params)
+
+
+# ---------------------------------------------------------------- ntxent, circle (over a batch with labels).
+# Scale: ntxent |exact| + the sum over its terms' sensitivity to the cosines, |s_ik| |d v / d s_ik|, each s_ik
+# rounded at relative u (cos / temperature); circle likewise, its exponents gamma a (s - D) rounded.
+
+rng_c = np.random.default_rng(2020)
+
+
+def mp_cosines(x, eps=0.0):
+    rows = [[M(float(v)) for v in r] for r in x]
+    norm = [mp.sqrt(max(mp.fsum(v * v for v in r), M(eps))) for r in rows]
+    return [[mp.fsum(a * b for a, b in zip(r, q)) / (norm[i] * norm[j]) for j, q in enumerate(rows)]
+            for i, r in enumerate(rows)]
+
+
+def ntxent_oracle(x, labels, temperature=0.07, eps=0.0):
+    """-log(e^{s_ij} / (e^{s_ij} + sum_{l_k != l_i} e^{s_ik})) per positive pair, and its condition scale."""
+    cos, n = mp_cosines(x, eps), len(x)
+    s = [[c / M(temperature) for c in row] for row in cos]
+    vals, scale = [], []
+    for i in range(n):
+        for j in range(n):
+            if i == j or labels[i] != labels[j]:
+                continue
+            ratios = [mp.exp(s[i][k] - s[i][j]) for k in range(n) if labels[k] != labels[i]]
+            rest = mp.fsum(ratios)
+            vals.append(mp.log1p(rest))  # -log(1 / (1 + rest)): log1p keeps a loss near 1e-50
+            # d v / d s_ij = -rest / (1 + rest), d v / d s_ik = ratio_k / (1 + rest)
+            sens = (abs(s[i][j]) * rest + mp.fsum(abs(s[i][k]) * r for k, r in zip(
+                [k for k in range(n) if labels[k] != labels[i]], ratios))) / (1 + rest)
+            scale.append(float(abs(vals[-1]) + sens))
+    return vals, np.array(scale)
+
+
+NTX = np.concatenate([[[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [-1.0, 0.0, 0.0], [0.0, 1e-200, 0.0], [1e200, 1e200, 0.0],
+                       [0.5, 0.5, 0.5]], rng_c.normal(size=(6, 3))])
+NTX_L = np.array([0, 0, 1, 1, 2, 2, 0, 1, 2, 3, 0, 3])
+
+
+@pytest.mark.parametrize("params", [{}, {"temperature": 1.0}, {"temperature": 0.5, "eps": 2.0**-52},
+                                    {"temperature": 0.01}])
+def test_ntxent_values(params):
+    vals, scale = ntxent_oracle(NTX, NTX_L, **params)
+    got = unreduced("ntxent", NTX, NTX_L, **params)
+    assert len(vals) >= 20 and got.shape == (len(vals),)
+    check_value("ntxent", got, vals, scale)
+    total = mp.fsum(vals)
+    check_value("ntxent", [LOSSES["ntxent"](NTX, NTX_L, **params)], [total / len(vals)],
+                [float(np.sum(scale)) / len(vals)])
+
+
+def test_ntxent_edges():
+    x = rng_c.normal(size=(4, 3))
+    assert np.isnan(LOSSES["ntxent"](x, np.arange(4)))  # no positive pair: the mean of nothing
+    assert unreduced("ntxent", x, np.arange(4)).shape == (0,)
+    same = unreduced("ntxent", x, np.zeros(4, dtype=int))  # no negatives: each pair is its own softmax, loss 0
+    assert same.shape == (12,) and np.all(same == 0.0)
+    z = x.copy()
+    z[0] = 0.0
+    assert np.isnan(unreduced("ntxent", z, np.array([0, 0, 1, 1]))[0])  # 0 / 0 cosine with eps = 0
+    assert np.all(np.isfinite(unreduced("ntxent", z, np.array([0, 0, 1, 1]), eps=1e-12)))
+
+
+@pytest.mark.parametrize("params", [{}, {"temperature": 1.0, "eps": 1e-12}])
+def test_ntxent_grads(params):
+    check_grads("ntxent", [rng_c.normal(size=(6, 4)), np.array([0, 0, 1, 1, 2, 0])], params)
+
+
+def circle_oracle(x, labels, gamma=80.0, margin=0.4, remove_diagonal=True, normalize=True):
+    rows = [[M(float(v)) for v in r] for r in x]
+    if normalize:
+        s = mp_cosines(x)
+    else:
+        s = [[min(mp.fsum(a * b for a, b in zip(r, q)), M(1)) for q in rows] for r in rows]
+    g, m = M(gamma), M(margin)
+    vals, scale = [], []
+    for i in range(len(x)):
+        pos = [-g * max(1 + m - s[i][j], 0) * (s[i][j] - (1 - m)) for j in range(len(x))
+               if labels[j] == labels[i] and (j != i or not remove_diagonal)]
+        neg = [g * max(s[i][j] + m, 0) * (s[i][j] - m) for j in range(len(x)) if labels[j] != labels[i]]
+        if not pos or not neg:
+            vals.append(M(0))
+            scale.append(0.0)
+            continue
+        z = mp.log(mp.fsum(mp.exp(a) for a in pos)) + mp.log(mp.fsum(mp.exp(a) for a in neg))
+        vals.append(mp.log1p(mp.exp(z)))
+        # the exponents carry errors of a few u |gamma a s|: sigmoid(z) times the softmax-weighted sizes
+        sens = 1 / (1 + mp.exp(-z)) * 3 * g * max(max(abs(a) for a in s[i]), 1)
+        scale.append(float(abs(vals[-1]) + sens))
+    return vals, np.array(scale)
+
+
+CIRC = np.concatenate([[[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.6, 0.8], [-1.0, 0.0], [0.8, -0.6]],
+                       rng_c.normal(size=(16, 2))])
+CIRC_L = np.concatenate([[0, 0, 1, 1, 2, 0], rng_c.integers(0, 4, size=16)])
+
+
+@pytest.mark.parametrize("params", [{}, {"gamma": 1.0, "margin": 0.25}, {"remove_diagonal": False},
+                                    {"gamma": 256.0, "margin": 0.1}])
+def test_circle_values(params):
+    vals, scale = circle_oracle(CIRC, CIRC_L, **params)
+    check_value("circle", unreduced("circle", CIRC, CIRC_L, **params), vals, scale)
+    unit = CIRC / np.linalg.norm(CIRC, axis=1, keepdims=True)
+    vals, scale = circle_oracle(unit, CIRC_L, normalize=False, **params)
+    check_value("circle", unreduced("circle", unit, CIRC_L, normalize=False, **params), vals, scale)
+
+
+def test_circle_edges_and_positive_mean():
+    x = rng_c.normal(size=(5, 3))
+    assert np.all(unreduced("circle", x, np.arange(5)) == 0.0)  # no positives: logsumexp of nothing, loss 0
+    assert np.all(unreduced("circle", x, np.zeros(5, dtype=int)) == 0.0)  # no negatives
+    y = np.array([0, 0, 1, 2, 3])  # anchors 2, 3, 4 have no positive: loss 0
+    v = unreduced("circle", x, y)
+    assert np.all(v[2:] == 0) and np.all(v[:2] > 0)
+    assert LOSSES["circle"](x, y, mean_over_positive=True) == pytest.approx(v[:2].mean(), rel=1e-15)
+    assert LOSSES["circle"](x, y) == pytest.approx(v.mean(), rel=1e-15)
+
+
+@pytest.mark.parametrize("params", [{"gamma": 2.0}, {"gamma": 4.0, "margin": 0.25, "remove_diagonal": False},
+                                    {"gamma": 2.0, "normalize": False}])
+def test_circle_grads(params):
+    x = rng_c.normal(size=(6, 3))
+    x /= np.linalg.norm(x, axis=1, keepdims=True) * 1.01  # inside the unit ball: min(<x_i, x_j>, 1) is smooth
+    check_grads("circle", [x, np.array([0, 0, 1, 1, 2, 0])], params)
+
+
+def test_ntxent_circle_bad_input():
+    x = rng_c.normal(size=(4, 3))
+    for name in ("ntxent", "circle"):
+        for arrays, argument in [((x, np.arange(3)), "labels"), ((x, np.arange(4.0)), "labels"),
+                                 ((x[0], np.arange(1)), "embeddings")]:
+            with pytest.raises(ValueError, match=argument):
+                LOSSES[name](*arrays)
+    with pytest.raises(ValueError, match="temperature"):
+        LOSSES["ntxent"](x, np.arange(4), temperature=0.0)
+    with pytest.raises(ValueError, match="gamma"):
+        LOSSES["circle"](x, np.arange(4), gamma=-1.0)

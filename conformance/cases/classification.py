@@ -488,3 +488,30 @@ def _generalized_kl(rng):
     yield case("empty", np.zeros((0, 3)), np.zeros((0, 3)), ("edge",))
     yield case("negative_target", x[0], -t[0], ("bad_input",), error=("target", r"values must lie in \[0\.0, inf\]"))
     yield case("shape_mismatch", x, t[:, :3], ("bad_input",), error=("target", r"shape mismatch"))
+
+
+@cases("sparsemax")
+def _sparsemax(rng):
+    def case(id, x, y, tags=("interior",), note="", error=None):
+        return Case("sparsemax", id, {"input": x, "target": np.asarray(y, dtype=np.int64)}, {}, set(tags), note,
+                    error)
+
+    yield case("interior_8x4", 2 * rng.normal(size=(8, 4)), _labels(rng, 8, 4), note="multiclass")
+    yield case("interior_binary_12", 2 * rng.normal(size=12), rng.integers(0, 2, size=12), note="binary")
+    yield case("batch1", np.array([[0.2, -0.1, 0.4]]), [2])
+    yield case("ties", np.array([[1.0, 1.0, 1.0], [2.0, 2.0, 0.0], [2.0, 2.0, 0.0], [0.5, 0.5, -3.0]]), [0, 0, 2, 1],
+               tags=("branch",), note="equal scores: the sort's order of ties must not matter; the loss is C1")
+    yield case("support_edge", np.array([[1.0, 0.0, 0.0], [1.0, 0.0, -2.0], [0.0, 1.0, 0.5]]), [1, 0, 2],
+               tags=("branch",), note="z_j = tau: a class on the edge of the support (p_j = 0 either side)")
+    yield case("binary_branch_points", np.array([-1.0, 1.0, 1.0, -1.0, 0.0]), [0, 0, 1, 1, 1], tags=("branch",),
+               note="sparse_plus at u = -1 and u = 1: the pieces meet with equal slopes")
+    yield case("saturated", np.array([[100.0, 0.0, 0.0], [0.0, 100.0, -100.0], [1e4, -1e4, 0.0]]), [1, 1, 0],
+               tags=("saturation",), note="a one-hot sparsemax: loss 0 or the score gap")
+    yield case("binary_saturated", np.array([1e4, -1e4, 30.0, -30.0]), [0, 0, 1, 1], tags=("saturation",))
+    yield case("extreme", np.array([[1e-30, 0.0, -1e-30], [1e8, 1e8 - 64, 1e8 - 32]]), [0, 1], tags=("extreme",))
+    yield case("nonfinite", np.array([[np.nan, 0.0, 1.0], [np.inf, 0.0, 0.0], [0.3, 0.2, 0.1]]), [0, 1, 2],
+               tags=("nonfinite",))
+    yield case("empty", np.zeros((0, 3)), np.zeros(0), tags=("edge",))
+    yield case("class_out_of_range", np.zeros((2, 3)), [0, 3], tags=("bad_input",),
+               error=("target", r"class indices must lie in"))
+    yield case("binary_target_2", np.zeros(3), [0, 2, 1], tags=("bad_input",), error=("target", r"expected values in"))

@@ -188,3 +188,64 @@ def _center(rng):
                error=("target", r"class indices .*must lie in"))
     yield case("centers_dim_mismatch", rng.normal(size=(2, 3)), [0, 1], c[:, :2], ("bad_input",),
                error=("centers", r"expected shape \(K, 3\)"))
+
+
+def _unit(x):
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+@cases("ntxent")
+def _ntxent(rng):
+    def case(id, x, labels, params=None, tags=("interior",), note="", error=None):
+        return Case("ntxent", id, {"embeddings": x, "labels": np.asarray(labels, dtype=I)}, params or {}, set(tags),
+                    note, error)
+
+    x, y = rng.normal(size=(8, 4)), np.array([0, 0, 1, 1, 2, 2, 3, 3])
+    yield case("interior_8x4_pairs", x, y, note="SimCLR's layout: two views per label")
+    yield case("interior_groups", rng.normal(size=(9, 3)), [0, 0, 0, 1, 1, 1, 2, 2, 0], note="several positives")
+    yield case("temperature_0.5", x, y, {"temperature": 0.5})
+    yield case("temperature_1", rng.normal(size=(6, 5)), [0, 1, 0, 1, 2, 2], {"temperature": 1.0})
+    yield case("aligned_saturated", np.array([[1.0, 0.0], [1.0, 0.0], [-1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]]),
+               [0, 0, 1, 1, 2], tags=("saturation",), note="cos = +-1 at temperature 0.07: logits +-14.3")
+    yield case("no_negatives", x[:4], [5, 5, 5, 5], tags=("edge",), note="every pair is its own softmax: loss 0")
+    yield case("no_positive_pair", x[:4], [0, 1, 2, 3], tags=("edge",), note="the mean over no pair: NaN")
+    zero = x.copy()
+    zero[1] = 0.0
+    yield case("zero_vector", zero, y, tags=("edge",), note="cos of a zero vector: 0 / 0 (NaN) unless eps clips")
+    yield case("extreme", np.array([[1e15, 2e15], [3e15, -1e15], [1e-15, 1e-15], [-2e-15, 1e-15]]), [0, 0, 1, 1],
+               tags=("extreme",))
+    yield case("nonfinite", np.array([[np.nan, 1.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), [0, 0, 1, 1],
+               tags=("nonfinite",))
+    yield case("labels_shape", x, y[:5], tags=("bad_input",), error=("labels", r"expected shape"))
+    yield case("temperature_0", x, y, {"temperature": 0.0}, tags=("bad_input",),
+               error=("temperature", r"expected > 0"))
+
+
+@cases("circle")
+def _circle(rng):
+    def case(id, x, labels, params=None, tags=("interior",), note="", error=None):
+        return Case("circle", id, {"embeddings": x, "labels": np.asarray(labels, dtype=I)}, params or {}, set(tags),
+                    note, error)
+
+    x, y = _unit(rng.normal(size=(8, 3))), np.array([0, 0, 1, 1, 2, 2, 0, 1])
+    yield case("interior_unit_8x3", x, y, note="L2-normalized embeddings, as Keras expects")
+    yield case("interior_unit_groups", _unit(rng.normal(size=(10, 4))), [0, 1, 2, 0, 1, 2, 0, 1, 2, 0])
+    yield case("gamma_10_margin_0.25", x, y, {"gamma": 10.0, "margin": 0.25})
+    yield case("gamma_2", x, y, {"gamma": 2.0})
+    yield case("margin_0.1", _unit(rng.normal(size=(6, 2))), [0, 0, 1, 1, 2, 2], {"margin": 0.1, "gamma": 2.0})
+    twins = _unit(np.repeat(rng.normal(size=(3, 3)), 2, axis=0) + 0.05 * rng.normal(size=(6, 3)))
+    yield case("keep_diagonal", np.concatenate([twins, x[:2]]), [0, 0, 1, 1, 2, 2, 3, 4], {"remove_diagonal": False},
+               note="the self pair counts as a positive: near-twins double their positive sum, and the singletons "
+                    "(labels 3, 4) get a positive")
+    yield case("keep_diagonal_gamma_10", np.concatenate([twins, x[:2]]), [0, 0, 1, 1, 2, 2, 3, 4],
+               {"remove_diagonal": False, "gamma": 10.0})
+    yield case("anchors_without_positives", x[:5], [0, 0, 1, 2, 3], tags=("edge",),
+               note="three anchors have loss 0: the pure mean divides by 5, Keras's masked mean by 2")
+    yield case("not_unit_norm", 3 * rng.normal(size=(6, 3)), [0, 0, 1, 1, 2, 2], {"gamma": 2.0}, tags=("edge",),
+               note="the definition's cosine; Keras takes the dot product as the cosine (unit rows assumed)")
+    yield case("saturated", _unit(np.array([[1.0, 0.0], [1.0, 1e-3], [-1.0, 0.0], [-1.0, -1e-3]])), [0, 0, 1, 1],
+               tags=("saturation",), note="positives aligned, negatives opposite: loss near 0")
+    yield case("nonfinite", np.array([[np.nan, 0.0], [1.0, 0.0], [0.0, 1.0], [0.6, 0.8]]), [0, 0, 1, 1],
+               tags=("nonfinite",))
+    yield case("labels_shape", x, y[:, None], tags=("bad_input",), error=("labels", r"expected shape"))
+    yield case("gamma_negative", x, y, {"gamma": -1.0}, tags=("bad_input",), error=("gamma", r"expected > 0"))

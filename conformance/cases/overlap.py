@@ -50,3 +50,48 @@ def _tversky(rng):
     yield case("negative_alpha", a, {"alpha": -0.5}, tags=("bad_input",), error=("alpha", r"expected >= 0"))
     yield case("shape_mismatch", {"input": p, "target": t[:, :1]}, tags=("bad_input",),
                error=("target", r"shape mismatch"))
+
+
+@cases("generalized_dice")
+def _generalized_dice(rng):
+    def onehot(*shape):  # (N, C, ...) one-hot over axis 1
+        return np.moveaxis(np.eye(shape[1])[rng.integers(0, shape[1], size=(shape[0],) + shape[2:])], -1, 1)
+
+    def softmax(x):
+        e = np.exp(x - x.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    def case(id, x, t, params=None, tags=("interior",), note="", error=None):
+        return Case("generalized_dice", id, {"input": x, "target": t}, params or {}, set(tags), note, error=error)
+
+    x, t = 2 * rng.normal(size=(4, 3, 3, 3)), onehot(4, 3, 3, 3)
+    mean = {"form": "class_mean"}
+    ratio_only = "Sudre's ratio form: no bound stack ships it (optax's is form='class_mean')"
+    yield case("class_mean_logits", x, t, {**mean, "from_logits": True},
+               note="optax multiclass_generalized_dice_loss: softmax over the classes, batch-frequency weights")
+    yield case("class_mean_logits_smooth_2", x, t, {**mean, "from_logits": True, "smooth": 2.0},
+               note="optax's default smooth=1 in its form 1 - (TP + s') / (TP + FP / 2 + FN / 2 + s')")
+    yield case("class_mean_probabilities", softmax(x), t, mean, note="apply_softmax=False")
+    yield case("class_mean_probabilities_smooth_1", softmax(x), t, {**mean, "smooth": 1.0})
+    yield case("class_mean_soft_targets", x[:2], softmax(rng.normal(size=(2, 3, 3, 3))), {**mean, "from_logits": True})
+    absent = onehot(4, 3, 3, 3)
+    absent[:, 1] = 0.0
+    absent[:, 0] = 1.0 - absent[:, 2]
+    sparse = absent.copy()
+    sparse[3, :, 0, 0] = [0.0, 1.0, 0.0]  # class 1 in one pixel of the whole batch
+    yield case("class_mean_rare_class", x, sparse, {**mean, "from_logits": True}, ("edge",),
+               note="a class absent from three samples (their per-sample Sudre weight is infinite), in one pixel of "
+                    "the batch: optax's batch-frequency weight 1 / (1 + 1e-7) stays finite")
+    yield case("class_mean_saturated", 40.0 * np.sign(rng.normal(size=(4, 3, 3, 3))), t, {**mean, "from_logits": True},
+               ("saturation",), note="logits +-40: a softmax of 0, 1/3, 1/2 and 1 up to e^-80")
+    yield case("ratio_interior", softmax(x), t, tags=("interior", "reference_only"), note=ratio_only)
+    yield case("ratio_from_logits", x, t, {"from_logits": True, "smooth": 1.0}, ("interior", "reference_only"),
+               note=ratio_only)
+    yield case("ratio_empty_foreground", softmax(x), absent, {"eps": 1e-7}, ("edge", "reference_only"),
+               note=ratio_only + "; a class absent from a sample: w_c = 1e7")
+    yield case("probability_above_1", softmax(x) + 1.0, t, mean, ("bad_input",),
+               error=("input", r"probabilities must lie in"))
+    yield case("shape_mismatch", x, t[:, :2], {**mean, "from_logits": True}, ("bad_input",),
+               error=("target", r"shape mismatch"))
+    yield case("negative_smooth", x, t, {**mean, "from_logits": True, "smooth": -1.0}, ("bad_input",),
+               error=("smooth", r"expected >= 0"))

@@ -103,3 +103,58 @@ DIVERGENCES: list[Divergence] = [
                "A label equal to blank_id is not rejected: it is emitted like any label and a number comes back.",
                f"{CLS} ctc_loss_with_forward_probs"),
 ]
+
+# ---------------------------------------------------------------- beyond the documents, batch 2 (issue 11): sparsemax,
+# generalized dice, NT-Xent, ranking softmax
+
+PROJ = "optax 0.2.8 optax/projections/_projections.py"
+RANK = "optax 0.2.8 optax/losses/_ranking.py"
+SPARSEMAX = "optax.losses.multiclass_sparsemax_loss"
+
+DIVERGENCES += [
+    _d("optax-sparsemax-float32-jvp-dtype", "bug",
+       Cells(apis=SPARSEMAX, checks="grad", dtypes="float32"),
+       Raises("Custom JVP rule must produce primal and tangent outputs with corresponding shapes and dtypes"),
+       "With jax_enable_x64 (the stack's float64 setting), _projection_unit_simplex forms s / idx with the integer "
+       "count idx, which promotes the float32 projection to float64; its custom JVP returns the tangent in the "
+       "input's float32, and jax rejects the mismatch: no gradient of float32 scores (the value comes back in "
+       "float64).", f"{PROJ} _projection_unit_simplex, _projection_unit_simplex_jvp"),
+    _d("optax-ntxent-log-not-log1p", "precision",
+       Cells(apis="optax.losses.ntxent", checks="value", cases="aligned_saturated"),
+       Units({"float32": 1e6, "float64": 1e6}),
+       "ntxent forms -(s_ij - max - log(sum e^(s - max))): where the positive dominates the denominator the loss "
+       "is log(1 + tiny) (here 6e-7), and the log of a sum near 1 keeps only its absolute accuracy (no log1p).",
+       f"{SELF} ntxent (log_softm = numer - jnp.log(denom))"),
+    _d("optax-ntxent-zero-gradient-residue", "precision",
+       Cells(apis="optax.losses.ntxent", checks="grad", cases="no_negatives", dtypes="float64"),
+       Units({"float64": 1e307}),
+       "Without negatives every pair's loss is log(e^s / e^s) = 0 and the gradient is exactly 0; optax's "
+       "gradient, 1 - e^s / e^s through the cosines, leaves a rounding residue of 3e-17, measured against a zero "
+       "scale (hence the units; the absolute error is a few float64 ulps of 1).",
+       f"{SELF} ntxent"),
+    _d("optax-ranking-mean-of-no-list", "different-definition",
+       Cells(apis="optax.losses.ranking_softmax_loss", checks="value", cases="empty", reductions="mean"),
+       Signature(("0/nan",)),
+       "_safe_reduce replaces the NaN of a mean over no list (an empty batch, or every list masked) by 0 where the "
+       "reference's mean of nothing is NaN.", f"{RANK} _safe_reduce"),
+    _unchecked("optax-sparsemax-labels-unchecked",
+               Cells(apis=(SPARSEMAX, "optax.losses.sparsemax_loss[binary]"), checks="error",
+                     cases=("class_out_of_range", "binary_target_2")), ("finite",),
+               "Labels are not checked: a class index past C reads a clamped score (.at[label]), and the binary "
+               "loss takes any nonzero label as 1 (jnp.where(labels, -logits, logits)).",
+               f"{CLS} multiclass_sparsemax_loss, sparsemax_loss"),
+    _unchecked("optax-generalized-dice-negative-smooth",
+               Cells(apis="optax.losses.multiclass_generalized_dice_loss[apply_softmax=True]", checks="error",
+                     cases="negative_smooth"), ("finite",),
+               "smooth is not checked: a negative smooth enters the ratio as it is.",
+               f"{SEG} multiclass_generalized_dice_loss, dice_loss"),
+    _unchecked("optax-ntxent-temperature-unchecked",
+               Cells(apis="optax.losses.ntxent", checks="error", cases="temperature_0"), ("nan",),
+               "temperature is not checked: cos / 0 gives inf logits and the loss NaN.", f"{SELF} ntxent"),
+    _unchecked("optax-ranking-labels-unchecked",
+               Cells(apis="optax.losses.ranking_softmax_loss", checks="error",
+                     cases=("negative_label", "weights_shape")),
+               ("finite",),
+               "Labels and weights are not checked: a negative relevance enters -sum y log p as it is, and weights of "
+               "shape (L,) broadcast over the lists.", f"{RANK} ranking_softmax_loss"),
+]

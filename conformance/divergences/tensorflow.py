@@ -296,3 +296,27 @@ DIVERGENCES += [
                "An expected count of 0 is taken as it is: the logit correction -log(0) = +inf makes the loss NaN "
                "instead of an error.", f"{TF_NN_IMPL} _compute_sampled_logits (math_ops.log(sampled_expected_count))"),
 ]
+
+# ---------------------------------------------------------------- circle (issue 11, batch 2)
+
+CIRCLE = ("keras.losses.Circle", "keras.losses.circle")
+
+DIVERGENCES += [
+    _d("keras-circle-distance-rounding", "precision",
+       Cells(apis=CIRCLE, checks="grad", cases="saturated"), Units({"float32": 1e6, "float64": 2e6}),
+       "circle forms the distance d = 1 - x_i . x_j and works with d (weights m + d, 1 + m - d; offsets m - d, "
+       "1 - m - d): where the positives are nearly aligned (s = 1 - 5e-7) d keeps only the absolute accuracy of s, "
+       "so the gradient's small components (1e-13 beside 1e-9) carry a relative error near u / 5e-7.",
+       f"{KERAS_LOSSES} circle (pairwise_cosine_distances = 1 - matmul(y_pred, ref_embeddings^T))"),
+    _d("keras-circle-nan-gradient-dropped", "different-definition",
+       Cells(apis=CIRCLE, checks="grad", cases="nonfinite"), Signature(("0/nan",)),
+       "A NaN embedding makes its distances NaN, and ops.maximum(d, 0) passes no gradient to a NaN operand (the "
+       "maximum's gradient goes to the operand selected by d >= 0, false for NaN): the NaN row's gradient is 0 "
+       "where the reference's is NaN (the values agree: NaN).",
+       f"{KERAS_LOSSES} circle (ops.maximum(pairwise_cosine_distances, 0.0))"),
+    _unchecked("keras-circle-unchecked", Cells(apis=CIRCLE, checks="error", cases=("labels_shape", "gamma_negative")),
+               ("finite",),
+               "Neither gamma's sign nor the labels' shape is checked: (N, 1) labels are reshaped to (N,) by "
+               "build_pos_neg_masks, and a negative gamma flips the exponents.",
+               f"{KERAS_LOSSES} circle; keras 3.15.1 keras/src/utils/numerical_utils.py build_pos_neg_masks"),
+]
