@@ -5,6 +5,8 @@
     nox -s torch                         # one stack -> reports/results/torch.json (any name of `nox --list`)
     nox -s torch -- --version 2.13.0     # one stack at another release
     nox -s regress                       # each stack at an older release against its pin, as a diff page
+    nox -s history                       # every stack at every release of its history (incremental), compacted
+    nox -s history -k sklearn            # one stack's history (`nox -t history -l` lists them)
     nox -s baseline                      # re-run the pins and write the compact baseline (review, commit)
 
 Each venv family of the table (torch, tensorflow, ...) has one venv, `.nox/venv-<family>`, shared by every
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,12 +30,15 @@ import nox
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT))
 from adapters.stacks import STACKS  # noqa: E402  (the table; importing it imports no framework)
+from reports.schema import suite_version  # noqa: E402  (standard library only)
 
 nox.options.sessions = ["tests"]
 
 RESULTS = ROOT / "reports" / "results"
 BASELINE = ROOT / "reports" / "baseline"
 SITE = ROOT / "reports" / "site"
+HISTORY = RESULTS / "history"  # full results per (stack, release): repros, timings (not committed)
+HISTORY_COMPACT = ROOT / "reports" / "history"  # their compact form, committed: the changelog of a fresh clone
 VENVS = ROOT / ".nox"
 # -p no:logging: pytest's log capture costs ~1 ms a cell, a fifth of the run; the cells log nothing
 CONFORMANCE_ARGS = ["-q", "-p", "no:cacheprovider", "-p", "no:logging", "--tb=line", "-rfE"]
@@ -227,6 +233,47 @@ def regress(session, name):
     session.run(core, "-m", "reports", "diff", str(old), str(new), success_codes=[0, 1], external=True)
     session.run(core, "-m", "reports", "build", str(new), "--baseline", str(old), "--out", str(out / f"site-{name}"),
                 external=True)
+
+
+def _suite_of(path):
+    """The suite version a results file (or compact history file) was made with; None if unreadable."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return (data.get("environment") or {}).get("suite") or data.get("suite")
+
+
+def _history_args(session):
+    parser = argparse.ArgumentParser(prog=f"nox -s {session.name} --")
+    parser.add_argument("--device", help="run the cells on this device (the file is named <stack>-<release>-<device>)")
+    parser.add_argument("--keep-venv", action="store_true", help="keep the release's venv after its run")
+    parser.add_argument("--rerun", action="store_true", help="run even if results exist for this suite version")
+    return parser.parse_known_args(session.posargs)
+
+
+@nox.session(python=False, tags=["history"])
+@nox.parametrize(["name", "release"], [(s.name, v) for s in STACKS.values() for v in s.history],
+                 ids=[f"{s.name}-{v}" for s in STACKS.values() for v in s.history])
+def history(session, name, release):
+    """One stack at one release of its history (the table's `history`) -> reports/results/history/ and its compact
+    form reports/history/<stack>-<release>.json; skipped when either was made with this suite version."""
+    stack, suite = STACKS[name], suite_version()
+    args, rest = _history_args(session)
+    stem = f"{name}-{release}" + (f"-{args.device}" if args.device else "")
+    full, compact = HISTORY / f"{stem}.json", HISTORY_COMPACT / f"{stem}.json"
+    if not args.rerun and suite in (_suite_of(full), _suite_of(compact)):
+        session.log(f"results of {stem} exist for suite {suite}: not re-run")
+    else:  # a cell that fails is a finding here (the changelog shows it), not a session failure
+        pinned = release == stack.pin
+        python = _stack_python(session, stack, None if pinned else release)
+        _conformance(session, python, stack, full, [*rest, *(["--device", args.device] if args.device else [])],
+                     success_codes=[0, 1])
+        if not pinned and not args.keep_venv:  # results are what matter; a framework's venv is gigabytes
+            shutil.rmtree(Path(python).parent.parent)
+    if _suite_of(full) == suite:
+        session.run(_core_python(session), "-m", "reports", "history", str(full), "--out", str(compact),
+                    external=True)
 
 
 @nox.session(python=False)

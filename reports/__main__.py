@@ -1,6 +1,7 @@
 """python -m reports build RESULTS... --out DIR [--baseline FILE...]
 python -m reports diff BASELINE CURRENT... [--factor F]
 python -m reports baseline RESULTS... --out DIR
+python -m reports history RESULTS --out FILE
 
 Exit status: 0 fine; 1 the diff found a regression; 2 a results file is unusable.
 """
@@ -33,6 +34,9 @@ def main(argv=None):
     c = sub.add_parser("baseline", help="results files -> a compact baseline file per stack (reports/compact.py)")
     c.add_argument("results", nargs="+", help="results files or directories of them")
     c.add_argument("--out", required=True, help="output directory, e.g. reports/baseline")
+    h = sub.add_parser("history", help="one stack's results at one release -> a compact history file")
+    h.add_argument("results", help="results file")
+    h.add_argument("--out", required=True, help="the history file, e.g. reports/history/<stack>-<release>.json")
     a = ap.parse_args(argv)
     try:
         if a.command == "baseline":
@@ -40,6 +44,11 @@ def main(argv=None):
 
             for path in write_baselines(a.results, a.out):
                 print(f"{path}: {os.path.getsize(path)} bytes")
+            return 0
+        if a.command == "history":
+            from .compact import write_history
+
+            print(f"{write_history(a.results, a.out)}: {os.path.getsize(a.out)} bytes")
             return 0
         if a.command == "build":
             from .build import build
