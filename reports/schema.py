@@ -256,4 +256,5 @@ def expand_baseline(path, data):
     if lacking:
         raise ResultsError(f"{path}: compact baseline lacks field(s) {', '.join(lacking)}")
     return {"schema": SCHEMA, "environment": {"framework": framework, "frameworks": versions,
-                                              "suite": data.get("suite")}, "records": records}
+                                              "suite": data.get("suite"), "release": data.get("release")},
+            "records": records}
