@@ -142,9 +142,8 @@ def changelog(paths, repros=None, factor=diffmod.DEFAULT_FACTOR, upstream=UPSTRE
         ordered = list(releases)
         for old, new in zip(ordered, ordered[1:]):
             for e in _changes(releases[old], releases[new], factor):
-                r = e.record
-                side = (stack, new) if e.new is not None else (stack, old)
-                e.repro = repro.get(side, {}).get(cell_key(r))
+                r = e.record  # the repro of the side that disagrees (a passing cell records none)
+                e.repro = repro[(stack, new)].get(cell_key(r)) or repro[(stack, old)].get(cell_key(r))
                 step = steps.get((r["loss"], r["api"], stack, new))
                 if step is None:
                     step = steps[(r["loss"], r["api"], stack, new)] = Step(stack, old, new, r["loss"], r["api"])
