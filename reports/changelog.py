@@ -8,8 +8,9 @@ one before it by the rules of reports/diff.py (``diff.compare``, its factor and 
 - a status change: a regression when the status leaves ``schema.GOOD``, otherwise a fix or a move between good
   statuses;
 - an error that moved beyond the threshold: grew (a regression, as in the diff) or shrank by as much (a fix);
-- a cell added or removed between two releases (an API or a parameter that appears or disappears): shown as
-  such, never as a regression -- that is the release's API, not its numerics.
+- a cell added or removed between two releases (an API or a parameter that appears or disappears: a history file
+  leaves out, and lists as "absent", the cells whose API or parameter its release lacks, reports/compact.py
+  ABSENT): shown as such, never as a regression -- that is the release's API, not its numerics.
 
 What explains a change upstream (a release note, a PR, an issue) is data, in reports/upstream.toml: entries
 matched by stack, the release at which the change shows, and an API pattern (fnmatch).
@@ -82,6 +83,7 @@ class Step:
     api: str
     entries: list = field(default_factory=list)
     upstream: list = field(default_factory=list)
+    absent: str = ""  # why the API's added (removed) cells are absent at the older (newer) release, where known
 
     @property
     def anchor(self):
@@ -149,6 +151,9 @@ def changelog(paths, repros=None, factor=diffmod.DEFAULT_FACTOR, upstream=UPSTRE
                     step = steps[(r["loss"], r["api"], stack, new)] = Step(stack, old, new, r["loss"], r["api"])
                     step.upstream = [c for c in cites if c["stack"] == stack and c["release"] == new
                                      and fnmatchcase(r["api"], c["api"])]
+                    gone = {rel: releases[rel].sources[0]["environment"].get("absent") or {} for rel in (old, new)}
+                    why = [f"absent at {rel}: {gone[rel][r['api']]}" for rel in (old, new) if r["api"] in gone[rel]]
+                    step.absent = "; ".join(why)
                 step.entries.append(e)
     ordered = [steps[k] for k in sorted(steps, key=lambda k: (str(k[0]), str(k[1]), k[2], release_key(k[3])))]
     for s in ordered:

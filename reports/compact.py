@@ -15,10 +15,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections import defaultdict
 
 from .load import load
-from .schema import BASELINE_FIELDS, BASELINE_SCHEMA, ResultsError, cell_key, write_text_atomically
+from .schema import BASELINE_FIELDS, BASELINE_SCHEMA, FAILING, ResultsError, cell_key, write_text_atomically
+
+# A cell of a history file whose API or parameter does not exist at that release: the framework raised because the
+# module lacks the name or the call does not take the keyword (the worker's message names the exception).  It is
+# left out of the history file, its API listed under "absent": the changelog shows the cell added where it appears.
+ABSENT = re.compile(r"AttributeError: module '[^']+' has no attribute|unexpected keyword argument|cannot import name")
 
 
 def round2(x):
@@ -36,9 +42,9 @@ def _one(values, what):
     return out
 
 
-def baseline_text(framework, records, environments, release=None):
+def baseline_text(framework, records, environments, release=None, absent=None):
     """The baseline file of one stack: its records and the environments of the files they came from (and, for a
-    history file, the stack's release)."""
+    history file, the stack's release and the APIs absent at it: {api: why})."""
     versions, tolerance, suites = defaultdict(set), defaultdict(set), defaultdict(set)
     for env in environments:
         if env.get("suite"):
@@ -57,7 +63,8 @@ def baseline_text(framework, records, environments, release=None):
     rows.sort(key=lambda row: [str(v) for v in row])
     head = {"schema": BASELINE_SCHEMA, "framework": framework, "versions": _one(versions, "version of"),
             "tolerance": _one(tolerance, "tolerance of check"), **_one(suites, "version of the"),
-            **({"release": release} if release else {}), "fields": list(BASELINE_FIELDS)}
+            **({"release": release} if release else {}), **({"absent": absent} if absent else {}),
+            "fields": list(BASELINE_FIELDS)}
     lines = [json.dumps(head, allow_nan=False)[:-1] + ', "records": [']
     lines += [json.dumps(row, allow_nan=False) + "," for row in rows]
     if rows:
@@ -83,11 +90,17 @@ def write_baselines(paths, out):
 
 def write_history(path, out, release):
     """One results file of one stack at one release -> its compact history file `out` (the baseline format, with
-    the release)."""
+    the release; the cells of APIs and parameters absent at it left out, see ABSENT)."""
     res = load([path])
     frameworks = {r["framework"] for r in res.records}
     if len(frameworks) != 1:
         raise ResultsError(f"{path}: a history file holds one stack's cells, not {sorted(map(str, frameworks))}")
-    write_text_atomically(out, baseline_text(frameworks.pop(), res.records, [res.sources[0]["environment"]],
-                                                  release))
+    present, absent = [], {}
+    for r in res.records:
+        if r["status"] in FAILING and ABSENT.search(r.get("message") or ""):
+            absent.setdefault(r["api"], " ".join(str(r["message"]).split())[:200])
+        else:
+            present.append(r)
+    write_text_atomically(out, baseline_text(frameworks.pop(), present, [res.sources[0]["environment"]], release,
+                                             dict(sorted(absent.items()))))
     return out

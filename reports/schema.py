@@ -256,5 +256,6 @@ def expand_baseline(path, data):
     if lacking:
         raise ResultsError(f"{path}: compact baseline lacks field(s) {', '.join(lacking)}")
     return {"schema": SCHEMA, "environment": {"framework": framework, "frameworks": versions,
-                                              "suite": data.get("suite"), "release": data.get("release")},
+                                              "suite": data.get("suite"), "release": data.get("release"),
+                                              "absent": data.get("absent") or {}},
             "records": records}

@@ -101,6 +101,36 @@ def test_history_file_is_compact_and_carries_release_and_suite(tmp_path):
         write_history(two, str(tmp_path / "h" / "x.json"), "1")
 
 
+def test_history_file_leaves_out_the_cells_of_apis_absent_at_its_release(tmp_path, history):
+    def lacking(records):  # the worker's messages where the name or the keyword does not exist at the release
+        apis = sorted({r["api"] for r in records})
+        for r in records:
+            if r["api"] == apis[0]:
+                r.update(status="fail", message=f"the framework raised on a valid input: AttributeError: module "
+                                                f"'x.nn' has no attribute '{apis[0]}' (adapters/_core.py:38)")
+            elif r["api"] == apis[1] and r["status"] == "pass":
+                r.update(status="error", message="TypeError: f() got an unexpected keyword argument 'is_huber'")
+            elif r["api"] == apis[2] and r["status"] == "pass":
+                r.update(status="fail", message="AttributeError: 'Tensor' object has no attribute 'x'")  # a bug
+        return apis
+
+    apis = []
+    full = results(tmp_path / "full" / "old.json", edit=lambda rs: apis.extend(lacking(rs)), version="0.5")
+    out = write_history(full, str(tmp_path / "old.json"), "0.5")
+    kept = load([out]).records
+    assert apis[0] not in {r["api"] for r in kept}  # every cell of the API is gone
+    assert not [r for r in kept if r["api"] == apis[1] and r["status"] == "error"]  # the keyword's cells are gone
+    assert [r for r in kept if r["api"] == apis[2] and r["status"] == "fail"]  # a failure inside the API stays
+    absent = load([out]).sources[0]["environment"]["absent"]
+    assert set(absent) == {apis[0], apis[1]} and "has no attribute" in absent[apis[0]]
+    write_history(full, str(history["compact"] / f"{STACK}-0.5.json"), "0.5")  # before 1.0: the APIs appear at 1.0
+    log = changelog([str(history["compact"])])
+    first = [s for s in log["steps"] if s.new == "1.0"]
+    assert {s.api for s in first if "added" in s.kinds} >= {apis[0], apis[1]}
+    assert all(s.absent.startswith("absent at 0.5: ") for s in first if s.api in apis[:2])
+    assert not any(e.regression for s in first for e in s.entries if e.kind == "added")
+
+
 def test_merging_one_cell_of_two_suite_versions_names_both_files(tmp_path):
     a = results(tmp_path / "a" / "sklearn.json", suite="s1")
     b = results(tmp_path / "b" / "sklearn.json", suite="s2")
@@ -236,11 +266,15 @@ def artifacts(tmp_path):
         write_history(full, str(committed / "history" / f"{STACK}-{release}.json"), release)
     write_baselines([str(committed / "full" / f"{STACK}-2.0.json")], str(committed / "baseline"))
 
-    def download(edit=None, suite="s1"):
+    def download(edit=None, suite="s1", old=None, record=False):
+        """The artifacts: 1.0 (edited by `old`; with `record`, committed as its history too), the pin 2.0 (edited
+        by `edit`, made with `suite`), a newest release."""
         folder = tmp_path / f"artifacts-{len(os.listdir(tmp_path))}"
-        for i, release in enumerate(("1.0", "2.0")):  # one folder per artifact, as actions/download-artifact
-            results(folder / f"results-{STACK}-{release}" / f"{STACK}-{release}.json", version=release,
-                    edit=edit if i == 1 else None, suite=suite if i == 1 else "s1")
+        for release, change, made in (("1.0", old, "s1"), ("2.0", edit, suite)):  # one folder per artifact
+            path = results(folder / f"results-{STACK}-{release}" / f"{STACK}-{release}.json", version=release,
+                           edit=change, suite=made)
+            if record and release == "1.0":
+                write_history(path, str(committed / "history" / f"{STACK}-1.0.json"), "1.0")
         results(folder / f"results-{STACK}-newest" / f"{STACK}-newest.json", version="2.1rc1")
         return str(folder)
 
@@ -266,6 +300,8 @@ def test_ci_final_job_fails_on_a_regression(artifacts, capfd):
     assert "REGRESSION max_ulp_err" in capfd.readouterr().out
     assert final(download(lambda rs: _pass_with_error(rs).update(status="fail"))) == 1  # a failing cell
     assert "REGRESSION status pass -> fail" in capfd.readouterr().out
+    assert final(download(old=lambda rs: rs[0].update(status="fail"), record=True)) == 0  # recorded in 1.0's
+    assert final(download(old=lambda rs: rs[1].update(status="fail"))) == 1  # not recorded: a regression of 1.0
 
 
 def test_ci_final_job_refuses_two_suite_versions(artifacts, capfd):
