@@ -13,7 +13,7 @@ one before it by the rules of reports/diff.py (``diff.compare``, its factor and 
   ABSENT): shown as such, never as a regression -- that is the release's API, not its numerics.
 
 What explains a change upstream (a release note, a PR, an issue) is data, in reports/upstream.toml: entries
-matched by stack, the release at which the change shows, and an API pattern (fnmatch).
+matched by stack, the release at which the change shows, and an API pattern (fnmatch) or a list of them.
 """
 
 from __future__ import annotations
@@ -149,8 +149,8 @@ def changelog(paths, repros=None, factor=diffmod.DEFAULT_FACTOR, upstream=UPSTRE
                 step = steps.get((r["loss"], r["api"], stack, new))
                 if step is None:
                     step = steps[(r["loss"], r["api"], stack, new)] = Step(stack, old, new, r["loss"], r["api"])
-                    step.upstream = [c for c in cites if c["stack"] == stack and c["release"] == new
-                                     and fnmatchcase(r["api"], c["api"])]
+                    step.upstream = [c for c in cites if c["stack"] == stack and c["release"] == new and any(
+                        fnmatchcase(r["api"], p) for p in ([c["api"]] if isinstance(c["api"], str) else c["api"]))]
                     gone = {rel: releases[rel].sources[0]["environment"].get("absent") or {} for rel in (old, new)}
                     why = [f"absent at {rel}: {gone[rel][r['api']]}" for rel in (old, new) if r["api"] in gone[rel]]
                     step.absent = "; ".join(why)
