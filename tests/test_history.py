@@ -16,7 +16,7 @@ from adapters.stacks import STACKS
 from reports import ci, schema
 from reports.__main__ import main
 from reports.build import build
-from reports.changelog import changelog, release_key
+from reports.changelog import changelog, read_upstream, release_key
 from reports.compact import write_baselines, write_history
 from reports.load import ResultsError, load
 
@@ -173,7 +173,7 @@ def history(tmp_path):
         path = results(full / f"{STACK}-{release}.json", edit=edit, version=release)
         write_history(path, str(compact / f"{STACK}-{release}.json"), release)
     upstream = tmp_path / "upstream.toml"
-    upstream.write_text(f'[[change]]\nstack = "{STACK}"\nrelease = "2.0"\napi = "*"\nwhat = "the 2.0 change"\n'
+    upstream.write_text(f'[[change]]\nstack = "{STACK}"\nrelease = "2.0"\napi = ["no.such.api", "*"]\nwhat = "the 2.0 change"\n'
                         'citation = "https://example.org/release-notes/2.0"\n')
     return {"full": full, "compact": compact, "upstream": str(upstream), "moved": moved}
 
@@ -226,6 +226,14 @@ def test_committed_history_files_read_and_name_their_releases():
         if name.endswith(".json"):
             head = json.loads(open(os.path.join(folder, name)).readline().split(', "records"')[0] + "}")
             assert name == f"{head['framework']}-{head['release']}.json"
+
+
+def test_upstream_citations_name_a_release_of_the_table_and_a_link():
+    entries = read_upstream()
+    assert entries
+    for c in entries:
+        assert c["release"] in STACKS[c["stack"]].history, c
+        assert c["citation"].startswith("https://"), c
 
 
 # ---------------------------------------------------------------- CI
