@@ -173,8 +173,8 @@ def history(tmp_path):
         path = results(full / f"{STACK}-{release}.json", edit=edit, version=release)
         write_history(path, str(compact / f"{STACK}-{release}.json"), release)
     upstream = tmp_path / "upstream.toml"
-    upstream.write_text(f'[[change]]\nstack = "{STACK}"\nrelease = "2.0"\napi = ["no.such.api", "*"]\nwhat = "the 2.0 change"\n'
-                        'citation = "https://example.org/release-notes/2.0"\n')
+    upstream.write_text(f'[[change]]\nstack = "{STACK}"\nrelease = "2.0"\napi = ["no.such.api", "*"]\n'
+                        'what = "the 2.0 change"\ncitation = "https://example.org/release-notes/2.0"\n')
     return {"full": full, "compact": compact, "upstream": str(upstream), "moved": moved}
 
 
