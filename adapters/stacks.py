@@ -21,15 +21,25 @@ class Stack:
     requirements: tuple  # the pinned pip requirements
     venv: str  # the shared venv family
     release: str  # another release: release.format(version) replaces requirements[0]
-    regress: str  # the older release `nox -s regress` compares against the pin
+    history: tuple  # the releases `nox -s history` tests, oldest first, the pin (requirements[0]'s) last
     packages: tuple  # what version() reports: {package: version}
     env: dict = field(default_factory=dict)  # set in os.environ before the framework is imported
     pinned_only: tuple = ()  # requirements left out at another release (they do not import beside it)
     no_deps: tuple = ()  # requirements installed without their dependencies (the other pins provide them)
 
+    @property
+    def pin(self):
+        """The pinned release of requirements[0], the one the history varies."""
+        return self.requirements[0].split("==", 1)[1]
+
+    @property
+    def regress(self):
+        """The older release `nox -s regress` compares against the pin: the history's last but one."""
+        return self.history[-2]
+
     def install(self, version=None):
         """The pip requirements for the pin (version None) or for another release."""
-        if version is None:
+        if version is None or version == self.pin:
             return list(self.requirements)
         return [self.release.format(version), *(r for r in self.requirements[1:] if r not in self.pinned_only)]
 
@@ -39,20 +49,23 @@ class Stack:
 
 STACKS = {s.name: s for s in (
     Stack("torch", modules=("torch",), framework="torch", requirements=("torch==2.14.1", "torchvision==0.29.1"),
-          venv="torch", release="torch=={}", regress="2.13.0", packages=("torch", "torchvision"),
+          venv="torch", release="torch=={}", history=("2.13.0", "2.14.1"), packages=("torch", "torchvision"),
           pinned_only=("torchvision==0.29.1",)),  # torchvision does not import beside the CPU-only torch 2.13.0
     Stack("tensorflow", modules=("tf_nn", "keras", "keras_ops", "tf_compat"), framework="tf_nn",
           requirements=("tensorflow-cpu==2.21.0",),
-          venv="tensorflow", release="tensorflow-cpu=={}", regress="2.20.0", packages=("tensorflow", "keras"),
+          venv="tensorflow", release="tensorflow-cpu=={}", history=("2.17.1", "2.18.1", "2.19.1", "2.20.0", "2.21.0"),
+          packages=("tensorflow", "keras"),
           env={"KERAS_BACKEND": "tensorflow"}),
     Stack("sklearn", modules=("sklearn",), framework="sklearn", requirements=("scikit-learn==1.9.1",),
-          venv="sklearn", release="scikit-learn=={}", regress="1.4.2", packages=("sklearn",)),
+          venv="sklearn", release="scikit-learn=={}", packages=("sklearn",),
+          history=("1.4.2", "1.5.2", "1.6.1", "1.7.2", "1.8.0", "1.9.1")),  # 1.4.2: the first built for numpy 2
     Stack("paddle", modules=("paddle",), framework="paddle", requirements=("paddlepaddle==3.3.1",), venv="paddle",
-          release="paddlepaddle=={}", regress="3.2.2", packages=("paddle",),
+          release="paddlepaddle=={}", history=("3.0.0", "3.1.1", "3.2.2", "3.3.0", "3.3.1"), packages=("paddle",),
           env={"OMP_NUM_THREADS": "1"}),  # one thread: deterministic reductions, and kind to a shared machine
     Stack("tf_keras", modules=("tf_keras",), framework="tf_keras",
           requirements=("tf-keras==2.21.0", "tensorflow-cpu==2.21.0"),
-          venv="tensorflow", release="tf-keras=={}", regress="2.20.1", packages=("tf_keras", "tensorflow"),
+          venv="tensorflow", release="tf-keras=={}", history=("2.17.0", "2.18.0", "2.19.0", "2.20.1", "2.21.0"),
+          packages=("tf_keras", "tensorflow"),
           pinned_only=("tensorflow-cpu==2.21.0",),  # tf-keras 2.N requires tensorflow 2.N ...
           no_deps=("tf-keras==2.21.0",)),  # ... by the name "tensorflow", which would replace tensorflow-cpu's files
     # Keras 3 on its other backends: the same adapters/keras.py bindings on the backend's own tensors and autodiff
@@ -64,5 +77,6 @@ STACKS = {s.name: s for s in (
           venv="torch", release="keras=={}", regress="3.14.0", packages=("keras", "torch"),
           env={"KERAS_BACKEND": "torch"}),
     Stack("optax", modules=("optax",), framework="optax", requirements=("optax==0.2.8", "jax==0.10.2",
-          "jaxlib==0.10.2"), venv="jax", release="optax=={}", regress="0.2.7", packages=("optax", "jax")),
+          "jaxlib==0.10.2"), venv="jax", release="optax=={}", history=("0.2.4", "0.2.5", "0.2.6", "0.2.7", "0.2.8"),
+          packages=("optax", "jax")),
 )}

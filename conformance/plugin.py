@@ -21,7 +21,7 @@ import sys
 
 import pytest
 
-from reports.schema import SCHEMA, write_json_atomically
+from reports.schema import SCHEMA, suite_version, write_json_atomically
 
 RECORD_KEY = "conformance_record"
 SWEEP_KEY = "conformance_sweep"
@@ -139,7 +139,7 @@ def environment(framework, version):
     if isinstance(version, dict):
         frameworks.update(version)
     return {"python": platform.python_version(), "platform": platform.platform(), "machine": socket.gethostname(),
-            "device": os.environ.get("LOSS_CONFORMANCE_DEVICE", "cpu"), "commit": commit,
+            "device": os.environ.get("LOSS_CONFORMANCE_DEVICE", "cpu"), "commit": commit, "suite": suite_version(),
             "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "framework": framework, "frameworks": frameworks, "argv": [portable(a) for a in sys.argv[1:]]}
 

@@ -1,5 +1,5 @@
 """Merged results -> a static HTML site (index, one page per loss, call finder, stack against stack, subgradients,
-diff).
+diff, the release history's changelog).
 
 Every page is a Jinja2 template with autoescape on; nothing from a results file
 is marked safe.  The only markup inserted unescaped is matplotlib's SVG, whose
@@ -32,6 +32,7 @@ BIG_TABLE = 40  # binding tables with more rows than this start collapsed
 MAX_ROWS = 100  # a binding table shows at most this many cases, the worst first; the rest are counted
 REPRO_BUDGET = 500_000  # characters of repro text per loss page; past it a cell is listed without its repro
 MAX_LISTED = 200  # failing and divergent cells listed per loss page, the worst first; the rest are counted
+MAX_STEP_CELLS = 50  # cells listed per (loss, api, release) of the changelog; the rest are counted
 
 CLASS_SHORT = {"valid": "valid", "edge": "edges", "bad": "bad input"}
 RANK = {k: i for i, (k, _, _) in enumerate(CATEGORIES)}
@@ -236,8 +237,10 @@ class Progress:
             print(f"[reports {time.perf_counter() - self.t0:6.2f}s] {msg}", file=sys.stderr, flush=True)
 
 
-def build(results_paths, out, baseline_paths=None, factor=diffmod.DEFAULT_FACTOR, quiet=False, plots=True):
-    """Write the site into `out`; returns {"pages": [...], "seconds": float}."""
+def build(results_paths, out, baseline_paths=None, factor=diffmod.DEFAULT_FACTOR, quiet=False, plots=True,
+          history=None, history_repros=None):
+    """Write the site into `out`; returns {"pages": [...], "seconds": float}.  `history`: history files (or folders
+    of them) for the changelog, `history_repros` the folder of their full results files (reports/changelog.py)."""
     log = Progress(quiet)
     res = load(results_paths)
     log(f"loaded {len(res.records)} records from {len(res.sources)} file(s)")
@@ -270,6 +273,8 @@ def build(results_paths, out, baseline_paths=None, factor=diffmod.DEFAULT_FACTOR
            ("subgradients.html", "Subgradients")]
     if changes is not None:
         nav.append(("diff.html", "Diff"))
+    if history:
+        nav.append(("changelog.html", "Changelog"))
     common = {"nav": nav, "sources": res.sources}
 
     cells, columns = matrix(res, losses)
@@ -325,6 +330,13 @@ def build(results_paths, out, baseline_paths=None, factor=diffmod.DEFAULT_FACTOR
     if changes is not None:
         emit("diff.html", "diff.html", title="Changes against the baseline", current="diff.html",
              changes=changes, factor=factor, base_sources=base.sources, floor=diffmod.NOISE_FLOOR, **common)
+    if history:
+        from .changelog import changelog
+
+        emit("changelog.html", "changelog.html", title="Changelog: releases against releases", current="changelog.html",
+             factor=factor, floor=diffmod.NOISE_FLOOR, loss_pages=loss_pages, max_cells=MAX_STEP_CELLS,
+             **changelog(history, history_repros, factor), **common)
+        log("changelog.html")
     seconds = time.perf_counter() - log.t0
     log(f"wrote {len(written)} pages to {out}")
     return {"pages": written, "seconds": seconds}

@@ -5,7 +5,9 @@ with a malformed record raises ``ResultsError`` naming the file, which the comma
 stderr and exit status 2.
 
 Merging keeps, on every record, where it came from: ``source`` (the file),
-``machine`` and ``device`` (the record's own, else the file's environment).
+``machine`` and ``device`` (the record's own, else the file's environment).  Two files that claim one cell
+(``schema.cell_key``) with different suite versions (``environment.suite``) cannot be merged: the error names
+both files.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from .schema import ResultsError, read
+from .schema import ResultsError, cell_key, read
 
 
 def expand(paths):
@@ -58,14 +60,21 @@ def load(paths):
     """Read and merge results files (or directories of them)."""
     res = Results()
     defs = []
+    claimed = {}  # cell key -> (suite version, file) of the first file with a suite version that holds it
     for path in expand(paths):
         data = read(path)
         env = data["environment"]
-        machine, device = env.get("machine"), env.get("device")
+        machine, device, suite = env.get("machine"), env.get("device"), env.get("suite")
         for r in data["records"]:
             r["source"] = path
             r.setdefault("machine", machine)
             r.setdefault("device", device)
+            if suite:
+                first = claimed.setdefault(cell_key(r), (suite, path))
+                if first[0] != suite:
+                    raise ResultsError(f"{first[1]} (suite {first[0]}) and {path} (suite {suite}) both hold the "
+                                       f"cell {' '.join(map(str, cell_key(r)))}: results of two suite versions "
+                                       "cannot be merged; re-run the older")
         res.records.extend(data["records"])
         for b in data.get("bindings", []):
             if isinstance(b, dict) and "id" in b:

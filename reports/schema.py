@@ -7,14 +7,16 @@ Two formats are read:
 
 - a *results file* (``SCHEMA``): ``{"schema", "environment", "records": [record...], ...tables}``, written by the
   pytest plugin; a file of the previous schema (``SCHEMA_1``) is upgraded on reading (see ``upgrade``);
-- a *compact baseline* (``BASELINE_SCHEMA``, written by ``python -m reports baseline``): one stack's versions,
-  the tolerance per check, and per cell only what the regression diff needs, one cell per line.
+- a *compact baseline* (``BASELINE_SCHEMA``, written by ``python -m reports baseline`` and, one stack at one
+  release, ``python -m reports history``): one stack's versions, the tolerance per check, the suite version, and
+  per cell only what the regression diff needs, one cell per line.
 
 Both read into the same record dicts (``RECORD`` lists the fields and their kinds).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -22,6 +24,14 @@ import tempfile
 SCHEMA = "loss-conformance/results/2"
 SCHEMA_1 = "loss-conformance/results/1"  # read and upgraded, never written
 BASELINE_SCHEMA = "loss-conformance/baseline/1"
+
+# The suite version: what a results file's cells depend on besides the stack's releases -- the sources of the
+# reference, the adapters and the conformance suite.  Not the table of stacks (adding a release to a stack's
+# history must not invalidate the others; what a run installed is in the file's environment.frameworks), nor
+# docs, tests or reports.  Written into every results file's environment as "suite".
+SUITE_DIRS = ("reference", "adapters", "conformance")
+SUITE_EXCLUDED = ("adapters/stacks.py",)
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # A cell's status.  "convention": disagrees with the pure definition, agrees with the reference under the
 # binding's declared conventions (no registry entry needed).
@@ -109,6 +119,20 @@ def cell_key(record):
 
 class ResultsError(Exception):
     """A results file that cannot be used; the message names the file."""
+
+
+def suite_version(root=ROOT):
+    """The suite version (12 hex digits): a hash of the *.py files under SUITE_DIRS (their paths and bytes)."""
+    h = hashlib.sha256()
+    for folder in SUITE_DIRS:
+        for dirpath, dirnames, filenames in os.walk(os.path.join(root, folder)):
+            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            for name in sorted(f for f in filenames if f.endswith(".py")):
+                rel = os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/")
+                if rel not in SUITE_EXCLUDED:
+                    with open(os.path.join(dirpath, name), "rb") as f:
+                        h.update(rel.encode() + b"\0" + f.read() + b"\0")
+    return h.hexdigest()[:12]
 
 
 # ---------------------------------------------------------------- writing
@@ -231,4 +255,7 @@ def expand_baseline(path, data):
         raise ResultsError(f"{path}: malformed compact baseline ({type(e).__name__}: {e})") from None
     if lacking:
         raise ResultsError(f"{path}: compact baseline lacks field(s) {', '.join(lacking)}")
-    return {"schema": SCHEMA, "environment": {"framework": framework, "frameworks": versions}, "records": records}
+    return {"schema": SCHEMA, "environment": {"framework": framework, "frameworks": versions,
+                                              "suite": data.get("suite"), "release": data.get("release"),
+                                              "absent": data.get("absent") or {}},
+            "records": records}
