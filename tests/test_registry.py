@@ -115,12 +115,12 @@ def test_units_bound_per_dtype_and_no_non_finite_disagreement():
 
 def test_units_bound_with_an_absolute_form_bounds_only_the_elements_beyond_it():
     bound = registry.Units({"float64": 32}, absolute={"float64": 2e-9})
-    obs = partial(registry.Observation, "value", "float64", 1e80, frozenset())
-    assert not bound.outside(obs(elements=(np.array([1.9e-9, 1e-3]), np.array([1e80, 31.0]))))
-    assert "> 32" in bound.outside(obs(elements=(np.array([1.9e-9, 1e-3]), np.array([1e80, 33.0]))))
-    assert "> 32" in bound.outside(obs(elements=(np.array([3e-9]), np.array([1e80]))))
-    assert "> 32" in bound.outside(obs(elements=None))  # no per-element errors (a grad cell): units alone
-    assert "non-finite" in bound.outside(obs(frozenset({"nan/finite"})))
+    obs = partial(registry.Observation, "value", "float64", 1e80)
+    assert not bound.outside(obs(frozenset(), elements=(np.array([1.9e-9, 1e-3]), np.array([1e80, 31.0]))))
+    assert "> 32" in bound.outside(obs(frozenset(), elements=(np.array([1.9e-9, 1e-3]), np.array([1e80, 33.0]))))
+    assert "> 32" in bound.outside(obs(frozenset(), elements=(np.array([3e-9]), np.array([1e80]))))
+    assert "> 32" in bound.outside(obs(frozenset(), elements=None))  # no per-element errors (a grad cell): units alone
+    assert "non-finite" in bound.outside(obs(frozenset({"nan/finite"}), elements=(np.zeros(1), np.zeros(1))))
 
 
 def test_signature_bound_names_the_disagreements_it_absorbs():
