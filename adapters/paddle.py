@@ -26,7 +26,7 @@ import warnings
 import numpy as np
 
 from . import _mappings
-from ._core import PENDING, Binding, Convention, DifferentDefinition, Framework, Unsupported, lazy
+from ._core import Binding, Convention, DifferentDefinition, Framework, Unsupported, lazy
 
 paddle = lazy("paddle")
 F = lazy("paddle.nn.functional")
@@ -229,6 +229,14 @@ def _log_loss(x, y, reduction, log_eps=0.0):
     return _reduce(column.reshape(x.shape), reduction)
 
 
+def _dice(p, t, reduction, eps=0.0):
+    """dice_loss takes index labels (N, ..., 1) for (N, ..., C) probabilities and one-hot encodes them itself."""
+    q = t.numpy()
+    if q.ndim < 2 or not (np.isin(q, (0.0, 1.0)).all() and (q.sum(-1) == 1).all()):
+        raise Unsupported("targets that are not one-hot along the last axis: dice_loss takes class indices")
+    return F.dice_loss(p, paddle.to_tensor(q.argmax(-1)[..., None]), epsilon=eps)
+
+
 def _square_error_cost(x, y, reduction):
     return _reduce(F.square_error_cost(x, y), reduction)
 
@@ -315,9 +323,16 @@ BINDINGS = [
             "F.sigmoid_focal_loss(input, target, alpha=alpha, gamma=gamma, reduction=reduction)",
             params=("alpha", "gamma"),
             note="paddle's default reduction is 'sum'; alpha=None and 1-D logits (it raises on them) are Unsupported"),
+    Binding("dice", "paddle.nn.functional.dice_loss", _dice,
+            "F.dice_loss(p, argmax(t, -1)[..., None], epsilon=eps)", kind="composed", reductions=("mean",),
+            params=("eps",), fixed={"from_logits": False, "smooth": 0.0},
+            note="(N, ..., C) probabilities and one-hot targets, passed as the class indices dice_loss takes; one dice "
+                 "per sample over its non-batch axes, 1 - 2 I / (sum p + sum t + epsilon), and their mean (the only "
+                 "reduction).  Paddle's default epsilon is 1e-5; the binding passes the reference's eps."),
     # embedding and ranking
     *_pair("margin_ranking", "margin_ranking_loss", "MarginRankingLoss", ("x1", "x2", "y"), ("margin",),
            floats=(2,)),
+    *_pair("multi_margin", "multi_margin_loss", "MultiMarginLoss", ("input", "target"), ("p", "margin", "weight")),
     *_pair("multilabel_margin", "multi_label_margin_loss", "MultiLabelMarginLoss", ("input", "target")),
     *_pair("hinge_embedding", "hinge_embedding_loss", "HingeEmbeddingLoss", ("input", "target"), ("margin",),
            floats=(1,)),
@@ -356,11 +371,6 @@ DIFFERENT_DEFINITIONS = [
 ]
 
 UNBOUND = {
-    "paddle.nn.functional.multi_margin_loss": PENDING.format("multi_margin") + " (Weston-Watkins: sum over "
-    "i != y of max(0, margin - x_y + x_i)^p / C, not the reference hinge's Crammer-Singer form)",
-    "paddle.nn.MultiMarginLoss": PENDING.format("multi_margin") + " (Weston-Watkins)",
-    "paddle.nn.functional.dice_loss": PENDING.format("dice over one-hot class labels") + ": paddle's dice takes "
-    "(N, ..., C) probabilities and (N, ..., 1) index labels and returns only the mean",
     "paddle.nn.functional.npair_loss": "N-pair loss (Sohn 2016: softmax cross entropy of the anchor-positive "
     "similarity matrix plus an L2 term on the embeddings); not a LOSSES.md loss",
     "paddle.nn.functional.margin_cross_entropy": "ArcFace / CosFace combined-margin softmax (margin1, margin2, "
