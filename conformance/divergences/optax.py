@@ -23,7 +23,8 @@ DIVERGENCES: list[Divergence] = [
     _d("optax-binary-dice-probabilities-raise", "bug",
        Cells(apis=DICE_PROBS, checks=VALUE_GRAD,
              cases=("probabilities", "probabilities_empty_target_rows", "probabilities_kdim_2x3x4x4",
-                    "probabilities_nonfinite", "probabilities_saturated", "probabilities_smooth_0")),
+                    "probabilities_nonfinite", "probabilities_saturated", "probabilities_smooth_0",
+                    "probabilities_one_hot_smooth_0", "probabilities_one_hot_kdim")),
        Raises("predictions must be valid probability distributions|unsupported format string"),
        "binary_dice_loss(apply_sigmoid=False) calls dice_loss(apply_softmax=False), which checks that the "
        "predictions sum to 1 over the class axis: binary_dice_loss has added a class axis of size 1, so the check "
