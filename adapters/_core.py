@@ -23,7 +23,6 @@ import numpy as np
 
 # The UNBOUND reason of a public API whose reference loss is new or still to write: binding it is the remaining
 # work of issue 11 (every API that computes one of LOSSES.md's losses is bound).
-PENDING = "not bound yet (issue 11's remaining work): computes the reference loss {}"
 
 
 class Unsupported(Exception):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _mappings
-from ._core import PENDING, Binding, Convention, Framework, Unsupported, lazy
+from ._core import Binding, Convention, Framework, Unsupported, lazy
 
 jax = lazy("jax")
 jnp = lazy("jax.numpy")
@@ -230,6 +230,46 @@ BINDINGS = [
        note="probabilities in; otherwise as apply_sigmoid=True."),
 ]
 
+# ---------------------------------------------------------------- beyond the documents (issue 11)
+
+
+def _poly1(x, t, reduction, epsilon=2.0):
+    return _reduce(losses.poly_loss_cross_entropy(_class_last(x), _class_last(t), epsilon=epsilon), reduction)
+
+
+def _tversky(x, t, reduction, alpha=0.5, beta=0.5, smooth=0.0, whole_batch=False):
+    axis = tuple(range(x.ndim)) if whole_batch else None  # None: optax's default, every axis but the first and last
+    return _reduce(losses.dice_loss(_last(x), _last(t), smooth=smooth, alpha=alpha, beta=beta, axis=axis), reduction)
+
+
+BINDINGS += [
+    _b("log_cosh", "log_cosh", lambda x, y, reduction: _reduce(losses.log_cosh(x, y), reduction),
+       "optax.losses.log_cosh(x, y)", note=ELEMENTWISE),
+    _b("poly1", "poly_loss_cross_entropy", _poly1,
+       "optax.losses.poly_loss_cross_entropy(moveaxis(x, 1, -1), moveaxis(q, 1, -1), epsilon=epsilon)",
+       params=("epsilon",), note="probability targets; the class axis moved last."),
+    _b("perceptron", "perceptron_loss",
+       lambda f, y, reduction: _reduce(losses.perceptron_loss(f, y.astype(f.dtype)), reduction),
+       "optax.losses.perceptron_loss(f, y)", note="labels in {-1, 1}, as floats. " + ELEMENTWISE),
+    _b("multiclass_perceptron", "multiclass_perceptron_loss",
+       lambda f, y, reduction: _reduce(losses.multiclass_perceptron_loss(f, y), reduction),
+       "optax.losses.multiclass_perceptron_loss(f, y)", note="scores (N, C), class indices (N,)."),
+    _b("generalized_kl", "generalized_kl_divergence",
+       lambda x, t, reduction: _reduce(losses.generalized_kl_divergence(_last(x), _last(t)), reduction),
+       "optax.losses.generalized_kl_divergence(x[..., None], t[..., None])", kind="composed",
+       note="optax sums over the last axis: fed x[..., None], t[..., None] the sum is over one element and the "
+            "result is element-wise."),
+    _b("tversky", "dice_loss", _tversky,
+       "optax.losses.dice_loss(x[..., None], t[..., None], smooth=smooth, alpha=alpha, beta=beta, "
+       "axis=tuple(range(x.ndim)) if whole_batch else None)", kind="composed", variant="one class, apply_softmax",
+       params=("alpha", "beta", "smooth", "whole_batch"), fixed={"from_logits": True},
+       note="one class axis of size 1, where dice_loss applies a sigmoid (a softmax for more classes): the binary "
+            "Tversky loss of Salehi et al., alpha weighing the false positives and beta the false negatives, as the "
+            "reference.  Per sample, the sums over every axis but the batch axis (optax's default axis); "
+            "whole_batch: over every axis.  optax's smooth defaults to 1, the reference's to 0: the binding passes "
+            "it."),
+]
+
 DIFFERENT_DEFINITIONS = []
 
 UNBOUND = {
@@ -238,14 +278,8 @@ UNBOUND = {
                                                 "ctc_loss's value (bound)",
     "optax.losses.smooth_labels": "not a loss: the label-smoothing transform (1 - alpha) y + alpha / C",
     "optax.losses.make_fenchel_young_loss": "not a loss: builds a Fenchel-Young loss from a max function",
-    "optax.losses.convex_kl_divergence": "deprecated alias of generalized_kl_divergence (" + PENDING.format(
-        "generalized_kl") + ")",
-    "optax.losses.generalized_kl_divergence": PENDING.format("generalized_kl"),
-    "optax.losses.log_cosh": PENDING.format("log_cosh"),
-    "optax.losses.poly_loss_cross_entropy": PENDING.format("poly1"),
-    "optax.losses.perceptron_loss": PENDING.format("perceptron"),
-    "optax.losses.multiclass_perceptron_loss": PENDING.format("multiclass_perceptron"),
-    "optax.losses.dice_loss": PENDING.format("tversky") + " (multiclass softmax dice with alpha, beta)",
+    "optax.losses.convex_kl_divergence": "deprecated wrapper that returns generalized_kl_divergence (bound) of its "
+                                         "arguments",
 }
 
 

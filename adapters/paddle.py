@@ -26,7 +26,7 @@ import warnings
 import numpy as np
 
 from . import _mappings
-from ._core import PENDING, Binding, Convention, DifferentDefinition, Framework, Unsupported, lazy
+from ._core import Binding, Convention, DifferentDefinition, Framework, Unsupported, lazy
 
 paddle = lazy("paddle")
 F = lazy("paddle.nn.functional")
@@ -114,6 +114,13 @@ CTC_TAKES_LOGITS = Convention(
     "normalized log-probabilities the value is the reference's, but the gradient is the one through that "
     "log_softmax, and unnormalized rows are renormalized.",
     f"{_LOSS_PY} ctc_loss (_C_ops.warpctc; 'log_probs (Tensor): The unscaled probability sequence'), {_V}")
+
+DICE_EPSILON = Convention(
+    {"eps": 1e-5},
+    "dice_loss is 1 - 2 I / (sum p + sum t + epsilon) with epsilon=1e-5 by default (no smoothing in the numerator): "
+    "the reference's smooth = 0, eps = 1e-5.  The binding leaves epsilon at its default, so that a one-hot target, "
+    "which can have no empty row, never meets a case for the eps of an empty one.",
+    f"{_LOSS_PY} dice_loss (dice_score = 1 - inse * 2 / (dice_denominator + epsilon), epsilon=0.00001), {_V}")
 
 # ---------------------------------------------------------------- helpers
 
@@ -229,6 +236,14 @@ def _log_loss(x, y, reduction, log_eps=0.0):
     return _reduce(column.reshape(x.shape), reduction)
 
 
+def _dice(p, t, reduction):
+    """dice_loss takes index labels (N, ..., 1) for (N, ..., C) probabilities and one-hot encodes them itself."""
+    q = t.numpy()
+    if q.ndim < 2 or not (np.isin(q, (0.0, 1.0)).all() and (q.sum(-1) == 1).all()):
+        raise Unsupported("targets that are not one-hot along the last axis: dice_loss takes class indices")
+    return F.dice_loss(p, paddle.to_tensor(q.argmax(-1)[..., None]))
+
+
 def _square_error_cost(x, y, reduction):
     return _reduce(F.square_error_cost(x, y), reduction)
 
@@ -315,9 +330,15 @@ BINDINGS = [
             "F.sigmoid_focal_loss(input, target, alpha=alpha, gamma=gamma, reduction=reduction)",
             params=("alpha", "gamma"),
             note="paddle's default reduction is 'sum'; alpha=None and 1-D logits (it raises on them) are Unsupported"),
+    Binding("dice", "paddle.nn.functional.dice_loss", _dice,
+            "F.dice_loss(p, argmax(t, -1)[..., None])", kind="composed", reductions=("mean",),
+            fixed={"from_logits": False, "smooth": 0.0}, conventions=(DICE_EPSILON,),
+            note="(N, ..., C) probabilities and one-hot targets, passed as the class indices dice_loss takes; one dice "
+                 "per sample over its non-batch axes and their mean (the only reduction)."),
     # embedding and ranking
     *_pair("margin_ranking", "margin_ranking_loss", "MarginRankingLoss", ("x1", "x2", "y"), ("margin",),
            floats=(2,)),
+    *_pair("multi_margin", "multi_margin_loss", "MultiMarginLoss", ("input", "target"), ("p", "margin", "weight")),
     *_pair("multilabel_margin", "multi_label_margin_loss", "MultiLabelMarginLoss", ("input", "target")),
     *_pair("hinge_embedding", "hinge_embedding_loss", "HingeEmbeddingLoss", ("input", "target"), ("margin",),
            floats=(1,)),
@@ -356,23 +377,24 @@ DIFFERENT_DEFINITIONS = [
 ]
 
 UNBOUND = {
-    "paddle.nn.functional.multi_margin_loss": PENDING.format("multi_margin") + " (Weston-Watkins: sum over "
-    "i != y of max(0, margin - x_y + x_i)^p / C, not the reference hinge's Crammer-Singer form)",
-    "paddle.nn.MultiMarginLoss": PENDING.format("multi_margin") + " (Weston-Watkins)",
-    "paddle.nn.functional.dice_loss": PENDING.format("dice over one-hot class labels") + ": paddle's dice takes "
-    "(N, ..., C) probabilities and (N, ..., 1) index labels and returns only the mean",
-    "paddle.nn.functional.npair_loss": "N-pair loss (Sohn 2016: softmax cross entropy of the anchor-positive "
-    "similarity matrix plus an L2 term on the embeddings); not a LOSSES.md loss",
-    "paddle.nn.functional.margin_cross_entropy": "ArcFace / CosFace combined-margin softmax (margin1, margin2, "
-    "margin3, scale) for face recognition, with model-parallel groups; not a LOSSES.md loss",
-    "paddle.nn.functional.hsigmoid_loss": "hierarchical sigmoid over a class tree of learned weights (word2vec "
-    "style); not a LOSSES.md loss",
-    "paddle.nn.HSigmoidLoss": "the layer of hsigmoid_loss, with its own learned weights; not a LOSSES.md loss",
-    "paddle.nn.functional.rnnt_loss": "RNN-transducer loss (Graves 2012) over a (B, T, U, C) joint network output; "
-    "not a LOSSES.md loss",
-    "paddle.nn.RNNTLoss": "the layer of rnnt_loss; not a LOSSES.md loss",
-    "paddle.nn.functional.adaptive_log_softmax_with_loss": "NLL of an approximate, hierarchical softmax of learned "
-    "cluster projections (Grave et al. 2017); not a LOSSES.md loss",
-    "paddle.nn.AdaptiveLogSoftmaxWithLoss": "a layer with learned cluster projections (Grave et al. 2017); not a "
-    "LOSSES.md loss",
+    "paddle.nn.functional.npair_loss": "no reference yet: the N-pair loss (Sohn 2016) as paddle computes it, "
+    "softmax cross entropy of the anchor-positive similarity matrix against the row-normalized same-label matrix "
+    "(the mean of the rows' cross entropies) plus 0.25 l2_reg (mean ||a||^2 + mean ||p||^2); binding it takes "
+    "that reference (mpmath and FD tests, cases), not written yet",
+    "paddle.nn.functional.margin_cross_entropy": "no reference yet: the combined-margin softmax of ArcFace / CosFace "
+    "(Deng et al. 2019), scale * (cos(margin1 theta_y + margin2) - margin3) for the target logit of cosines; binding "
+    "it takes that reference (one group, no model parallelism), not written yet",
+    "paddle.nn.functional.hsigmoid_loss": "no reference yet: the hierarchical sigmoid (Morin and Bengio 2005) over "
+    "paddle's default complete binary tree, the learned weight and bias as inputs; binding it takes that reference "
+    "(the default tree's codes and paths), not written yet",
+    "paddle.nn.HSigmoidLoss": "no reference yet: the layer of hsigmoid_loss (its weight and bias are parameters; "
+    "see hsigmoid_loss)",
+    "paddle.nn.functional.rnnt_loss": "no reference yet: the RNN-transducer loss (Graves 2012) over (B, T, U + 1, C) "
+    "joint logits, a forward recursion in log space like reference/sequence.py's CTC (with paddle's fastemit_lambda "
+    "as a parameter); not written yet",
+    "paddle.nn.RNNTLoss": "no reference yet: the layer of rnnt_loss (see rnnt_loss)",
+    "paddle.nn.functional.adaptive_log_softmax_with_loss": "no reference yet: the adaptive softmax NLL (Grave et al. "
+    "2017), head and tail cluster projections as inputs; binding it takes that reference, not written yet",
+    "paddle.nn.AdaptiveLogSoftmaxWithLoss": "no reference yet: the layer of adaptive_log_softmax_with_loss, with "
+    "learned cluster projections (see adaptive_log_softmax_with_loss)",
 }

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _mappings
-from ._core import PENDING, Binding, Convention, DifferentDefinition, Unsupported, lazy
+from ._core import Binding, Convention, DifferentDefinition, Unsupported, lazy
 from .tf_nn import FRAMEWORK  # noqa: F401  (Keras 2 runs on TensorFlow's primitives: tensors, GradientTape)
 
 tf = lazy("tensorflow")
@@ -267,6 +267,53 @@ BINDINGS = [
                 "y = 1 branch (margin only enters y = -1)."),
 ]
 
+# ---------------------------------------------------------------- beyond the documents (issue 11)
+
+MAPE_PERCENT = Convention(
+    {"scale": 100.0, "eps": EPS},
+    "Keras 2's MAPE is a percentage, 100 |d| / max(|y|, 1e-7): scale 100, and the backend epsilon floors the "
+    "divisor, so y = 0 gives 1e9 |d| where the definition gives inf (or NaN at d = 0).",
+    f"{SRC} mean_absolute_percentage_error")
+MSLE_CLIP = Convention(
+    {"clip_min": EPS},
+    "Keras 2 raises x and y to max(., 1e-7) before log(. + 1): values at or below 0 (and below -1, where log1p is "
+    "undefined) count as 1e-7, and their gradient is 0.", f"{SRC} mean_squared_logarithmic_error")
+FOCAL_CLIP = Convention(
+    {"clip_eps": EPS},
+    "Keras 2 normalizes p / sum(p) and clips it to [1e-7, 1 - 1e-7] before the log and the modulating factor (after "
+    "its softmax when from_logits): a saturated softmax gives -log(1e-7) and no gradient.",
+    f"{BACKEND} categorical_focal_crossentropy")
+
+
+def _squared_hinge(name, f, y, reduction):
+    return _elementwise(name, f, tf.cast(y, f.dtype), reduction)
+
+
+def _softmax_focal(from_logits):
+    def call(name, x, t, reduction, alpha=0.25, gamma=2.0, label_smoothing=0.0):
+        z = _class_last(x) if from_logits else _probabilities(_class_last(x))
+        return _keras(name, _class_last(t), z, reduction, alpha=alpha, gamma=gamma, from_logits=from_logits,
+                      label_smoothing=label_smoothing)
+
+    return call
+
+
+BINDINGS += [
+    *_pair("log_cosh", "LogCosh", "log_cosh", _elementwise, XY, kind="composed", note=ELEMENTWISE_NOTE),
+    *_pair("mape", "MeanAbsolutePercentageError", "mean_absolute_percentage_error", _elementwise, XY,
+           kind="composed", conventions=(MAPE_PERCENT,), note=ELEMENTWISE_NOTE),
+    *_pair("msle", "MeanSquaredLogarithmicError", "mean_squared_logarithmic_error", _elementwise, XY,
+           kind="composed", conventions=(MSLE_CLIP,), note=ELEMENTWISE_NOTE),
+    *_pair("squared_hinge", "SquaredHinge", "squared_hinge", _squared_hinge, XY, kind="composed",
+           note="y in {-1, 1} as floats (Keras 2 maps an all-{0, 1} batch to {-1, 1}). " + ELEMENTWISE_NOTE),
+    *(b for logits in (True, False) for b in _pair(
+        "softmax_focal", "CategoricalFocalCrossentropy", "categorical_focal_crossentropy", _softmax_focal(logits),
+        f"moveaxis(q, 1, -1), {'moveaxis(x, 1, -1)' if logits else 'softmax(moveaxis(x, 1, -1))'}",
+        f"alpha=alpha, gamma=gamma, label_smoothing=ls, from_logits={logits}", kind="composed",
+        variant=f"from_logits={logits}", params=("alpha", "gamma", "label_smoothing"), conventions=(FOCAL_CLIP,),
+        note="class axis moved last; alpha a scalar or one per class.")),
+]
+
 # ---------------------------------------------------------------- not bound, or something else
 
 DIFFERENT_DEFINITIONS = [
@@ -294,10 +341,4 @@ _NOT_A_LOSS = "not a loss: the base class, reduction enum or (de)serialization h
 UNBOUND = {
     **{f"tf_keras.losses.{n}": _NOT_A_LOSS for n in ("Loss", "Reduction", "get", "serialize", "deserialize")},
     **{f"tf_keras.losses.{a}": f"alias: the same function object as tf_keras.losses.{f}" for a, f in ALIASES.items()},
-    **{f"tf_keras.losses.{n}": PENDING.format(loss) for n, loss in (
-        ("LogCosh", "log_cosh"), ("log_cosh", "log_cosh"), ("MeanAbsolutePercentageError", "mape"),
-        ("mean_absolute_percentage_error", "mape"), ("MeanSquaredLogarithmicError", "msle"),
-        ("mean_squared_logarithmic_error", "msle"), ("SquaredHinge", "squared_hinge"),
-        ("squared_hinge", "squared_hinge"), ("CategoricalFocalCrossentropy", "softmax_focal"),
-        ("categorical_focal_crossentropy", "softmax_focal"))},
 }

@@ -103,6 +103,16 @@ class Observation:
     mismatches: frozenset = frozenset()
     raised: str | None = None
     returned: str | None = None
+    # value cells: (absolute errors, errors in units) of the elements finite on both sides, for Units(absolute=)
+    elements: tuple | None = field(default=None, compare=False)
+
+    def units_beyond(self, absolute):
+        """The largest error in units over the elements whose absolute error exceeds ``absolute``."""
+        if self.elements is None:
+            return self.units
+        abs_errs, units = self.elements
+        beyond = units[abs_errs > absolute]
+        return float(beyond.max()) if beyond.size else 0.0
 
 
 def _limit(units, dtype):
@@ -126,10 +136,13 @@ def _numeric(obs):
 
 @dataclass(frozen=True)
 class Units:
-    """A precision bound: every element within ``units`` units of the dtype (a number, or one per dtype), and no
-    non-finite disagreement."""
+    """A precision bound: every element within ``units`` units of the dtype (a number, or one per dtype) or, on a
+    value cell of a dtype that ``absolute`` names, within that absolute error of the reference (an error that stays
+    absolute where the loss is 0 or tiny, which no number of units of the loss bounds); and no non-finite
+    disagreement."""
 
     units: float | dict
+    absolute: dict = field(default_factory=dict)
 
     def outside(self, obs):
         if _numeric(obs):
@@ -137,15 +150,21 @@ class Units:
         if obs.mismatches:
             return f"non-finite disagreement {', '.join(sorted(obs.mismatches))} (the bound admits none)"
         limit = _limit(self.units, obs.dtype)
-        return f"error {obs.units:.3g} > {limit:.3g} units of {obs.dtype}" if obs.units > limit else ""
+        absolute = self.absolute.get(obs.dtype)
+        err = obs.units if absolute is None else obs.units_beyond(absolute)
+        beyond = "" if absolute is None else f" where the absolute error exceeds {absolute:.3g}"
+        return f"error {err:.3g} > {limit:.3g} units of {obs.dtype}{beyond}" if err > limit else ""
 
     def admits(self, record):
+        if record["dtype"] in self.absolute:
+            return ""  # the baseline keeps no per-element errors: the run judged the cell (outside)
         err = record.get("max_ulp_err")  # None: no finite error (an infinite one, or a non-finite mismatch)
         limit = _limit(self.units, record["dtype"])
         return "" if (math.inf if err is None else err) <= limit else f"max_ulp_err {err} beyond {limit:.3g} units"
 
     def __str__(self):
-        return f"at most {_fmt_units(self.units)} units of the dtype"
+        absolute = f" or an absolute error of at most {_fmt_units(self.absolute)}" if self.absolute else ""
+        return f"at most {_fmt_units(self.units)} units of the dtype{absolute}"
 
 
 @dataclass(frozen=True)

@@ -184,7 +184,8 @@ class Judge:
         m = tolerance.measure(got, ref_e, scale, cell.dtype)
         abs_e, rel_e, expl, msg = tolerance.compare(got, ref_e, scale, cell.dtype)
         record.update(max_abs_err=_num(abs_e), max_rel_err=_num(rel_e), tolerance=tolerance.THRESHOLD["value"])
-        return pure, expl, Observation("value", cell.dtype, m.units, m.mismatches), msg or msg_pure
+        observed = Observation("value", cell.dtype, m.units, m.mismatches, elements=m.elements)
+        return pure, expl, observed, msg or msg_pure
 
     def _grad_errors(self, cell, got, explained, cot, record):
         names = [n for n in cell.loss.differentiable if n in got]

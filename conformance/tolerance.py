@@ -54,6 +54,7 @@ class Measure:
     units: float  # over the elements finite on both sides
     mismatches: frozenset  # the other disagreements, "got/ref" classes (see _class), or "shape"
     message: str
+    elements: tuple | None = None  # (absolute errors, errors in units) of the finite elements; None: none
 
 
 def measure(got, ref, scale, dtype):
@@ -75,7 +76,7 @@ def measure(got, ref, scale, dtype):
     floor = TINY[str(np.dtype(dtype))]
     ulp = diff / (unit(dtype) * np.maximum(np.abs(scale), floor))
     rel = diff / np.maximum(np.abs(ref[finite]), floor)
-    return Measure(float(diff.max()), float(rel.max()), float(ulp.max()), found, message)
+    return Measure(float(diff.max()), float(rel.max()), float(ulp.max()), found, message, (diff, ulp))
 
 
 def masked(got, ref):

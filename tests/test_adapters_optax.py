@@ -56,6 +56,12 @@ def _own_cases(rng):
                                   "input_lengths": np.array([6, 5]), "target_lengths": np.array([3, 2])}, {}),
                 ("blank_last", {"log_probs": ctc_lp, "targets": np.array([[1, 2, 0], [0, 1, 2]]),
                                 "input_lengths": np.array([6, 6]), "target_lengths": np.array([3, 3])}, {"blank": 3})],
+        # beyond the documents (issue 11)
+        "poly1": [("epsilon", {"input": logits, "target": soft}, {"epsilon": 1.5})],
+        "tversky": [("alpha_beta_smooth", {"input": x, "target": bits}, {"alpha": 0.3, "beta": 0.7, "smooth": 0.5,
+                                                                          "from_logits": True}),
+                    ("whole_batch", {"input": x, "target": bits}, {"alpha": 0.6, "whole_batch": True,
+                                                                   "from_logits": True})],
     }
 
 

@@ -90,6 +90,14 @@ def _smoke(loss):
             ("smoke", {"input": 2 * logits, "target": r.integers(0, 2, size=(n, c)) * 1.0}, {}),
             ("alpha_gamma", {"input": 2 * logits, "target": r.integers(0, 2, size=(n, c)) * 1.0},
              {"alpha": 0.4, "gamma": 1.5})],
+        "dice": lambda: [
+            ("one_hot", {"input": _softmax(logits), "target": np.eye(c)[labels]},
+             {"smooth": 0.0, "from_logits": False})],
+        # C = 4: margin^p / C is exact in float32 (paddle-multi-margin-float32-constant, registered, is the C = 3 one)
+        "multi_margin": lambda: [
+            ("smoke", {"input": logits[:, :4], "target": labels % 4}, {}),
+            ("p_margin_weight", {"input": logits[:, :4], "target": labels % 4}, {"p": 2, "margin": 0.5,
+                                                                                 "weight": w[:4]})],
         "margin_ranking": lambda: [
             ("smoke", {"x1": r.normal(size=6), "x2": r.normal(size=6), "y": _pm1(r, 6)}, {}),
             ("margin", {"x1": r.normal(size=6), "x2": r.normal(size=6), "y": _pm1(r, 6)}, {"margin": 0.3})],
@@ -214,8 +222,8 @@ def test_smooth_l1_loss_default_is_huber():
 
 
 def test_dice_loss_is_reference_dice_of_one_hot_labels():
-    """The UNBOUND reason of dice_loss, checked: its value is the reference dice (smooth=0, eps=epsilon,
-    probabilities) of one_hot(label), per sample over the non-batch axes, then the mean."""
+    """The dice_loss binding's mapping, checked on labels of shape (N, d, 1): its value is the reference dice
+    (smooth=0, eps=epsilon, probabilities) of one_hot(label), per sample over the non-batch axes, then the mean."""
     r = np.random.default_rng(3)
     p, labels = r.uniform(0.05, 0.95, size=(4, 3, 5)), r.integers(0, 5, size=(4, 3, 1))
     got = float(paddle.nn.functional.dice_loss(paddle.to_tensor(p), paddle.to_tensor(labels), epsilon=1e-5))

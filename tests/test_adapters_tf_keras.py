@@ -57,6 +57,9 @@ def _own_cases(rng):
                   ("multiclass", {"input": scores, "target": np.array([0, 1, 2, 1])}, {})],
         "cosine_embedding": [("y_one", {"x1": x, "x2": y, "y": np.ones(3, dtype=np.int64)}, {}),
                              ("margin", {"x1": x, "x2": y, "y": np.ones(3, dtype=np.int64)}, {"margin": 0.5})],
+        # beyond the documents (issue 11)
+        "softmax_focal": [("alpha_gamma_smoothing", {"input": logits, "target": np.eye(3)[labels]},
+                           {"alpha": 0.5, "gamma": 1.5, "label_smoothing": 0.1})],
     }
 
 

@@ -7,6 +7,7 @@ fresh run's, to check the registry against it before the baseline is refreshed).
 
 import os
 from collections import defaultdict
+from functools import partial
 
 import numpy as np
 import pytest
@@ -68,6 +69,34 @@ def test_an_injected_fault_beyond_a_precision_bound_fails(units, status):
         assert "> 400 units of float32" in record["message"]
 
 
+class OffsetWorker(InjectingWorker):
+    """Answers value calls with the reference plus ``offsets`` (absolute, one per element)."""
+
+    def call(self, api, check, arrays, dtype, reduction, params, cotangent=None):
+        return Outcome("ok", np.asarray(self.judge.reference(self.cell, "value", {}), dtype=np.float64) + self.units)
+
+
+def _at_zero_loss_cell():
+    """A cell keras-log-cosh-float32-log-2-at-zero-loss covers (Units: 32 units or 2e-9 absolute in float64)."""
+    binding = Binding(loss="log_cosh", api="keras.losses.LogCosh", fn=lambda: None, framework="tensorflow")
+    case = next(c for c in cases_for(binding.loss) if c.id == "small_d")  # d = 0 and 1e-20 among ordinary ones
+    cell = suite.Cell(binding, case, "value", "float64", "none")
+    assert cell.divergence.id == "keras-log-cosh-float32-log-2-at-zero-loss"
+    return cell
+
+
+@pytest.mark.parametrize("offset, status", [(1.9e-9, "xfail"), (1e-8, "fail")])
+def test_an_absolute_error_beyond_an_absolute_bound_fails(offset, status):
+    cell = _at_zero_loss_cell()
+    judge = suite.Judge(None)
+    judge.worker = OffsetWorker(judge, np.r_[offset, np.full(5, 1.9e-9)])  # the float32 log 2's error elsewhere
+    judge.worker.cell = cell
+    record = judge.run(cell)
+    assert record["status"] == status, record["message"]
+    if status == "fail":
+        assert "where the absolute error exceeds 2e-09" in record["message"]
+
+
 # ---------------------------------------------------------------- the bounds
 
 
@@ -82,6 +111,16 @@ def test_units_bound_per_dtype_and_no_non_finite_disagreement():
     assert "> 200" in bound.outside(_obs(201.0, dtype="float64"))
     assert "non-finite" in bound.outside(_obs(1.0, {"nan/finite"}))
     assert "raised" in bound.outside(_obs(None, raised="RuntimeError: no"))
+
+
+def test_units_bound_with_an_absolute_form_bounds_only_the_elements_beyond_it():
+    bound = registry.Units({"float64": 32}, absolute={"float64": 2e-9})
+    obs = partial(registry.Observation, "value", "float64", 1e80)
+    assert not bound.outside(obs(frozenset(), elements=(np.array([1.9e-9, 1e-3]), np.array([1e80, 31.0]))))
+    assert "> 32" in bound.outside(obs(frozenset(), elements=(np.array([1.9e-9, 1e-3]), np.array([1e80, 33.0]))))
+    assert "> 32" in bound.outside(obs(frozenset(), elements=(np.array([3e-9]), np.array([1e80]))))
+    assert "> 32" in bound.outside(obs(frozenset(), elements=None))  # no per-element errors (a grad cell): units alone
+    assert "non-finite" in bound.outside(obs(frozenset({"nan/finite"}), elements=(np.zeros(1), np.zeros(1))))
 
 
 def test_signature_bound_names_the_disagreements_it_absorbs():

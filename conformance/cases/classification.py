@@ -311,6 +311,13 @@ def _dice(rng):
     yield Case("dice", "probabilities_smooth_0", {"input": p, "target": y}, {"smooth": 0.0, "from_logits": False},
                tags={"interior"}, note="Keras Dice's smooth = 0 (with axis=(1, ...)), and optax's binary_dice_loss "
                "smooth argument")
+    onehot = {"smooth": 0.0, "from_logits": False}  # paddle's dice_loss: softmax outputs, one-hot (index) labels
+    z = rng.normal(size=(4, 2, 3))
+    soft = np.exp(z) / np.exp(z).sum(-1, keepdims=True)
+    yield Case("dice", "probabilities_one_hot_smooth_0", {"input": soft[:, 0], "target": np.eye(3)[[0, 2, 1, 2]]},
+               onehot, tags={"interior"}, note="class probabilities (N, C) and one-hot targets: paddle's dice_loss")
+    yield Case("dice", "probabilities_one_hot_kdim", {"input": soft, "target": np.eye(3)[rng.integers(0, 3, (4, 2))]},
+               onehot, note="class probabilities (N, d, C) and one-hot targets along the last axis")
     y0 = y.copy()
     y0[:2] = 0.0
     yield Case("dice", "empty_target_rows", {"input": x, "target": y0}, tags={"edge"}, note=LOGITS)

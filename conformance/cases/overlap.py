@@ -12,7 +12,7 @@ def _tversky(rng):
     a = {"input": p, "target": t}
 
     NO_SMOOTH = "Keras Tversky has no smoothing term"
-    PROBABILITIES = "logits: Keras Tversky takes probabilities"
+    LOGITS = "logits: optax's dice_loss on one class (a sigmoid); Keras Tversky takes probabilities"
 
     def case(id, arrays, params=None, tags=("interior",), note="", error=None):
         return Case("tversky", id, arrays, params or {}, set(tags), note, error=error)
@@ -29,8 +29,12 @@ def _tversky(rng):
     yield case("keras_whole_batch", a, {"whole_batch": True},
                note="Keras Tversky's axis=None: one value for the batch")
     yield case("whole_batch_alpha_0.3_beta_0.7", a, {"whole_batch": True, "alpha": 0.3, "beta": 0.7})
-    yield case("from_logits", {"input": 3 * rng.normal(size=(4, 6)), "target": t.reshape(4, -1)[:, :6].copy()},
-               {"from_logits": True}, tags=("interior", "reference_only"), note=PROBABILITIES)
+    logits = {"input": 3 * rng.normal(size=(4, 6)), "target": t.reshape(4, -1)[:, :6].copy()}
+    yield case("from_logits", logits, {"from_logits": True}, note=LOGITS)
+    yield case("from_logits_alpha_0.3_beta_0.7_smooth_1", logits,
+               {"from_logits": True, "alpha": 0.3, "beta": 0.7, "smooth": 1.0}, note=LOGITS)
+    yield case("from_logits_smooth_0.5_whole_batch", logits, {"from_logits": True, "smooth": 0.5, "whole_batch": True},
+               note=LOGITS)
     yield case("perfect_and_empty_masks", {"input": np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 0.0], [0.0, 1.0, 0.5]]),
                                            "target": np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])},
                {"eps": 1e-7}, tags=("edge", "reference_only"),
@@ -39,7 +43,7 @@ def _tversky(rng):
                note="TP = FP = FN = 0 with smooth = eps = 0: 0/0, NaN")
     yield case("saturated_logits", {"input": np.array([[1e4, -1e4, 40.0], [-40.0, 1e3, -1e3]]),
                                     "target": np.array([[1.0, 0.0, 1.0], [1.0, 1.0, 0.0]])}, {"from_logits": True},
-               tags=("saturation", "reference_only"), note=PROBABILITIES)
+               tags=("saturation",), note=LOGITS)
     yield case("extreme", {"input": np.array([[1e-30, 1e-38, 1.0], [1.0 - 1e-7, 1e-20, 0.0]]),
                            "target": np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 1e-30]])}, tags=("extreme",))
     yield case("nonfinite", {"input": np.array([[np.nan, 0.5, 0.5], [0.5, 0.5, 0.5]]),

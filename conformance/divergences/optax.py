@@ -9,6 +9,7 @@ from ..registry import Cells, Divergence, Raises, Signature, Units, shorthands
 CLS = "optax 0.2.8 optax/losses/_classification.py"
 SEG = "optax 0.2.8 optax/losses/_segmentation.py"
 SELF = "optax 0.2.8 optax/losses/_self_supervised.py"
+REG = "optax 0.2.8 optax/losses/_regression.py"
 LSE = "jax 0.10.2 jax/_src/ops/special.py logsumexp"
 VALUE_GRAD = ("value", "grad")
 INTEGER_CE = "optax.losses.softmax_cross_entropy_with_integer_labels"
@@ -22,7 +23,8 @@ DIVERGENCES: list[Divergence] = [
     _d("optax-binary-dice-probabilities-raise", "bug",
        Cells(apis=DICE_PROBS, checks=VALUE_GRAD,
              cases=("probabilities", "probabilities_empty_target_rows", "probabilities_kdim_2x3x4x4",
-                    "probabilities_nonfinite", "probabilities_saturated", "probabilities_smooth_0")),
+                    "probabilities_nonfinite", "probabilities_saturated", "probabilities_smooth_0",
+                    "probabilities_one_hot_smooth_0", "probabilities_one_hot_kdim")),
        Raises("predictions must be valid probability distributions|unsupported format string"),
        "binary_dice_loss(apply_sigmoid=False) calls dice_loss(apply_softmax=False), which checks that the "
        "predictions sum to 1 over the class axis: binary_dice_loss has added a class axis of size 1, so the check "
@@ -157,4 +159,68 @@ DIVERGENCES += [
                ("finite",),
                "Labels and weights are not checked: a negative relevance enters -sum y log p as it is, and weights of "
                "shape (L,) broadcast over the lists.", f"{RANK} ranking_softmax_loss"),
+]
+
+# ---------------------------------------------------------------- beyond the documents (issue 11)
+
+GKL = "optax.losses.generalized_kl_divergence"
+MC_PERCEPTRON = "optax.losses.multiclass_perceptron_loss"
+DICE = "optax.losses.dice_loss[one class, apply_softmax]"
+LOGISTIC = "jax 0.10.2 jax/_src/lax/lax.py (logistic_p's JVP: ans * (1 - ans) unless accuracy=HIGHEST)"
+
+DIVERGENCES += [
+    _d("optax-log-cosh-log-2-cancels", "precision",
+       (Cells(apis="optax.losses.log_cosh", checks="value", cases="small_d", reductions="none"),
+        Cells(apis="optax.losses.log_cosh", checks="value", cases="extreme", dtypes="float64", reductions="none")),
+       Units(32, absolute={"float32": 6e-8, "float64": 1.2e-16}),
+       "log cosh d is formed as logaddexp(d, -d) - log 2, which cancels where the loss is below the rounding of "
+       "log 2: |d| < 1e-4 (float32) or 1e-8 (float64) comes out 0 (or one rounding of log 2), where log cosh d ~ "
+       "d^2 / 2 -- an absolute error of at most one ulp of log 2; the other elements are within the tolerance.",
+       f"{REG} log_cosh"),
+    _d("optax-poly1-one-minus-p-cancels", "precision",
+       Cells(apis="optax.losses.poly_loss_cross_entropy", checks="value", cases="saturated", reductions="none"),
+       Units({"float32": 1e6, "float64": 1e12}),
+       "The poly term is sum(labels * (1 - softmax(x))): where p_y rounds near 1 the difference 1 - p_y keeps only "
+       "the rounding of p_y (2.6e5 float32 units, 1.4e11 float64), where the reference forms -expm1(log p_y).",
+       f"{CLS} poly_loss_cross_entropy"),
+    _d("optax-generalized-kl-cancels-near-minimum", "precision",
+       Cells(apis=GKL, checks="value", cases="near_minimum", reductions="none"),
+       Units({"float32": 5e5, "float64": 5e5}),
+       "generalized_kl_divergence adds kl_divergence, t (log t - x), to e^x - t: near e^x = t both terms are "
+       "first order and their sum second order, so the roundings of each are most of the small result; the reference "
+       "forms t (e^w - 1 - w) with w = x - log t.", f"{CLS} generalized_kl_divergence"),
+    _d("optax-generalized-kl-infinite-log-prediction-nan", "bug",
+       Cells(apis=GKL, checks="value", cases="nonfinite", reductions="none"), Signature(("nan/inf",)),
+       "At x = +inf the kl term t (log t - x) is -inf and e^x - t is +inf: their sum is NaN, where the loss is +inf.",
+       f"{CLS} generalized_kl_divergence (x + y)"),
+    _d("optax-generalized-kl-infinite-slope", "different-definition",
+       Cells(apis=GKL, checks="grad", cases="nonfinite"),
+       Signature(("inf/nan", "inf/0"), units={"float32": float("inf"), "float64": float("inf")}),
+       "jax's slope is e^x - t (the sum of the two terms' slopes): +inf at x = +inf, -1 (= -t) at x = -inf and "
+       "-inf at t = +inf, where the reference, whose value there is a limit (+inf) taken in a constant branch, "
+       "gives NaN, 0 and 0: at x = -inf the finite slope -t is jax's and the reference's 0 is the constant branch's "
+       "(a reference gradient to correct; no number of units bounds -1 against 0).",
+       f"{CLS} generalized_kl_divergence"),
+    _d("optax-multiclass-perceptron-infinite-score-nan", "bug",
+       Cells(apis=MC_PERCEPTRON, checks="value", cases="nonfinite", reductions="none"), Signature(("nan/inf",)),
+       "f_y is picked as the dot product of the scores with one_hot(y): an infinite score of another class gives "
+       "0 * inf = NaN there (and max - f_y = inf - NaN), where max_c f_c - f_y is +inf.",
+       f"{CLS} multiclass_perceptron_loss (_dot_last_dim(scores, one_hot_labels))"),
+    _d("optax-logistic-slope-underflows", "precision",
+       Cells(apis=DICE, checks="grad", cases="saturated_logits"), Units({"float32": 1e7, "float64": 5e15}),
+       "jax's sigmoid (lax.logistic) differentiates as s (1 - s): where s rounds to 1 (x = 40 in float64, beyond 17 "
+       "in float32) the slope is 0 instead of e^-x, so those logits get no gradient; here they carry the whole "
+       "(tiny) gradient of a saturated sample.", LOGISTIC),
+    _unchecked("optax-generalized-kl-no-target-check",
+               Cells(apis=GKL, checks="error", cases="negative_target"), ("nan",),
+               "Negative targets are not checked: the kl term's log of a negative target gives NaN.",
+               f"{CLS} generalized_kl_divergence, kl_divergence"),
+    _unchecked("optax-multiclass-perceptron-class-unchecked",
+               Cells(apis=MC_PERCEPTRON, checks="error", cases="class_out_of_range"), ("finite",),
+               "Class indices outside [0, C) are not checked: one_hot gives a zero row, so the true score is 0.",
+               f"{CLS} multiclass_perceptron_loss"),
+    _unchecked("optax-perceptron-no-label-check",
+               Cells(apis="optax.losses.perceptron_loss", checks="error", cases="labels_0_1"), ("finite",),
+               "{0, 1} labels are not checked: max(0, -y f) is evaluated with y = 0 (a loss of 0).",
+               f"{CLS} perceptron_loss"),
 ]

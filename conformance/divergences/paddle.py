@@ -271,3 +271,34 @@ DIVERGENCES: list[Divergence] = [
                "A target label equal to blank is not rejected; a finite loss comes out.",
                f"{_LOSS_PY} ctc_loss (warpctc), {_V}"),
 ]
+
+# ---------------------------------------------------------------- beyond the documents (issue 11)
+
+_MULTI_MARGIN = ("multi_margin_loss: mean_i max(0, margin - x_y + x_i)^p - margin^p / paddle.shape(input)[1] "
+                 "(the i = y term is computed and then subtracted)")
+
+DIVERGENCES += [
+    _d("paddle-multi-margin-float32-constant", "bug",
+       Cells(losses="multi_margin", checks="value", dtypes="float64",
+             cases=("all_margins_met", "hinge_points", "hinge_points_p_2")),
+       Units(32, absolute={"float64": 3e-8}),
+       "The i = y term is removed by subtracting margin^p / C with C = paddle.shape(input)[1], an int32 tensor, so "
+       "the quotient is float32: in float64 every sample is off by float32(1/3) - 1/3 = 9.9e-9 (C = 3), a loss of 0 "
+       "comes out -9.9e-9; the sum of three samples 3e-8.", f"{_LOSS_PY} {_MULTI_MARGIN}, {_V}"),
+    _d("paddle-multi-margin-self-term-absorbed", "bug",
+       Cells(losses="multi_margin", checks="value", cases="extreme"), Units(32, absolute={"float32": 0.7,
+                                                                                        "float64": 0.7}),
+       "The i = y term margin - x_y + x_y that the subtraction removes is computed in floating point: where |x_y| is "
+       "far beyond the margin (1e8 in float32, 3e18 in float64) it rounds to 0, not margin, and the sample's loss "
+       "comes out -margin^p / C = -1/3 where it is 0 (the sum of two such samples -2/3).",
+       f"{_LOSS_PY} {_MULTI_MARGIN}, {_V}"),
+    _d("paddle-multi-margin-infinite-score-nan", "bug",
+       Cells(losses="multi_margin", checks="value", cases="nonfinite", reductions="none"),
+       Signature(("nan/0",), units={"float64": 2e8}),
+       "An infinite target score x_y = inf gives the i = y term margin - inf + inf = NaN, so the sample's loss is "
+       "NaN where every margin is met (0); in float64 the finite samples carry paddle-multi-margin-float32-constant's "
+       "9.9e-9 (1.3e8 units of a loss of 0.07).", f"{_LOSS_PY} {_MULTI_MARGIN}, {_V}"),
+    _unchecked("paddle-multi-margin-any-p", Cells(losses="multi_margin", checks="error", cases="p_3"), ("finite",),
+               "p is not checked (torch accepts 1 and 2 only): paddle.pow raises the hinge to any p.",
+               f"{_LOSS_PY} multi_margin_loss, {_V}"),
+]

@@ -35,7 +35,8 @@ DIVERGENCES: list[Divergence] = [
     # ------------------------------------------------------------ reductions and masks
     _d("tf-keras-mean-of-nothing-is-zero", "different-definition",
        Cells(losses=("l1", "mse", "huber", "smooth_l1", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-                     "sigmoid_focal", "poisson_nll", "kl_div"),
+                     "sigmoid_focal", "poisson_nll", "kl_div", "log_cosh", "mape", "msle", "squared_hinge",
+                     "softmax_focal"),
              checks="value", cases=("empty", "rate_input_empty"), reductions=("mean", "batchmean"), where=CLASS),
        Signature(("0/nan",)),
        "'sum_over_batch_size' (and 'auto') divides with divide_no_nan, so the mean of an empty batch is 0, not "
@@ -106,11 +107,11 @@ DIVERGENCES: list[Divergence] = [
        "from_logits=True calls tf.nn.sigmoid_cross_entropy_with_logits, whose max(x, 0) - x z + log1p(exp(-|x|)) "
        "gives inf - inf = NaN at an infinite logit.", f"{BACKEND} binary_crossentropy; {TF_NN_IMPL}"),
     _d("tf-keras-cpu-flushes-subnormals", "precision",
-       (Cells(losses="l1", checks="value", cases="extreme", dtypes="float32", reductions="none"),
-        Cells(losses="l1", checks="grad", cases="extreme", dtypes="float32")),
+       (Cells(losses=("l1", "mape"), checks="value", cases="extreme", dtypes="float32", reductions="none"),
+        Cells(losses=("l1", "mape"), checks="grad", cases="extreme", dtypes="float32")),
        Units(1e7),
        "TF runs its CPU kernels with flush-to-zero, so float32 subnormal inputs (3e-39) are 0: |d| is 0 and its slope "
-       "0 instead of 1.", TF_FTZ),
+       "0 instead of 1 (MAPE at y = 0: |d| / 1e-7 is 0, not 3e-30, and its slope 0, not 1e9).", TF_FTZ),
     _d("tf-keras-focal-gradient-overflow", "bug",
        Cells(losses="sigmoid_focal", checks="grad", cases="extreme", dtypes="float32", reductions=("none", "sum")),
        Signature(("nan/finite",)),
@@ -137,9 +138,10 @@ DIVERGENCES: list[Divergence] = [
                "Probability targets outside [0, 1] are not checked: -sum_c q_c log p_c is evaluated with them.",
                f"{BACKEND} categorical_crossentropy"),
     _unchecked("tf-keras-hinge-converts-0-1-labels",
-               Cells(apis=(f"{P}Hinge[binary]", f"{P}hinge[binary]"), checks="error", cases="labels_0_1"), ("finite",),
-               "hinge converts binary {0, 1} labels to {-1, 1} (_maybe_convert_labels), so they are accepted.",
-               f"{SRC} hinge, _maybe_convert_labels"),
+               Cells(apis=(f"{P}Hinge[binary]", f"{P}hinge[binary]", f"{P}SquaredHinge", f"{P}squared_hinge"),
+                     checks="error", cases="labels_0_1"), ("finite",),
+               "hinge and squared_hinge convert binary {0, 1} labels to {-1, 1} (_maybe_convert_labels), so they are "
+               "accepted.", f"{SRC} hinge, squared_hinge, _maybe_convert_labels"),
     _unchecked("tf-keras-kl-clips-targets", Cells(losses="kl_div", checks="error", cases="target_outside_0_1"),
                ("finite",), "y_true is clipped into [1e-7, 1] before the formula, not rejected.",
                f"{SRC} kl_divergence"),
@@ -151,4 +153,67 @@ DIVERGENCES: list[Divergence] = [
                Cells(losses="sigmoid_focal", checks="error", cases="target_outside_0_1"), ("finite",),
                "Targets outside [0, 1] are not checked: the focal formula is evaluated with them.",
                f"{BACKEND} binary_focal_crossentropy"),
+]
+
+# ---------------------------------------------------------------- beyond the documents (issue 11)
+
+LOG2_32 = ("log_cosh subtracts tf.cast(tf.math.log(2.0), dtype), and tf.math.log(2.0) is computed in float32: in "
+           "float64 every element is off by 0.6931471824645996 - log 2 = 1.9e-9")
+LOG2_SRC = f"{SRC} log_cosh (_logcosh(x) = x + tf.math.softplus(-2.0 * x) - tf.cast(tf.math.log(2.0), x.dtype))"
+ACCEPTS = "the reference rejects it (ValueError); Keras 2 validates nothing of it and returns a finite loss"
+
+DIVERGENCES += [
+    _d("tf-keras-log-cosh-float32-log-2", "bug",
+       (Cells(losses="log_cosh", checks="value", dtypes="float64", cases=("interior_8x5", "interior_batch1",
+                                                                          "interior_3d")),
+        Cells(losses="log_cosh", checks="value", dtypes="float64", cases="small_d", reductions=("mean", "sum")),
+        Cells(losses="log_cosh", checks="value", dtypes="float64", cases="large_d", reductions="none")),
+       Units({"float64": 1e9}),
+       LOG2_32 + " (up to 5e8 units, on the small losses of ordinary values).", LOG2_SRC),
+    _d("tf-keras-log-cosh-float32-log-2-at-zero-loss", "bug",
+       Cells(losses="log_cosh", checks="value", dtypes="float64", cases=("small_d", "extreme"), reductions="none"),
+       Units({"float64": 32}, absolute={"float64": 2e-9}),
+       LOG2_32 + ": where the loss is 0 (d = 0) or tiny (|d| = 1e-30, loss 5e-61) that absolute 1.9e-9 has no "
+       "bound in units of the loss (inf, 6e83), and the loss can come out negative; the other elements are within "
+       "the normal tolerance.", LOG2_SRC),
+    _d("tf-keras-log-cosh-minus-infinity-nan", "bug",
+       Cells(losses="log_cosh", checks="value", cases="nonfinite", reductions="none"), Signature(("nan/inf",)),
+       "log cosh d is formed as d + softplus(-2 d) - log 2: for d = -inf that is -inf + inf = NaN, where the loss "
+       "is +inf.", LOG2_SRC),
+    _d("tf-keras-log-cosh-cancels-small-d", "precision",
+       Cells(losses="log_cosh", checks="value", cases="small_d", dtypes="float32", reductions="none"),
+       Units({"float32": 1e7}),
+       "d + softplus(-2 d) - log 2 cancels for small |d|, where log cosh d ~ d^2 / 2: the float32 rounding of the "
+       "terms near log 2 (6e-8) is the whole loss (2.8e6 units at d = 1e-5; 0 or negative below).", LOG2_SRC),
+    _d("tf-keras-mape-infinite-target-nan-grad", "bug",
+       Cells(losses="mape", checks="grad", cases="nonfinite"), Signature(("nan/0",)),
+       "Keras 2 forms abs((y - x) / max(|y|, eps)): at y = inf the quotient is inf / inf = NaN and abs's slope there "
+       "is NaN, which times the quotient's slope -1 / inf = -0 is NaN; the reference's slope sign(d) / max(|y|, eps) "
+       "is -0.", f"{SRC} mean_absolute_percentage_error"),
+    _unchecked("tf-keras-msle-accepts-below-minus-one",
+               Cells(losses="msle", checks="error", cases=("input_at_minus_one", "target_below_minus_one")),
+               ("finite",),
+               "Keras 2 raises x and y to max(., 1e-7) before log(. + 1) (the clip_min convention) and so accepts "
+               "values at or below -1, where log1p is undefined: " + ACCEPTS + ".",
+               f"{SRC} mean_squared_logarithmic_error"),
+    _d("tf-keras-msle-cancels-near-equal-large", "precision",
+       Cells(losses="msle", checks="grad", cases="near_equal_large"), Units({"float32": 1e8, "float64": 1e8}),
+       "The slope 2 (log(x + 1) - log(y + 1)) / (x + 1) takes the difference of two rounded logs of large values, "
+       "so near-equal x and y (1e8 and 1e8 + 16) lose it (1.3e7 units); the reference forms "
+       "log1p((x - y) / (1 + y)).", f"{SRC} mean_squared_logarithmic_error (first_log - second_log)"),
+    _d("tf-keras-maximum-nan-gradient-zero", "bug",
+       Cells(losses=("msle", "squared_hinge"), checks="grad", cases="nonfinite"), Signature(("0/nan",)),
+       "tf.maximum(v, c) (MSLE's max(x, 1e-7), the squared hinge's max(1 - y f, 0)) gives NaN for v = NaN, but its "
+       "gradient goes to the constant's branch (v >= c is false), so the slope is 0 where the loss is NaN.",
+       f"{SRC} mean_squared_logarithmic_error (backend.maximum), squared_hinge (tf.maximum)"),
+    _unchecked("tf-keras-focal-negative-gamma-accepted",
+               Cells(losses="softmax_focal", checks="error", cases="negative_gamma"), ("finite",),
+               "gamma < 0 makes (1 - p)^gamma a growing weight: " + ACCEPTS + ".",
+               f"{BACKEND} categorical_focal_crossentropy"),
+    _d("tf-keras-focal-clip-bound-rounding", "precision",
+       Cells(losses="softmax_focal", checks="value", cases=("extreme", "saturated"), dtypes="float32",
+             reductions="none"), Units({"float32": 1e7}),
+       "As tf-keras-cce-clip-bound-rounding, beyond the clip convention: in float32 the bound 1 - 1e-7 rounds to "
+       "1 - 2^-23 (1.19e-7): a probability clipped at the top has -log(1 - 1.19e-7) in its loss, not -log(1 - 1e-7) "
+       "(2.9e6 units of the small loss).", f"{BACKEND} categorical_focal_crossentropy (tf.clip_by_value)"),
 ]
