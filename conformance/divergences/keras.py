@@ -170,7 +170,7 @@ ENTRIES = [
 # an infinite target (torch 2.14.1 tools/autograd/derivatives.yaml abs: grad * self.sgn())
 OFF_TENSORFLOW = {
     "keras-gce-one-hot-product-nan": Signature(("nan/0", "nan/finite", "nan/inf"), units={"float64": 1e10}),
-    "keras-mape-infinite-target-nan-grad": Signature(("nan/0", "0/nan")),
+    "keras-mape-infinite-target-nan-grad": Signature(("nan/0", "0/nan"), units={"float64": 1e9}),  # 2.3e8 measured
 }
 
 
