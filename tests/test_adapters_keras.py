@@ -108,9 +108,6 @@ if keras.backend.backend() != "tensorflow":  # (binding id, check, dtype, reduct
               "keras.losses.kl_divergence": ("batchmean",), "keras.losses.Tversky": ("mean",)}
     KNOWN |= {(api, check, "float64", r): FLOAT64_IN_FLOAT32 for api, rs in OFF_TF.items() for r in rs
               for check in ("value", "grad")}
-    # keras-torch-bce-logits-log1p-precision: F.binary_cross_entropy_with_logits takes a plain log, not log1p
-    KNOWN |= {(f"keras.losses.{n}[from_logits=True]", "value", "float32", "none"): "torch's BCE with logits: log, "
-              "not log1p" for n in ("BinaryCrossentropy", "binary_crossentropy")}
 
 
 def _params(check):
