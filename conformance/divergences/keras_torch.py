@@ -134,6 +134,16 @@ DIVERGENCES = [
        "units of the gradient measured; on TensorFlow the same cast is keras-ctc-float64-in-float32).",
        f"{KERAS_TORCH_NN} ctc_loss (dtype = backend.result_type(output.dtype, 'float32'); output = cast(output, "
        f"dtype)); {KERAS_DTYPES} BIT64_TO_BIT32_DTYPE"),
+    _d("keras-torch-ctc-impossible-alignment-padded", "different-definition",
+       Cells(apis=("keras.losses.CTC", "keras.losses.ctc"), checks=VALUE_GRAD, cases="impossible_alignment"),
+       Signature(("finite/inf",), units={"float32": 2e7, "float64": 1e16}),
+       "keras.losses.ctc takes no input lengths (it uses the full time axis), so the binding makes the frames past "
+       "a sample's length certain blanks with logits -1e4 (adapters/keras.py CTC_PAD); F.ctc_loss then finds the "
+       "alignments a too-long target needs through those frames at log-probability -1e4 each: a finite loss of about "
+       "1e4 per frame (10006.6 measured) and a nonzero gradient, where the target fits no alignment (inf, gradient "
+       "0).  On TensorFlow the same cells are tf-ctc-impossible-alignment-finite.",
+       f"{KERAS_TORCH_NN} ctc_loss (tnn.ctc_loss, reduction='none'); {KERAS_LOSSES} ctc (input_length = "
+       "ops.shape(y_pred)[1]); adapters/keras.py _ctc"),
     _d("keras-torch-bce-raises-on-nan-probability", "bug",
        Cells(losses=("binary_cross_entropy", "sigmoid_focal"), checks=VALUE_GRAD, cases="nonfinite", where=KERAS_API),
        Raises("all elements of input should be between 0 and 1"),
@@ -189,13 +199,21 @@ DIVERGENCES = [
        f"{KERAS_LOSSES} mean_absolute_error (ops.abs); torch 2.14.1 tools/autograd/derivatives.yaml abs "
        "(grad * self.sgn())"),
     _d("keras-torch-clip-gradient-zero-at-bound", "bug",
-       Cells(losses="binary_cross_entropy", checks="grad", dtypes="float32", cases="saturation", where=KERAS_API),
-       Units({"float32": 1e7}),
+       Cells(losses="binary_cross_entropy", checks="grad", cases="saturation", where=KERAS_API),
+       Units({"float32": 1e7, "float64": 5e15}),
        "Keras clips p with torch.clip(p, 1e-7, 1 - 1e-7), and torch's clamp passes no gradient to an input equal to "
-       "a bound: p = 1 - 2^-23, which is float32's 1 - 1e-7, gets gradient 0 where the (clip-convention) slope is "
-       "1 / (1 - p) = 8.4e6 (all of it lost: 2^23 units).  Measured: torch.clip(torch.tensor([1 - 2**-23]), 1e-7, "
-       "1 - 1e-7) back-propagates 0; tf.clip_by_value passes the gradient at the bound.",
+       "a bound: p = 1 - 1e-7 (in float32 1 - 2^-23) gets gradient 0 where the (clip-convention) slope is "
+       "1 / (1 - p) (all of it lost: 2^23 units of float32, 2^52 of float64).  Measured: torch.clip(torch.tensor("
+       "[1 - 2**-23]), 1e-7, 1 - 1e-7) back-propagates 0; tf.clip_by_value passes the gradient at the bound.",
        f"{KERAS_TORCH_NN} binary_crossentropy (torch.clip); torch 2.14.1 tools/autograd/derivatives.yaml clamp"),
+    _d("keras-torch-maximum-passes-nan-gradient", "bug",
+       Cells(apis=BINARY_HINGE, checks="grad", dtypes="float32", cases="nonfinite"), Units({"float32": 1e7}),
+       "The hinge is mean(maximum(1 - y x, 0)); torch's maximum backward zeroes the gradient only where self < "
+       "other (halving it at ties), and NaN < 0 is false, so a NaN score gets the slope -y (times the cotangent) "
+       "where the reference's, as TensorFlow's maximum gradient (x >= y), is 0: all of that element lost (2^23 "
+       "units of float32; in float64 the cells are keras-torch-float64-mean-in-float32-range's).",
+       f"{KERAS_LOSSES} hinge (ops.maximum(1.0 - y_true * y_pred, 0.0)); torch 2.14.1 tools/autograd/"
+       "derivatives.yaml maximum (measured: the NaN score's gradient is the cotangent times -y)"),
     _d("keras-torch-kl-clip-gradient-split-at-bound", "bug",
        Cells(losses="kl_div", checks="grad", dtypes="float32", cases=("extreme", "saturation"), where=KERAS_API),
        Units({"float32": 1e7}),
@@ -205,6 +223,20 @@ DIVERGENCES = [
        "it whole.  In float64 the same cells are keras-torch-float64-mean-in-float32-range's.",
        f"{KERAS_TORCH} clip (torch.clip(x, min=convert_to_tensor(x_min), max=convert_to_tensor(x_max))); "
        f"{KERAS_LOSSES} kl_divergence (ops.clip(y_pred, backend.epsilon(), 1))"),
+    _d("keras-torch-focal-logits-through-clipped-probabilities", "precision",
+       Cells(apis=("keras.losses.BinaryFocalCrossentropy[from_logits=True]",
+                   "keras.losses.binary_focal_crossentropy[from_logits=True]"), checks=VALUE_GRAD, dtypes="float32",
+             cases=("extreme", "saturation_logits_1e4")),
+       Units({"float32": 1e7}),
+       "Fed logits, the binary focal loss takes p = ops.sigmoid(x) and then binary_crossentropy(p, from_logits="
+       "False).  TensorFlow's sigmoid keeps the logits on its output (_keras_logits) and its binary_crossentropy "
+       "takes them back, so the cross entropy is computed from x; torch's backend has no such path, so the cross "
+       "entropy comes from the saturated p clipped to [1e-7, 1 - 1e-7]: at |x| = 1e4 or 3e38 the loss is the clip's "
+       "-log(1.19e-7) = 15.9 times the focal factor instead of ~|x|, and its slope 0 (2^22 units of the value, 2^23 "
+       "of the gradient measured).",
+       f"{KERAS_LOSSES} binary_focal_crossentropy (y_pred = ops.sigmoid(y_pred); ops.binary_crossentropy(..., "
+       "from_logits=False)); keras 3.15.1 keras/src/backend/tensorflow/nn.py sigmoid (output._keras_logits), "
+       f"_get_logits; {KERAS_TORCH_NN} binary_crossentropy (torch.clip)"),
     _d("keras-torch-clip-bound-rounding", "precision",
        (Cells(losses="binary_cross_entropy", checks="value", dtypes="float32", cases="saturation", reductions="none",
               where=KERAS_API),
