@@ -68,11 +68,8 @@ STACKS = {s.name: s for s in (
           packages=("tf_keras", "tensorflow"),
           pinned_only=("tensorflow-cpu==2.21.0",),  # tf-keras 2.N requires tensorflow 2.N ...
           no_deps=("tf-keras==2.21.0",)),  # ... by the name "tensorflow", which would replace tensorflow-cpu's files
-    # Keras 3 on its other backends: the same adapters/keras.py bindings on the backend's own tensors and autodiff
-    # (the JAX primitives are adapters/optax.py's)
-    Stack("keras-jax", modules=("keras",), framework="optax", requirements=("keras==3.15.1", "jax==0.10.2",
-          "jaxlib==0.10.2"), venv="jax", release="keras=={}", regress="3.14.0", packages=("keras", "jax"),
-          env={"KERAS_BACKEND": "jax"}),
+    # Keras 3 on its torch backend: the same adapters/keras.py bindings on torch tensors and torch's autodiff (its JAX
+    # backend is not a stack: eager, every op of every cell compiles anew in XLA, ~2 s a cell)
     Stack("keras-torch", modules=("keras",), framework="torch", requirements=("keras==3.15.1", "torch==2.14.1"),
           venv="torch", release="keras=={}", regress="3.14.0", packages=("keras", "torch"),
           env={"KERAS_BACKEND": "torch"}),

@@ -148,7 +148,7 @@ def test_dtype_dependent_conventions_are_rendered_per_dtype():
 
 def test_every_stack_names_its_modules_and_primitives():
     for s in adapters.STACKS.values():
-        # the primitives may be another stack's module (Keras on JAX runs on adapters/optax.py's)
+        # the primitives may be another stack's module (Keras on torch runs on adapters/torch.py's)
         assert s.framework in adapters.MODULES and set(s.modules) <= set(adapters.MODULES), s.name
         assert isinstance(adapters.framework(s.name), Framework), s.name
         assert s.release.format("1.0") != s.release and set(s.pinned_only) <= set(s.requirements), s.name

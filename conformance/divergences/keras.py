@@ -165,5 +165,19 @@ ENTRIES = [
        f"{KERAS_LOSSES} categorical_generalized_cross_entropy (p = ops.sum(y_pred * y_true_one_hot, axis=-1))"),
 ]
 
-DIVERGENCES = [dataclasses.replace(d, framework=s.name) for s in STACKS.values() if "keras" in s.modules
-               for d in ENTRIES]
+# Off TensorFlow (Keras on torch) two of these entries see more: the gradients of the one-hot product carry float32's
+# error in float64 (Keras's float64-to-float32 promotion, keras_torch.py's keras-torch-float64-mean-in-float32: 3.6e9
+# units measured), and the MAPE gradient at a NaN input is torch's abs backward sgn(NaN) = 0 (0/nan) beside the NaN at
+# an infinite target (torch 2.14.1 tools/autograd/derivatives.yaml abs: grad * self.sgn())
+OFF_TENSORFLOW = {
+    "keras-gce-one-hot-product-nan": Signature(("nan/0", "nan/finite", "nan/inf"), units={"float64": 1e10}),
+    "keras-mape-infinite-target-nan-grad": Signature(("nan/0", "0/nan"), units={"float64": 1e9}),  # 2.3e8 measured
+}
+
+
+def _for(stack, d):
+    off_tf = stack.env.get("KERAS_BACKEND") != "tensorflow" and d.id in OFF_TENSORFLOW
+    return dataclasses.replace(d, framework=stack.name, **({"bound": OFF_TENSORFLOW[d.id]} if off_tf else {}))
+
+
+DIVERGENCES = [_for(s, d) for s in STACKS.values() if "keras" in s.modules for d in ENTRIES]
