@@ -71,7 +71,8 @@ STACKS = {s.name: s for s in (
     # Keras 3 on its torch backend: the same adapters/keras.py bindings on torch tensors and torch's autodiff (its JAX
     # backend is not a stack: eager, every op of every cell compiles anew in XLA, ~2 s a cell)
     Stack("keras-torch", modules=("keras",), framework="torch", requirements=("keras==3.15.1", "torch==2.14.1"),
-          venv="torch", release="keras=={}", regress="3.14.0", packages=("keras", "torch"),
+          venv="torch", release="keras=={}", history=("3.11.3", "3.12.4", "3.13.2", "3.14.1", "3.15.1"),
+          packages=("keras", "torch"),
           env={"KERAS_BACKEND": "torch"}),
     Stack("optax", modules=("optax",), framework="optax", requirements=("optax==0.2.8", "jax==0.10.2",
           "jaxlib==0.10.2"), venv="jax", release="optax=={}", history=("0.2.4", "0.2.5", "0.2.6", "0.2.7", "0.2.8"),
