@@ -25,6 +25,11 @@ SRC = "optax 0.2.8 optax/losses/_classification.py"
 _initialized = False
 
 
+def _device(name):
+    """The first JAX device of that kind ("cuda" is JAX's "gpu" platform)."""
+    return jax.devices("gpu" if name == "cuda" else name)[0]
+
+
 class Jax(Framework):
     module = "jax"
 
@@ -33,10 +38,18 @@ class Jax(Framework):
         if not _initialized:
             jax.config.update("jax_enable_x64", True)  # float64 arrays stay float64 (JAX's default is 32-bit)
             _initialized = True
-        return super().context()
+        device = _device(self.device)  # where the arrays a binding makes go (JAX's default costs nothing)
+        return super().context() if device == jax.devices()[0] else jax.default_device(device)
 
     def to_tensor(self, array, dtype, device="cpu"):
-        return jnp.asarray(np.asarray(array, dtype=dtype))
+        array, device = np.asarray(array, dtype=dtype), _device(device)
+        return jnp.asarray(array) if device == jax.devices()[0] else jax.device_put(array, device)
+
+    def devices(self):
+        try:
+            return ("cpu", "cuda") if jax.devices("gpu") else ("cpu",)
+        except RuntimeError:  # no GPU backend in this jaxlib, or no GPU
+            return ("cpu",)
 
     def to_numpy(self, tensor):
         return np.asarray(tensor, dtype=np.float64)

@@ -55,6 +55,7 @@ class PaddleFramework(Framework):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the import's "No ccache found", deprecations
             paddle.disable_static()  # dynamic graph (the default; static mode would need a program)
+            paddle.device.set_device("gpu:0" if self.device == "cuda" else "cpu")  # for tensors a binding makes
             yield
 
     def vjp(self, fn, primals, cotangent):

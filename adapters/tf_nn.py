@@ -7,6 +7,9 @@ bindings of the same stack are in adapters/keras.py.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+
 import numpy as np
 
 from . import _mappings
@@ -21,7 +24,17 @@ class TensorFlow(Framework):
     module = "tensorflow"
 
     def to_tensor(self, array, dtype, device="cpu"):
-        return tf.constant(array, dtype=dtype)
+        if device == _default():
+            return tf.constant(array, dtype=dtype)
+        with tf.device(_device(device)):
+            return tf.identity(tf.constant(array, dtype=dtype))  # identity: a constant is made on the host
+
+    def devices(self):
+        return ("cpu", "cuda") if _default() == "cuda" else ("cpu",)
+
+    def context(self):
+        # eager ops go to the GPU where there is one: another device (a CPU run beside a GPU) is pinned
+        return contextlib.nullcontext() if self.device == _default() else tf.device(_device(self.device))
 
     def to_numpy(self, tensor):
         return np.asarray(tensor.numpy(), dtype=np.float64)
@@ -34,6 +47,17 @@ class TensorFlow(Framework):
             cot = tf.ones_like(out) if cotangent is None else tf.constant(cotangent, dtype=out.dtype)
             total = tf.reduce_sum(cot * out)
         return out, tape.gradient(total, primals, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+
+
+def _device(name):
+    """TensorFlow's name of a device: "/CPU:0", "/GPU:0" for "cuda"."""
+    return "/GPU:0" if name == "cuda" else f"/{name.upper()}:0"
+
+
+@functools.cache
+def _default():
+    """Where TensorFlow places eager tensors and ops unasked: the GPU where there is one."""
+    return "cuda" if tf.config.list_physical_devices("GPU") else "cpu"
 
 
 FRAMEWORK = TensorFlow()

@@ -36,10 +36,13 @@ class TorchFramework(Framework):
     module = "torch"
 
     def to_tensor(self, array, dtype, device="cpu"):
-        return torch.from_numpy(np.array(array, dtype=dtype))
+        return torch.from_numpy(np.array(array, dtype=dtype)).to(device)
 
     def to_numpy(self, tensor):
-        return np.asarray(tensor.detach().to(torch.float64).numpy(), dtype=np.float64)
+        return np.asarray(tensor.detach().to("cpu", torch.float64).numpy(), dtype=np.float64)
+
+    def devices(self):
+        return ("cpu", "cuda") if torch.cuda.is_available() else ("cpu",)
 
     @contextlib.contextmanager
     def context(self):
@@ -47,7 +50,9 @@ class TorchFramework(Framework):
         if not _initialized:
             torch.set_num_threads(1)  # deterministic reductions, and kind to a shared machine
             _initialized = True
-        with warnings.catch_warnings():
+        # the default device of the tensors a binding makes (a CPU run pays nothing for a device mode)
+        on_device = torch.device(self.device) if self.device != "cpu" else contextlib.nullcontext()
+        with warnings.catch_warnings(), on_device:
             warnings.simplefilter("ignore")  # kl_div's reduction="mean" warning, deprecations
             yield
 
