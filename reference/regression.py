@@ -5,7 +5,6 @@ from autograd.tracer import getval
 
 from ._core import accurate_sum, choice, closed_form_grad, floats, in_range, nonnegative, register, same_shape
 
-
 # Losses of d = input - target where the target may be a network output too (two networks' outputs compared, a
 # regression onto a moving target): both are differentiable, d/d target = -d/d input.
 DIFFERENCE = ("input", "target")

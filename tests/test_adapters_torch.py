@@ -308,3 +308,7 @@ def test_tensors_and_the_tensors_a_binding_makes_go_to_the_device():
     with fw.context():
         assert torch.zeros(2).device.type == "cpu"
     assert fw.devices() == (("cpu", "cuda") if torch.cuda.is_available() else ("cpu",))
+
+
+def test_every_public_parameter_of_a_bound_api_is_set_by_a_case_or_explained():
+    smoke.assert_parameters_accounted("torch", adapters.bindings(stack="torch"), torch_adapter.UNEXERCISED)
