@@ -285,3 +285,7 @@ def test_tensors_and_the_tensors_a_binding_makes_go_to_the_device():
     with fw.context():
         assert paddle.zeros([2]).place.is_cpu_place()
     assert fw.devices()[0] == "cpu"
+
+
+def test_every_public_parameter_of_a_bound_api_is_set_by_a_case_or_explained():
+    smoke.assert_parameters_accounted("paddle", adapter.BINDINGS, adapter.UNEXERCISED)
