@@ -174,3 +174,13 @@ UNBOUND = {
     "tf.nn.compute_average_loss": "a reduction helper (sum / global batch size), not a loss",
     "tf.nn.scale_regularization_loss": "a regularization-loss scaling helper, not a loss",
 }
+
+# Public parameters of bound APIs that no binding sets ("*": of every API here), with why
+# (tests/test_adapters_tf_nn.py fails on any other parameter no case sets).
+UNEXERCISED = {
+    "*": {"name": "the op's name in a graph: no effect on the value"},
+    "tf.nn.ctc_loss": {"logits_time_major": "passed as True (its default): the reference's (T, N, C) layout; "
+                       "batch-major is a transpose",
+                       "unique": "tf.nn.ctc_unique_labels of the labels, precomputed: a speed-up (TPU), the same "
+                       "loss"},
+}

@@ -95,8 +95,10 @@ def _same(a, b):
 
 
 def resolve(api):
-    """The object a dotted public name names: (the object it is an attribute of, its attribute name, the object)."""
+    """The object a dotted public name names: (the object it is an attribute of, its attribute name, the object).
+    ``tf.`` is TensorFlow's conventional alias."""
     parts = api.split(".")
+    parts[0] = {"tf": "tensorflow"}.get(parts[0], parts[0])
     for i in range(len(parts) - 1, 0, -1):
         try:
             parent = importlib.import_module(".".join(parts[:i]))

@@ -118,3 +118,7 @@ def test_a_device_other_than_the_default_is_pinned(monkeypatch):
     assert fw.to_tensor(np.ones(2), "float32", "cpu").device.endswith("CPU:0")
     with fw.context():
         assert tf.zeros(2).device.endswith("CPU:0")
+
+
+def test_every_public_parameter_of_a_bound_api_is_set_by_a_case_or_explained():
+    smoke.assert_parameters_accounted("tensorflow", adapter.BINDINGS, adapter.UNEXERCISED)
