@@ -177,7 +177,8 @@ def _differs(value, default):
 
 def exercised_parameters(stack, bindings):
     """{api: the parameters some binding of it sets to a non-default value} over every case of the suite its
-    binding can express (valid and bad inputs), every reduction and the binding's first dtype: the binding's own
+    binding can express (valid and bad inputs; one per parameter values and kinds and ranks of arrays; every
+    reduction on the first, the first reduction on the others) in the binding's first dtype: the binding's own
     calls, traced, whatever they raise."""
     fw = judge(stack).worker._local[0]
     out = {}
@@ -188,12 +189,17 @@ def exercised_parameters(stack, bindings):
         try:
             for b in (b for b in bindings if b.api == api):
                 loss = LOSSES[b.loss]
+                seen = set()
                 for case in (c for c in cases_for(b.loss) if b.supports(c.params, loss.params)):
                     cell = Cell(b, case, "value", b.dtypes[0], "none")
                     arrays, params, _, _ = cell_inputs(cell)
-                    for r in reductions(b):
+                    kind = (repr(sorted(params.items())), tuple((a.dtype.kind, a.ndim) for a in arrays))
+                    if kind in seen:  # the same parameters on arrays of the same kinds: the same call
+                        continue
+                    for r in reductions(b)[:None if not seen else 1]:  # every reduction once, then the first
                         with contextlib.suppress(Exception):
                             fw.value(b, arrays, b.dtypes[0], r, {k: v for k, v in params.items() if k in b.params})
+                    seen.add(kind)
         finally:
             setattr(parent, attr, obj)
         out[api] = tracer.set

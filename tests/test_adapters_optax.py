@@ -179,3 +179,7 @@ def test_arrays_and_the_arrays_a_binding_makes_go_to_the_device():
     with fw.context():
         assert jax.numpy.zeros(2).devices() == {cpu}
     assert fw.devices()[0] == "cpu"
+
+
+def test_every_public_parameter_of_a_bound_api_is_set_by_a_case_or_explained():
+    smoke.assert_parameters_accounted("optax", adapter.BINDINGS, adapter.UNEXERCISED)
