@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import _mappings
-from ._core import Binding, Unsupported, lazy
 from . import keras as keras_losses
+from ._core import Binding, Unsupported, lazy
 from .keras import BCE_CLIP, CCE_CLIP, CTC_TAKES_LOGITS, SCCE_CLIP
 
 ops = lazy("keras.ops")
