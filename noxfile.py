@@ -4,6 +4,7 @@
     nox -s tests                         # the project's own tests, every stack on its pins, check, baseline diff
     nox -s torch                         # one stack -> reports/results/torch.json (any name of `nox --list`)
     nox -s torch -- --version 2.13.0     # one stack at another release
+    nox -s torch -- --device cuda        # one stack on a GPU -> reports/results/torch-cuda.json
     nox -s regress                       # each stack at an older release against its pin, as a diff page
     nox -s history                       # every stack at every release of its history (incremental), compacted
     nox -t history -k sklearn            # one stack's history (`nox -t history -l` lists every release)
@@ -132,15 +133,16 @@ def _adapter_tests(stack):
 def _version_arg(session):
     parser = argparse.ArgumentParser(prog=f"nox -s {session.name} --")
     parser.add_argument("--version", help="the stack's release to test instead of its pin")
+    parser.add_argument("--device", default="cpu", help="where every tensor is placed (cpu | cuda)")
     args, rest = parser.parse_known_args(session.posargs)
-    return args.version, rest
+    return args.version, args.device, rest
 
 
 def _stack_session(session, stack):
-    version, rest = _version_arg(session)
+    version, device, rest = _version_arg(session)
     python = _stack_python(session, stack, version)
-    name = stack.name if version is None else f"{stack.name}-{version}"
-    _conformance(session, python, stack, RESULTS / f"{name}.json", rest)
+    name = "-".join([stack.name, *([version] if version else []), *([device] if device != "cpu" else [])])
+    _conformance(session, python, stack, RESULTS / f"{name}.json", ["--device", device, *rest])
 
 
 def _define_stack_session(stack):

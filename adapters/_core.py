@@ -125,6 +125,7 @@ class Framework:
     ``value`` and ``grad`` are written once, here, on top of them."""
 
     module = ""  # the import whose absence makes every binding unavailable
+    device = "cpu"  # where every tensor is placed and computed on: one of devices(), set by load_framework
 
     def available(self):
         """(True, "") or (False, reason).  Looks for the module without importing it (TensorFlow
@@ -153,10 +154,12 @@ class Framework:
         return {self.module: installed_version(self.module)}
 
     def devices(self):
+        """The devices this stack can place tensors on here (a GPU as "cuda")."""
         return ("cpu",)
 
     def context(self):
-        """Entered around every framework call (torch: one thread, warnings off)."""
+        """Entered around every framework call (torch: one thread, warnings off; where the stack has a default
+        device, ``self.device``, so that tensors a binding makes land beside its inputs)."""
         return contextlib.nullcontext()
 
     # -- written once
@@ -168,9 +171,9 @@ class Framework:
         """Float arrays to the cell's dtype, integer (and boolean) arrays to int64."""
         a = np.asarray(a)
         if a.dtype.kind == "f":
-            return self.to_tensor(a, dtype)
+            return self.to_tensor(a, dtype, self.device)
         if a.dtype.kind in "iub":
-            return self.to_tensor(a, "int64")
+            return self.to_tensor(a, "int64", self.device)
         raise Unsupported(f"cannot convert an array of dtype {a.dtype} to a {type(self).__name__} tensor")
 
     def value(self, binding, arrays, dtype, reduction, params):

@@ -25,6 +25,11 @@ SRC = "optax 0.2.8 optax/losses/_classification.py"
 _initialized = False
 
 
+def _device(name):
+    """The first JAX device of that kind ("cuda" is JAX's "gpu" platform)."""
+    return jax.devices("gpu" if name == "cuda" else name)[0]
+
+
 class Jax(Framework):
     module = "jax"
 
@@ -33,10 +38,18 @@ class Jax(Framework):
         if not _initialized:
             jax.config.update("jax_enable_x64", True)  # float64 arrays stay float64 (JAX's default is 32-bit)
             _initialized = True
-        return super().context()
+        device = _device(self.device)  # where the arrays a binding makes go (JAX's default costs nothing)
+        return super().context() if device == jax.devices()[0] else jax.default_device(device)
 
     def to_tensor(self, array, dtype, device="cpu"):
-        return jnp.asarray(np.asarray(array, dtype=dtype))
+        array, device = np.asarray(array, dtype=dtype), _device(device)
+        return jnp.asarray(array) if device == jax.devices()[0] else jax.device_put(array, device)
+
+    def devices(self):
+        try:
+            return ("cpu", "cuda") if jax.devices("gpu") else ("cpu",)
+        except RuntimeError:  # no GPU backend in this jaxlib, or no GPU
+            return ("cpu",)
 
     def to_numpy(self, tensor):
         return np.asarray(tensor, dtype=np.float64)
@@ -354,3 +367,23 @@ BINDINGS += [
        note="one loss per list (the last axis); reduce_fn=None is 'none', jnp.mean over the lists with a valid item "
             "(the reference's mean) and jnp.sum."),
 ]
+
+
+# Public parameters of bound APIs that no binding sets, with why (tests/test_adapters_optax.py fails on any other
+# parameter no case sets).
+_AXIS = ("the class (or feature) axis: the binding moves the reference's axis 1 last, optax's default axis=-1; "
+         "another axis is the same computation laid out otherwise")
+_WHERE = ("not bound yet (issue 10's remaining work): a mask of the elements to include, a second way to ignore "
+          "labels beside the reference's ignore_index")
+UNEXERCISED = {
+    **{f"optax.losses.{f}": {"axis": _AXIS, "where": _WHERE} for f in (
+        "kl_divergence", "kl_divergence_with_log_targets", "softmax_cross_entropy",
+        "softmax_cross_entropy_with_integer_labels")},
+    "optax.losses.cosine_distance": {"axis": _AXIS, "where": _WHERE, "epsilon": "not bound yet (issue 10's "
+                                     "remaining work): a floor on the norms, which the reference's eps does not "
+                                     "express the same way"},
+    "optax.losses.ctc_loss": {"log_epsilon": "the log-probability standing for log 0 in the forward recursion "
+                              "(-1e5): a numerical floor, not a parameter of the loss"},
+    "optax.losses.triplet_margin_loss": {"axis": _AXIS, "norm_degree": "not bound yet (issue 10's remaining work): "
+                                         "the reference's p; only its default 2 is called"},
+}

@@ -296,3 +296,18 @@ BINDINGS += [
     _metric("d2_score", "d2_brier_score", _d2_probabilistic("d2_brier_score"),
             "d2_brier_score(y, p, labels=[0, 1] or range(C))", fixed={"loss": "brier"}, **ONE_VALUE),
 ]
+
+
+# Public parameters of bound APIs that no binding sets ("*": of every API here), with why
+# (tests/test_adapters_sklearn.py fails on any other parameter no case sets).
+UNEXERCISED = {
+    "*": {"sample_weight": "not bound yet (issue 10's remaining work): a weighted mean over samples, which no "
+          "reference reduction expresses yet (bce's log_loss binding uses it for the two-column form)"},
+    **{f"sklearn.metrics.{m}": {"multioutput": "the binding passes one column per output and 'uniform_average' "
+                                "(the default) of the per-output means is the mean over all elements: "
+                                "'raw_values' and output weights are per-output views of the same numbers"}
+       for m in ("mean_absolute_error", "mean_absolute_percentage_error", "mean_pinball_loss", "mean_squared_error",
+                 "mean_squared_log_error")},
+    "sklearn.metrics.log_loss": {"y_pred": "deprecated alias of y_proba (scikit-learn 1.9.1 "
+                                 "sklearn/metrics/_classification.py log_loss), which the binding passes"},
+}

@@ -35,6 +35,8 @@ def pytest_addoption(parser):
     g.addoption("--framework", default=None, help=f"a stack ({' | '.join(STACKS)}), or a module path with FRAMEWORK "
                 "and BINDINGS (e.g. tests.fault_adapters)")
     g.addoption("--results", default=None, help="write the results file here (JSON)")
+    g.addoption("--device", default="cpu", help="place every tensor on this device (cpu | cuda); where the stack "
+                "has no such device here, its cells are skipped with that reason")
     g.addoption("--cell-timeout", type=float, default=120.0, help="seconds one framework call may take")
     g.addoption("--no-isolate", action="store_true", help="call the framework in-process (no crash protection)")
 
@@ -73,7 +75,8 @@ class Recorder:
                 tr.write_line(msg)
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if path and framework and _is_controller(self.config):
-            write_results(path, framework, self.records, self.sweeps, self.version, stale)
+            write_results(path, framework, self.records, self.sweeps, self.version, stale,
+                          self.config.getoption("device"))
 
     def stale_divergences(self, framework):
         """Entries for this framework that matched no diverging cell: only judged on a full, unfiltered run
@@ -127,7 +130,7 @@ def pytest_collection_modifyitems(session, config, items):
 # ---------------------------------------------------------------- the results file
 
 
-def environment(framework, version):
+def environment(framework, version, device="cpu"):
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
                                 cwd=os.path.dirname(__file__), timeout=10).stdout.strip() or None
@@ -139,7 +142,7 @@ def environment(framework, version):
     if isinstance(version, dict):
         frameworks.update(version)
     return {"python": platform.python_version(), "platform": platform.platform(), "machine": socket.gethostname(),
-            "device": os.environ.get("LOSS_CONFORMANCE_DEVICE", "cpu"), "commit": commit, "suite": suite_version(),
+            "device": device, "commit": commit, "suite": suite_version(),
             "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "framework": framework, "frameworks": frameworks, "argv": [portable(a) for a in sys.argv[1:]]}
 
@@ -158,10 +161,10 @@ def sort_key(r):
     return (r["loss"], r["api"], r["check"], r["dtype"], r["reduction"], r["case"])
 
 
-def write_results(path, framework, records, sweeps, version, stale=()):
+def write_results(path, framework, records, sweeps, version, stale=(), device="cpu"):
     from . import tables
 
-    env = environment(framework, version)
+    env = environment(framework, version, device)
     records = sorted(records, key=sort_key)
     for r in records:
         r.setdefault("machine", env["machine"])

@@ -142,7 +142,7 @@ class Judge:
         except Exception as e:  # the suite's own failure: never silent
             record.update(status=ERROR, message=f"suite error: {type(e).__name__}: {e}")
         if record["status"] not in (PASS, SKIP):
-            record["repro"] = repro(cell, self._cot, self.worker.framework_name)
+            record["repro"] = repro(cell, self._cot, self.worker.framework_name, self.worker.device)
         return record
 
     def _call(self, cell, record, cotangent=None):
@@ -375,10 +375,11 @@ def _literal(a):
     return f"np.array({body}, dtype=np.{a.dtype})"
 
 
-def repro(cell, cotangent=None, framework=None):
+def repro(cell, cotangent=None, framework=None, device="cpu"):
     """A runnable script: the framework (through its binding) and the reference on the cell's exact inputs.
 
-    ``framework`` is what --framework named (a module path for an out-of-tree framework)."""
+    ``framework`` is what --framework named (a module path for an out-of-tree framework); ``device`` what --device
+    named."""
     arrays, params, _, _ = cell_inputs(cell)
     b = cell.binding
     ref_call = f"LOSSES[{b.loss!r}](*ref_arrays, reduction={cell.reduction!r}, **ref_params)"
@@ -388,7 +389,8 @@ def repro(cell, cotangent=None, framework=None):
              "arrays = [", *[f"    {_literal(a)},  # {n}" for n, a in zip(cell.loss.inputs, arrays)], "]",
              "params = {" + ", ".join(f"{k!r}: {_literal(v) if isinstance(v, np.ndarray) else repr(v)}"
                                       for k, v in params.items()) + "}",
-             f"fw, bindings = load_framework({(framework or b.framework)!r})",
+             f"fw, bindings = load_framework({(framework or b.framework)!r}"
+             f"{'' if device == 'cpu' else f', device={device!r}'})",
              f"binding = next(b for b in bindings if b.id == {b.id!r})",
              "accepted = {k: v for k, v in params.items() if k in binding.params}",
              "ref_arrays = [a.astype(np.float64) if a.dtype.kind == 'f' else a for a in arrays]",

@@ -14,7 +14,7 @@ from reference import LOSSES
 from . import sweeps
 from .plugin import RECORD_KEY, SWEEP_KEY, VERSION_KEY
 from .suite import CONVENTION, PASS, SKIP, XFAIL, Judge, cells_for
-from .worker import Worker, load_framework
+from .worker import Worker, load_framework, unavailable_device
 
 
 def pytest_generate_tests(metafunc):
@@ -27,6 +27,9 @@ def pytest_generate_tests(metafunc):
         return
     fw, bindings = load_framework(framework)
     ok, reason = fw.available()
+    if ok:
+        reason = unavailable_device(fw, metafunc.config.getoption("device"))
+        ok = not reason
     if not ok:
         metafunc.parametrize("cell", [pytest.param(None, marks=pytest.mark.skip(reason=reason))])
         return
@@ -42,7 +45,7 @@ def pytest_generate_tests(metafunc):
 @pytest.fixture(scope="session")
 def judge(pytestconfig):
     worker = Worker(pytestconfig.getoption("framework"), timeout=pytestconfig.getoption("cell_timeout"),
-                    isolate=not pytestconfig.getoption("no_isolate"))
+                    isolate=not pytestconfig.getoption("no_isolate"), device=pytestconfig.getoption("device"))
     yield Judge(worker)
     worker.close()
 

@@ -30,18 +30,30 @@ class Outcome:
     error: str = ""  # "TypeName: message" for raised / the reason for crash and timeout
 
 
-def load_framework(name):
+def load_framework(name, device="cpu"):
     """(Framework, [Binding]) for a stack of adapters.STACKS (its env applied before the framework is imported),
-    or for a module path (e.g. tests.fault_adapters) that defines FRAMEWORK and BINDINGS."""
+    or for a module path (e.g. tests.fault_adapters) that defines FRAMEWORK and BINDINGS; the framework places
+    every tensor on ``device``."""
     if "." in name:
         module = importlib.import_module(name)
-        return module.FRAMEWORK, list(module.BINDINGS)
-    import adapters
+        framework, bindings = module.FRAMEWORK, list(module.BINDINGS)
+    else:
+        import adapters
 
-    if name not in adapters.STACKS:
-        raise ValueError(f"--framework: expected one of {sorted(adapters.STACKS)} or a module path, got {name!r}")
-    os.environ.update(adapters.STACKS[name].env)
-    return adapters.framework(name), adapters.bindings(stack=name)
+        if name not in adapters.STACKS:
+            raise ValueError(f"--framework: expected one of {sorted(adapters.STACKS)} or a module path, got {name!r}")
+        os.environ.update(adapters.STACKS[name].env)
+        framework, bindings = adapters.framework(name), adapters.bindings(stack=name)
+    framework.device = device
+    return framework, bindings
+
+
+def unavailable_device(framework, device):
+    """Why the framework cannot run on ``device`` here ("" when it can).  Asks the framework only for a device
+    other than the CPU (importing it to ask costs seconds)."""
+    if device == "cpu" or device in framework.devices():
+        return ""
+    return f"--device {device}: not available to this stack here (its devices: {', '.join(framework.devices())})"
 
 
 def plain_version(name, framework):
@@ -87,11 +99,11 @@ def _call(framework, bindings, request):
         return Outcome("raised", None, time.perf_counter() - t0, f"{type(e).__name__}: {e}"[:2000] + where)
 
 
-def _serve(conn, framework_name):
+def _serve(conn, framework_name, device):
     import warnings
 
     warnings.simplefilter("ignore")
-    framework, bindings = load_framework(framework_name)
+    framework, bindings = load_framework(framework_name, device)
     bindings = {b.id: b for b in bindings}
     conn.send(("ready", plain_version(framework_name, framework)))
     while True:
@@ -105,21 +117,22 @@ def _serve(conn, framework_name):
 
 
 class Worker:
-    def __init__(self, framework_name, timeout=60.0, isolate=True):
+    def __init__(self, framework_name, timeout=60.0, isolate=True, device="cpu"):
         self.framework_name = framework_name
         self.timeout = timeout
         self.isolate = isolate
+        self.device = device
         self.proc = None
         self.version = None
         if not isolate:
-            framework, bindings = load_framework(framework_name)
+            framework, bindings = load_framework(framework_name, device)
             self._local = (framework, {b.id: b for b in bindings})
             self.version = plain_version(framework_name, framework)
 
     def _start(self):
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, self.framework_name), daemon=True)
+        self.proc = ctx.Process(target=_serve, args=(child, self.framework_name, self.device), daemon=True)
         self.proc.start()
         child.close()
         if not self.conn.poll(300):

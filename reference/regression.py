@@ -6,8 +6,17 @@ from autograd.tracer import getval
 from . import scores
 from ._core import accurate_sum, choice, closed_form_grad, floats, in_range, nonnegative, register, same_shape
 
+# Losses of d = input - target where the target may be a network output too (two networks' outputs compared, a
+# regression onto a moving target): both are differentiable, d/d target = -d/d input.
+DIFFERENCE = ("input", "target")
 
-@register("l1")
+
+def _of_difference(g):
+    """The gradients of a loss of d = input - target from g = d/d input."""
+    return {"input": g, "target": -g}
+
+
+@register("l1", differentiable=DIFFERENCE)
 def l1(input, target):
     """L1 (mean absolute error): |x - y|.
 
@@ -19,10 +28,10 @@ def l1(input, target):
 @closed_form_grad("l1")
 def _l1_grad(input, target, cot):
     # sign(d): 0 at the kink d = 0 (torch's choice; any value in [-1, 1] is a subgradient), +-1 at d = +-inf
-    return {"input": cot * np.sign(input - target)}
+    return _of_difference(cot * np.sign(input - target))
 
 
-@register("mse")
+@register("mse", differentiable=DIFFERENCE)
 def mse(input, target):
     """Squared error (L2 / MSE): (x - y)^2.
 
@@ -33,10 +42,10 @@ def mse(input, target):
 
 @closed_form_grad("mse")
 def _mse_grad(input, target, cot):
-    return {"input": cot * 2.0 * (input - target)}
+    return _of_difference(cot * 2.0 * (input - target))
 
 
-@register("smooth_l1")
+@register("smooth_l1", differentiable=DIFFERENCE)
 def smooth_l1(input, target, beta=1.0):
     """Smooth L1: 0.5 d^2 / beta if |d| < beta else |d| - 0.5 beta; beta = 0 is L1.
 
@@ -55,10 +64,10 @@ def _smooth_l1_grad(input, target, cot, beta=1.0):
     # The documents' eq. (6): d/beta inside the quadratic zone, sign(d) outside.
     d = input - target
     inner = d / beta if beta > 0 else 0.0 * d
-    return {"input": cot * np.where(np.abs(d) < beta, inner, np.sign(d))}
+    return _of_difference(cot * np.where(np.abs(d) < beta, inner, np.sign(d)))
 
 
-@register("huber")
+@register("huber", differentiable=DIFFERENCE)
 def huber(input, target, delta=1.0):
     """Huber: 0.5 d^2 if |d| <= delta else delta (|d| - 0.5 delta).
 
@@ -74,7 +83,7 @@ def huber(input, target, delta=1.0):
 @closed_form_grad("huber")
 def _huber_grad(input, target, cot, delta=1.0):
     # d inside |d| <= delta, delta sign(d) outside: clip(d, -delta, delta) (also at d = +-inf)
-    return {"input": cot * np.clip(input - target, -delta, delta)}
+    return _of_difference(cot * np.clip(input - target, -delta, delta))
 
 
 def _xlogy(y, x):
@@ -144,7 +153,7 @@ def gaussian_nll(input, target, var, full=False, eps=0.0, clamp_no_grad=False):
 # ---------------------------------------------------------------- beyond the documents (LOSSES.md, 2026-12-01)
 
 
-@register("log_cosh")
+@register("log_cosh", differentiable=DIFFERENCE)
 def log_cosh(input, target):
     """Log-cosh: log cosh(x - y).
 
@@ -162,7 +171,7 @@ def log_cosh(input, target):
 
 @closed_form_grad("log_cosh")
 def _log_cosh_grad(input, target, cot):
-    return {"input": cot * np.tanh(input - target)}
+    return _of_difference(cot * np.tanh(input - target))
 
 
 @register("mape")

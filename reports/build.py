@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from . import diff as diffmod
 from .load import load
-from .schema import CATEGORIES, CHECKS, GOOD, INPUT_CLASSES, MARKS, category
+from .schema import CATEGORIES, CHECKS, GOOD, INPUT_CLASSES, MARKS, category, stack_of
 from .views import Verdict, agreement, embed_json, finder_data, shared_apis
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
@@ -103,7 +103,7 @@ def matrix(res, losses):
     input class (valid inputs, edges, bad input): a category with its mark, the worst error, the cells."""
     cells = {}
     for r in res.records:
-        key = (r["loss"], r["framework"], family(r["api"]))
+        key = (r["loss"], stack_of(r), family(r["api"]))
         c = cells.get(key)
         if c is None:
             c = cells[key] = {"counts": Counter(), "verdict": Verdict()}

@@ -73,16 +73,17 @@ def baseline_text(framework, records, environments, release=None, absent=None):
 
 
 def write_baselines(paths, out):
-    """One baseline file per stack found in the results files `paths`; returns the files written."""
+    """One baseline file per stack and device found in the results files `paths` (``torch.json`` on the CPU,
+    ``torch-cuda.json`` on a GPU); returns the files written."""
     res = load(paths)
     env_of = {s["file"]: s["environment"] for s in res.sources}
     by_stack = defaultdict(list)
     for r in res.records:
-        by_stack[r["framework"]].append(r)
+        by_stack[(r["framework"], r.get("device") or "cpu")].append(r)
     written = []
-    for framework, records in sorted(by_stack.items()):
+    for (framework, device), records in sorted(by_stack.items()):
         envs = [env_of[f] for f in sorted({r["source"] for r in records})]
-        path = os.path.join(out, f"{framework}.json")
+        path = os.path.join(out, f"{framework}.json" if device == "cpu" else f"{framework}-{device}.json")
         write_text_atomically(path, baseline_text(framework, records, envs))
         written.append(path)
     return written

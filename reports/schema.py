@@ -48,6 +48,13 @@ CHECKS = ("value", "grad", "error")
 # ``loss`` (one api may be bound to two losses).
 KEY_FIELDS = ("loss", "framework", "api", "check", "dtype", "reduction", "case", "device")
 
+
+def stack_of(r):
+    """The report's column for a record: its framework, with its device where that is not the CPU
+    ("torch (cuda)"), so that one stack's CPU and GPU cells stand side by side."""
+    device = r.get("device") or "cpu"
+    return r["framework"] if device == "cpu" else f"{r['framework']} ({device})"
+
 # The record type: field -> kind.  Every field but REQUIRED may be null or absent.
 TEXT, NUMBER, FLAG, LIST, MAP = "text", "number", "flag", "list", "map"
 RECORD = {

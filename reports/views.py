@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from .schema import CATEGORIES, INPUT_CLASSES, MARKS, category, input_class
+from .schema import CATEGORIES, INPUT_CLASSES, MARKS, category, input_class, stack_of
 
 CLASS_KEYS = tuple(k for k, _, _ in INPUT_CLASSES)
 RANKED = tuple(k for k, _, _ in CATEGORIES)  # worst first
@@ -133,7 +133,7 @@ def agreement(res):
     """Per pair of stacks: per input class, (losses where some binding of each side agrees with the reference,
     losses both bind with cells of the class) -- two APIs that each agree with the reference agree with each
     other within the sum of their errors."""
-    per = verdicts(res.records, lambda r: (r["framework"], r["loss"], r["api"]))
+    per = verdicts(res.records, lambda r: (stack_of(r), r["loss"], r["api"]))
     by_stack = defaultdict(lambda: defaultdict(list))  # stack -> loss -> [Verdict per binding]
     for (fw, loss, _), v in per.items():
         by_stack[fw][loss].append(v)
@@ -167,9 +167,9 @@ def shared_apis(res):
     bindings' ids as rows so that two variants of one API stay apart."""
     stacks_of = defaultdict(set)
     for r in res.records:
-        stacks_of[r["api"]].add(r["framework"])
+        stacks_of[r["api"]].add(stack_of(r))
     shared = {api for api, fws in stacks_of.items() if len(fws) > 1}
-    per = verdicts((r for r in res.records if r["api"] in shared), lambda r: (r["loss"], r["api"], r["framework"]))
+    per = verdicts((r for r in res.records if r["api"] in shared), lambda r: (r["loss"], r["api"], stack_of(r)))
     table = defaultdict(dict)
     for (loss, api, fw), v in per.items():
         table[(loss, api)][fw] = v

@@ -211,3 +211,7 @@ def test_smoke_cases_cover_every_binding_parameter():
     for b in BINDINGS:
         missing = set(b.params) - smoke.exercised(b, OWN)
         assert not missing, f"{b.id}: parameters never exercised: {missing}"
+
+
+def test_every_public_parameter_of_a_bound_api_is_set_by_a_case_or_explained():
+    smoke.assert_parameters_accounted("tensorflow", adapter.BINDINGS, adapter.UNEXERCISED)

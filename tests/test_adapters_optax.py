@@ -193,3 +193,18 @@ def test_jit_changes_only_the_rounding_of_reductions():
             if not np.all((ulps <= 4) | (np.isnan(eager) & np.isnan(jitted))):
                 differing.append(f"{b.id} {case.id}: {eager} != {jitted} ({np.nanmax(ulps)} ulps)")
     assert not differing, "\n".join(differing)
+
+
+def test_arrays_and_the_arrays_a_binding_makes_go_to_the_device():
+    """--device: to_tensor puts the array on the device's first JAX device; the call's context makes it the
+    default device."""
+    fw = adapters.framework("optax")
+    cpu = jax.devices("cpu")[0]
+    assert fw.to_tensor(np.ones(2), "float32", "cpu").devices() == {cpu}
+    with fw.context():
+        assert jax.numpy.zeros(2).devices() == {cpu}
+    assert fw.devices()[0] == "cpu"
+
+
+def test_every_public_parameter_of_a_bound_api_is_set_by_a_case_or_explained():
+    smoke.assert_parameters_accounted("optax", adapter.BINDINGS, adapter.UNEXERCISED)

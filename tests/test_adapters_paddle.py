@@ -284,3 +284,16 @@ def test_no_api_is_both_bound_and_unbound():
     assert not {b.api for b in adapter.BINDINGS} & set(adapter.UNBOUND)
     ids = [b.id for b in BINDINGS]
     assert len(ids) == len(set(ids)), "binding ids must be unique"
+
+
+def test_tensors_and_the_tensors_a_binding_makes_go_to_the_device():
+    """--device: to_tensor places on the device; the call's context makes it paddle's default."""
+    fw = adapters.framework("paddle")
+    assert fw.to_tensor(np.ones(2), "float32", "cpu").place.is_cpu_place()
+    with fw.context():
+        assert paddle.zeros([2]).place.is_cpu_place()
+    assert fw.devices()[0] == "cpu"
+
+
+def test_every_public_parameter_of_a_bound_api_is_set_by_a_case_or_explained():
+    smoke.assert_parameters_accounted("paddle", adapter.BINDINGS, adapter.UNEXERCISED)

@@ -180,3 +180,7 @@ def test_version_and_availability():
 def test_importing_adapters_does_not_import_sklearn():
     code = "import sys, adapters; assert 'sklearn' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_every_public_parameter_of_a_bound_api_is_set_by_a_case_or_explained():
+    smoke.assert_parameters_accounted("sklearn", adapter.BINDINGS, adapter.UNEXERCISED)

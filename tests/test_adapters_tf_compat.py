@@ -107,3 +107,7 @@ def test_pairwise_default_weights_count_the_whole_batch():
     assert float(pairs(y, x, weights=np.ones((2, 1), np.float32))) == pytest.approx(loss(x, y, reduction="sum"),
                                                                                      rel=1e-6)
     assert loss(x, y, reduction="sum") != pytest.approx(loss(x, y, count="batch", reduction="sum"), rel=1e-3)
+
+
+def test_every_public_parameter_of_a_bound_api_is_set_by_a_case_or_explained():
+    smoke.assert_parameters_accounted("tensorflow", adapter.BINDINGS, adapter.UNEXERCISED)

@@ -111,3 +111,27 @@ def test_smoke_cases_cover_every_binding_parameter():
     for b in BINDINGS:
         missing = set(b.params) - smoke.exercised(b, OWN)
         assert not missing, f"{b.id}: parameters never exercised: {missing}"
+
+
+def test_tensors_and_the_ops_of_a_call_go_to_the_device():
+    """--device: to_tensor places on the device, and the call's context pins the ops there (also the CPU: eager ops
+    would go to a GPU where there is one)."""
+    fw = adapters.framework("tensorflow")
+    assert fw.to_tensor(np.ones(2), "float32", "cpu").device.endswith("CPU:0")
+    assert adapter._device("cuda") == "/GPU:0" and adapter._device("cpu") == "/CPU:0"
+    with fw.context():
+        assert tf.zeros(2).device.endswith("CPU:0")
+    assert fw.devices() == (("cpu", "cuda") if tf.config.list_physical_devices("GPU") else ("cpu",))
+
+
+def test_a_device_other_than_the_default_is_pinned(monkeypatch):
+    """Beside a GPU (TensorFlow's default), a CPU run places its tensors and ops on the CPU explicitly."""
+    fw = adapters.framework("tensorflow")
+    monkeypatch.setattr(adapter, "_default", lambda: "cuda")
+    assert fw.to_tensor(np.ones(2), "float32", "cpu").device.endswith("CPU:0")
+    with fw.context():
+        assert tf.zeros(2).device.endswith("CPU:0")
+
+
+def test_every_public_parameter_of_a_bound_api_is_set_by_a_case_or_explained():
+    smoke.assert_parameters_accounted("tensorflow", adapter.BINDINGS, adapter.UNEXERCISED)

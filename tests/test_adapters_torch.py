@@ -292,3 +292,23 @@ def test_no_api_is_both_bound_and_unbound():
     bound = {b.api for b in torch_adapter.BINDINGS}
     assert not bound & set(torch_adapter.UNBOUND)
     assert not bound & {d.api for d in torch_adapter.DIFFERENT_DEFINITIONS}
+
+
+def test_tensors_and_the_tensors_a_binding_makes_go_to_the_device():
+    """--device: the inputs (to_tensor) and, inside the call's context, torch's default device ("meta" stands in
+    for a GPU: it places without computing)."""
+    fw = adapters.framework("torch")
+    assert fw.to_tensor(np.ones(2), "float32", "meta").device.type == "meta"
+    try:
+        fw.device = "meta"
+        with fw.context():
+            assert torch.zeros(2).device.type == "meta"
+    finally:
+        fw.device = "cpu"
+    with fw.context():
+        assert torch.zeros(2).device.type == "cpu"
+    assert fw.devices() == (("cpu", "cuda") if torch.cuda.is_available() else ("cpu",))
+
+
+def test_every_public_parameter_of_a_bound_api_is_set_by_a_case_or_explained():
+    smoke.assert_parameters_accounted("torch", adapters.bindings(stack="torch"), torch_adapter.UNEXERCISED)

@@ -31,6 +31,7 @@ class InjectingWorker:
 
     framework_name = "torch"
     version = {}
+    device = "cpu"
 
     def __init__(self, judge_for_scale, units):
         self.units = units
