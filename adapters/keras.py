@@ -582,12 +582,15 @@ SAMPLE_WEIGHT = ("not bound yet (issue 10's remaining work): a weight per sample
 AXIS = ("the class axis: the binding moves the reference's class axis (1) last, Keras' default axis=-1; axis=1 on "
         "the unmoved input is the same computation laid out otherwise")
 NAME = "the loss object's name (for logs and serialization): no effect on the value"
+CIRCLE_REF = ("left at None: the batch against itself, as the reference (a second reference batch is not a "
+              "reference parameter yet)")
 UNEXERCISED = {
     "*": {"name": NAME, "sample_weight": SAMPLE_WEIGHT},
     **{f"keras.losses.{api}": {"axis": AXIS} for api in (
         "BinaryCrossentropy", "BinaryFocalCrossentropy", "CategoricalCrossentropy", "CategoricalFocalCrossentropy",
         "CosineSimilarity", "SparseCategoricalCrossentropy", "binary_crossentropy", "categorical_crossentropy",
         "categorical_focal_crossentropy", "cosine_similarity", "sparse_categorical_crossentropy")},
+    "keras.losses.circle": {"ref_labels": CIRCLE_REF, "ref_embeddings": CIRCLE_REF},
     "keras.losses.BinaryFocalCrossentropy": {"axis": AXIS, "label_smoothing": "not bound yet (issue 10's remaining "
                                              "work): the reference's sigmoid_focal has no label smoothing"},
     "keras.losses.binary_focal_crossentropy": {"axis": AXIS, "label_smoothing": "not bound yet (issue 10's "

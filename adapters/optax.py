@@ -375,10 +375,22 @@ _AXIS = ("the class (or feature) axis: the binding moves the reference's axis 1 
          "another axis is the same computation laid out otherwise")
 _WHERE = ("not bound yet (issue 10's remaining work): a mask of the elements to include, a second way to ignore "
           "labels beside the reference's ignore_index")
+_BACKGROUND = ("not bound yet (issue 10's remaining work): drops class 0 from the classes, which the reference "
+               "expresses as a target without that channel")
 UNEXERCISED = {
     **{f"optax.losses.{f}": {"axis": _AXIS, "where": _WHERE} for f in (
         "kl_divergence", "kl_divergence_with_log_targets", "softmax_cross_entropy",
-        "softmax_cross_entropy_with_integer_labels")},
+        "softmax_cross_entropy_with_integer_labels", "generalized_kl_divergence", "poly_loss_cross_entropy")},
+    "optax.losses.dice_loss": {
+        "class_weights": "not bound yet (issue 10's remaining work): per-class weights of the multiclass form; the "
+                         "binding is the one-class form, where a weight scales the one term",
+        "apply_softmax": "left at its default True: on the binding's one class axis optax applies a sigmoid to the "
+                         "logits; its probability form runs binary_dice_loss's check (optax-binary-dice-probabilities-"
+                         "raise)",
+        "reduction": "left at its default 'mean': over the one class axis that is the per-sample value, which the "
+                     "binding reduces",
+        "ignore_background": _BACKGROUND},
+    "optax.losses.multiclass_generalized_dice_loss": {"ignore_background": _BACKGROUND},
     "optax.losses.cosine_distance": {"axis": _AXIS, "where": _WHERE, "epsilon": "not bound yet (issue 10's "
                                      "remaining work): a floor on the norms, which the reference's eps does not "
                                      "express the same way"},

@@ -310,4 +310,9 @@ UNEXERCISED = {
                  "mean_squared_log_error")},
     "sklearn.metrics.log_loss": {"y_pred": "deprecated alias of y_proba (scikit-learn 1.9.1 "
                                  "sklearn/metrics/_classification.py log_loss), which the binding passes"},
+    "sklearn.metrics.d2_log_loss_score": {"y_pred": "deprecated alias of y_proba (scikit-learn 1.9.1 "
+                                          "sklearn/metrics/_classification.py d2_log_loss_score), which the binding "
+                                          "passes"},
+    "sklearn.metrics.d2_brier_score": {"pos_label": "the positive class of a binary target: labels=[0, 1] makes it "
+                                       "1, the reference's; another value only renames the classes"},
 }

@@ -171,7 +171,8 @@ UNEXERCISED = {
     "*": {"scope": "a graph name scope: no effect on the value",
           "loss_collection": "the graph collection the loss is added to: no effect on the value"},
     **{f"tf.compat.v1.losses.{f}": {"weights": _WEIGHTS}
-       for f in ("absolute_difference", "hinge_loss", "huber_loss", "mean_squared_error")},
+       for f in ("absolute_difference", "hinge_loss", "huber_loss", "mean_pairwise_squared_error",
+                 "mean_squared_error")},
     "tf.compat.v1.losses.cosine_distance": {"weights": _WEIGHTS, "dim": "deprecated alias of axis, which the "
                                             "binding passes (tensorflow 2.21.0 losses_impl.py cosine_distance)"},
     "tf.compat.v1.losses.log_loss": {"epsilon": "its default 1e-7, declared as the binding's convention "

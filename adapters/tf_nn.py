@@ -206,8 +206,12 @@ BINDINGS += [
 
 # Public parameters of bound APIs that no binding sets ("*": of every API here), with why
 # (tests/test_adapters_tf_nn.py fails on any other parameter no case sets).
+NUM_TRUE = "passed as labels.shape[1]; every case has one true class per example (its default)"
 UNEXERCISED = {
     "*": {"name": "the op's name in a graph: no effect on the value"},
+    "tf.nn.nce_loss": {"num_true": NUM_TRUE},
+    "tf.nn.sampled_softmax_loss": {"num_true": NUM_TRUE, "seed": "the sampler's seed: sampled_values replaces the "
+                                   "sampler, so it has no effect"},
     "tf.nn.ctc_loss": {"logits_time_major": "passed as True (its default): the reference's (T, N, C) layout; "
                        "batch-major is a transpose",
                        "unique": "tf.nn.ctc_unique_labels of the labels, precomputed: a speed-up (TPU), the same "
