@@ -348,8 +348,9 @@ UNBOUND = {
 UNEXERCISED = {
     "*": {"name": keras.NAME, "sample_weight": keras.SAMPLE_WEIGHT},
     **{f"tf_keras.losses.{api}": {"axis": keras.AXIS} for api in (
-        "BinaryCrossentropy", "CategoricalCrossentropy", "CosineSimilarity", "binary_crossentropy",
-        "categorical_crossentropy", "cosine_similarity", "sparse_categorical_crossentropy")},
+        "BinaryCrossentropy", "CategoricalCrossentropy", "CategoricalFocalCrossentropy", "CosineSimilarity",
+        "binary_crossentropy", "categorical_crossentropy", "categorical_focal_crossentropy", "cosine_similarity",
+        "sparse_categorical_crossentropy")},
     **{f"tf_keras.losses.{api}": {"axis": keras.AXIS, "label_smoothing": keras.UNEXERCISED[
         f"keras.losses.{api}"]["label_smoothing"]} for api in ("BinaryFocalCrossentropy", "binary_focal_crossentropy")},
 }
