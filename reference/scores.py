@@ -140,14 +140,8 @@ def label_ranking(input, target):
     pairs ordered wrongly, f_k <= f_l (ties count as errors); 0 when a row has no relevant or
     no irrelevant label; NaN when a row's scores hold a NaN.
     Source: 004_18f5d166812d638a.txt (0.75 and 0.0)."""
-    f = np.asarray(getval(input))
-    if f.dtype.kind != "f":
-        raise ValueError(f"input: expected a floating-point array, got dtype kind {f.dtype.kind!r}")
-    _ndim("input", f, (2,), "scores (N, L)")
-    integers("target", target)
-    same_shape(input=input, target=target)
-    one_of("target", target, [0, 1])
-    pos, neg = target == 1, target == 0
+    f, pos = _label_scores(input, target)
+    neg = target == 0
     wrong = (f[:, :, None] <= f[:, None, :]) & pos[:, :, None] & neg[:, None, :]
     pairs = pos.sum(axis=1) * neg.sum(axis=1)
     loss = np.where(pairs > 0, wrong.sum(axis=(1, 2)) / np.maximum(pairs, 1), 0.0)
