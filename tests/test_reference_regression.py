@@ -375,6 +375,23 @@ def test_document_003_l1_l2_sums():
     assert LOSSES["mse"](yhat, y, reduction="mean") == pytest.approx(2.15 / 5, rel=1e-15)
 
 
+@pytest.mark.parametrize("k", [1, 2])
+def test_document_001_smooth_l1_moved_kink(k):
+    """001_b418a80c32b92aba.txt moves SmoothL1Loss's kink from 1 to 0.1 (0.01) by plotting, on
+    x = linspace(-1, 1, 10000), y2 = 1e-k * SmoothL1Loss(reduction='none')(zeros, 1e k * x): that is smooth_l1 with
+    beta = 1e-k (the quadratic piece 0.5 s x^2 = 0.5 x^2 / beta, the linear |x| - beta / 2), its kink at 1e-k."""
+    x, s = np.linspace(-1, 1, 10000), 10.0**k
+    zeros = np.zeros_like(x)
+    y = LOSSES["smooth_l1"](zeros, x, reduction="none")
+    assert np.array_equal(y, np.where(np.abs(x) < 1, 0.5 * x**2, np.abs(x) - 0.5))  # the documents' first plot
+    y2 = LOSSES["smooth_l1"](zeros, s * x, reduction="none") / s
+    assert np.allclose(y2, LOSSES["smooth_l1"](zeros, x, beta=1 / s, reduction="none"), rtol=1e-14, atol=0)
+    inside, outside = np.abs(x) < 1 / s, np.abs(x) > 1 / s
+    assert np.allclose(y2[inside], 0.5 * s * x[inside] ** 2, rtol=1e-14)
+    assert np.allclose(y2[outside], np.abs(x[outside]) - 0.5 / s, rtol=1e-14)
+    assert y2.max() == pytest.approx(1 - 0.5 / s, rel=1e-15)  # at x = +-1: 1 - beta / 2 (the first plot: 0.5)
+
+
 # ---------------------------------------------------------------- conformance cases
 
 
