@@ -165,6 +165,24 @@ ENTRIES = [
        f"{KERAS_LOSSES} categorical_generalized_cross_entropy (p = ops.sum(y_pred * y_true_one_hot, axis=-1))"),
 ]
 
+# ---------------------------------------------------------------- circle (issue 11, batch 2)
+
+CIRCLE = ("keras.losses.Circle", "keras.losses.circle")
+
+ENTRIES += [
+    _d("keras-circle-distance-rounding", "precision",
+       Cells(apis=CIRCLE, checks="grad", cases="saturated"), Units({"float32": 1e6, "float64": 2e6}),
+       "circle forms the distance d = 1 - x_i . x_j and works with d (weights m + d, 1 + m - d; offsets m - d, "
+       "1 - m - d): where the positives are nearly aligned (s = 1 - 5e-7) d keeps only the absolute accuracy of s, "
+       "so the gradient's small components (1e-13 beside 1e-9) carry a relative error near u / 5e-7.",
+       f"{KERAS_LOSSES} circle (pairwise_cosine_distances = 1 - matmul(y_pred, ref_embeddings^T))"),
+    _unchecked("keras-circle-unchecked", Cells(apis=CIRCLE, checks="error", cases=("labels_shape", "gamma_negative")),
+               ("finite",),
+               "Neither gamma's sign nor the labels' shape is checked: (N, 1) labels are reshaped to (N,) by "
+               "build_pos_neg_masks, and a negative gamma flips the exponents.",
+               f"{KERAS_LOSSES} circle; keras 3.15.1 keras/src/utils/numerical_utils.py build_pos_neg_masks"),
+]
+
 # Off TensorFlow (Keras on torch) two of these entries see more: the gradients of the one-hot product carry float32's
 # error in float64 (Keras's float64-to-float32 promotion, keras_torch.py's keras-torch-float64-mean-in-float32: 3.6e9
 # units measured), and the MAPE gradient at a NaN input is torch's abs backward sgn(NaN) = 0 (0/nan) beside the NaN at
@@ -172,6 +190,10 @@ ENTRIES = [
 OFF_TENSORFLOW = {
     "keras-gce-one-hot-product-nan": Signature(("nan/0", "nan/finite", "nan/inf"), units={"float64": 1e10}),
     "keras-mape-infinite-target-nan-grad": Signature(("nan/0", "0/nan"), units={"float64": 1e9}),  # 2.3e8 measured
+    # the same promotion: 9.1e-9 absolute at zero loss and 1.8e7 units elsewhere; near alignment 3.3e14 units of the
+    # float64 gradient's small components
+    "keras-log-cosh-float32-log-2-at-zero-loss": Units({"float64": 1e9}, absolute={"float64": 1e-8}),
+    "keras-circle-distance-rounding": Units({"float32": 1e6, "float64": 1e15}),
 }
 
 

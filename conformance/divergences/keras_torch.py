@@ -4,7 +4,7 @@ Versions checked: keras 3.15.1 (keras/src/backend/torch, keras/src/backend/commo
 """
 
 from ..registry import Cells, Raises, Signature, Units, Where, shorthands
-from .keras import BINARY_HINGE, GCE, KERAS_API, SPARSE_CE_CLASS, SPARSE_CE_LOGITS, SPARSE_CE_PROBS
+from .keras import BINARY_HINGE, CIRCLE, GCE, KERAS_API, SPARSE_CE_CLASS, SPARSE_CE_LOGITS, SPARSE_CE_PROBS
 
 KERAS_DTYPES = "keras 3.15.1 keras/src/backend/common/dtypes.py"
 KERAS_TORCH = "keras 3.15.1 keras/src/backend/torch/numpy.py"
@@ -284,4 +284,17 @@ DIVERGENCES = [
                "Probabilities above 1 pass and the function takes q > 1 (only the class checks q); an index beyond C "
                "raises in torch's one_hot, and agrees.", f"{KERAS_TORCH_NN} one_hot; keras 3.15.1 "
                "keras/src/losses/losses.py categorical_generalized_cross_entropy"),
+]
+
+DIVERGENCES += [
+    _d("keras-torch-circle-float64-in-float32", "precision",
+       Cells(apis=CIRCLE, checks=VALUE_GRAD, dtypes="float64",
+             where=Where("not the non-finite case (NaN on both sides), nor the gradient at saturation (keras.py's "
+                         "keras-circle-distance-rounding)",
+                         lambda k: k.case != "nonfinite" and not (k.check == "grad" and k.case == "saturated"))),
+       Units({"float64": 1e10}),
+       "circle's similarities, exponents and sums are Keras ops whose result_type maps float64 to float32 off "
+       "TensorFlow: float64 embeddings get float32 accuracy, amplified by the exponent gamma (s - m) (up to 3.4e9 "
+       "units of the value and 3.2e9 of the gradient measured).",
+       f"{KERAS_DTYPES} BIT64_TO_BIT32_DTYPE, result_type; {KERAS_LOSSES} circle"),
 ]

@@ -7,7 +7,7 @@ another backend's op hides (the torch ops check what Keras does not).
 """
 
 from ..registry import Cells, Divergence, Raises, Reproduces, Signature, Units, Where, shorthands
-from .keras import ACCEPTS, GCE, KERAS_LOSSES, SPARSE_CE_LOGITS, SPARSE_CE_PROBS
+from .keras import ACCEPTS, CIRCLE, GCE, KERAS_LOSSES, SPARSE_CE_LOGITS, SPARSE_CE_PROBS
 
 KERAS_NN = "keras 3.15.1 keras/src/backend/tensorflow/nn.py"
 TF_NN_IMPL = "tensorflow 2.21.0 tensorflow/python/ops/nn_impl.py"
@@ -297,26 +297,11 @@ DIVERGENCES += [
                "instead of an error.", f"{TF_NN_IMPL} _compute_sampled_logits (math_ops.log(sampled_expected_count))"),
 ]
 
-# ---------------------------------------------------------------- circle (issue 11, batch 2)
-
-CIRCLE = ("keras.losses.Circle", "keras.losses.circle")
-
 DIVERGENCES += [
-    _d("keras-circle-distance-rounding", "precision",
-       Cells(apis=CIRCLE, checks="grad", cases="saturated"), Units({"float32": 1e6, "float64": 2e6}),
-       "circle forms the distance d = 1 - x_i . x_j and works with d (weights m + d, 1 + m - d; offsets m - d, "
-       "1 - m - d): where the positives are nearly aligned (s = 1 - 5e-7) d keeps only the absolute accuracy of s, "
-       "so the gradient's small components (1e-13 beside 1e-9) carry a relative error near u / 5e-7.",
-       f"{KERAS_LOSSES} circle (pairwise_cosine_distances = 1 - matmul(y_pred, ref_embeddings^T))"),
     _d("keras-circle-nan-gradient-dropped", "different-definition",
        Cells(apis=CIRCLE, checks="grad", cases="nonfinite"), Signature(("0/nan",)),
        "A NaN embedding makes its distances NaN, and ops.maximum(d, 0) passes no gradient to a NaN operand (the "
        "maximum's gradient goes to the operand selected by d >= 0, false for NaN): the NaN row's gradient is 0 "
-       "where the reference's is NaN (the values agree: NaN).",
+       "where the reference's is NaN (the values agree: NaN); torch's maximum passes it (keras_torch.py).",
        f"{KERAS_LOSSES} circle (ops.maximum(pairwise_cosine_distances, 0.0))"),
-    _unchecked("keras-circle-unchecked", Cells(apis=CIRCLE, checks="error", cases=("labels_shape", "gamma_negative")),
-               ("finite",),
-               "Neither gamma's sign nor the labels' shape is checked: (N, 1) labels are reshaped to (N,) by "
-               "build_pos_neg_masks, and a negative gamma flips the exponents.",
-               f"{KERAS_LOSSES} circle; keras 3.15.1 keras/src/utils/numerical_utils.py build_pos_neg_masks"),
 ]
