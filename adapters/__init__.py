@@ -19,7 +19,7 @@ MODULES = {m: importlib.import_module(f"{__name__}.{m}") for s in STACKS.values(
 
 def framework(stack):
     """The Framework (primitives) a stack runs on."""
-    return MODULES[STACKS[stack].framework].FRAMEWORK
+    return getattr(MODULES[STACKS[stack].framework], STACKS[stack].primitives)
 
 
 def bindings(stack=None, loss=None):

@@ -11,6 +11,8 @@ no jit variant is bound.
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 
 from . import _mappings
@@ -61,7 +63,120 @@ class Jax(Framework):
         return out, list(pullback(cot))
 
 
+class JittedJax(Jax):
+    """The same primitives with every call under ``jax.jit``, as Keras runs a loss on JAX: ``Model.fit`` compiles
+    the loss and its gradient as one train step (``jit_compile="auto"`` is True on JAX, keras 3.15.1
+    keras/src/trainers/trainer.py ``_resolve_auto_jit_compile``).
+
+    Compiling is what costs here (~0.3 s a program), so one program serves a case's value and gradient at every
+    reduction: it computes the loss at each reduction and the pullback of each through ``jax.vjp`` (separate
+    pullbacks: no reduction's gradient reaches another's), and a cell reads its own (a value check passes zero
+    cotangents).  The float inputs are traced; the integer ones (labels, lengths) and the parameters are constants,
+    as the bindings read them as numbers.  One program per binding, parameters and constants; jax.jit keeps one
+    compilation per shape and dtype.  Eager JAX compiles every op apart for each new shape (~10x the cost); a
+    binding that reads a float input as a number runs eagerly all the same."""
+
+    def __init__(self):
+        self._programs = {}
+
+    def value(self, binding, arrays, dtype, reduction, params):
+        out = self._run(binding, arrays, dtype, reduction, params, None)
+        return super().value(binding, arrays, dtype, reduction, params) if out is EAGER else self.to_numpy(out[0])
+
+    def grad(self, binding, arrays, dtype, reduction, params, cotangent):
+        out = self._run(binding, arrays, dtype, reduction, params, cotangent)
+        if out is EAGER:
+            return super().grad(binding, arrays, dtype, reduction, params, cotangent)
+        return {n: self.to_numpy(g) for n, g in zip(_wrt(binding), out[1], strict=True)}
+
+    def _run(self, binding, arrays, dtype, reduction, params, cotangent):
+        """(loss, grads) at ``reduction`` from the binding's compiled program, or EAGER where it cannot be traced."""
+        from reference import LOSSES  # the canonical input names; the reference imports no framework
+
+        arrays = [np.asarray(a) for a in arrays]
+        traced = [i for i, a in enumerate(arrays) if a.dtype.kind == "f"]
+        wrt = [traced.index(LOSSES[binding.loss].inputs.index(n)) for n in _wrt(binding)]
+        reductions = tuple(binding.reductions)
+        key = (binding.id, dtype, tuple(_frozen(a) for i, a in enumerate(arrays) if i not in traced),
+               tuple((k, _frozen(v) if isinstance(v, np.ndarray) else repr(v)) for k, v in sorted(params.items())))
+        with self.context():
+            program = self._programs.get(key)
+            if program is None:
+                program = self._programs[key] = self._program(binding, arrays, dtype, reductions, params, traced, wrt)
+            if program is EAGER:
+                return EAGER
+            given = [self._convert(arrays[i], dtype) for i in traced]
+            try:
+                cots = [np.zeros(s.shape, dtype) for s in jax.eval_shape(program.losses, *given)]
+            except (jax.errors.ConcretizationTypeError, jax.errors.TracerArrayConversionError,
+                    jax.errors.TracerIntegerConversionError):  # the binding reads a traced input as a number
+                self._programs[key] = EAGER
+                return EAGER
+            except Exception:  # a reduction the case cannot take (it raises there): this reduction's own program
+                if len(reductions) == 1:
+                    raise
+                program = self._program(binding, arrays, dtype, (reduction,), params, traced, wrt)
+                cots, reductions = [np.zeros(jax.eval_shape(program.losses, *given)[0].shape, dtype)], (reduction,)
+            r = reductions.index(reduction)
+            if cotangent is not None:
+                cots[r] = np.broadcast_to(np.asarray(cotangent, dtype), cots[r].shape)
+            try:
+                outs, grads = program.vjp([jnp.asarray(c) for c in cots], *given)
+            except Exception:
+                if cotangent is not None:
+                    raise
+                # no gradient (it raises): the value alone, compiled without its pullback
+                return jax.jit(program.losses)(*given)[r], None
+            return outs[r], grads[r]
+
+    def _program(self, binding, arrays, dtype, reductions, params, traced, wrt):
+        tensors, kw = self._tensors(arrays, dtype, params)
+
+        def loss(reduction, *given):
+            full = list(tensors)
+            for i, g in zip(traced, given, strict=True):
+                full[i] = g
+            return binding.fn(*full, reduction=reduction, **kw)
+
+        def losses(*given):
+            return [loss(r, *given) for r in reductions]
+
+        def vjp(cots, *given):
+            def at(reduction):
+                def of_wrt(*primals):
+                    every = list(given)
+                    for i, p in zip(wrt, primals, strict=True):
+                        every[i] = p
+                    return loss(reduction, *every)
+
+                out, pullback = jax.vjp(of_wrt, *[given[i] for i in wrt])
+                return out, pullback
+
+            outs, grads = [], []
+            for reduction, cot in zip(reductions, cots, strict=True):
+                out, pullback = at(reduction)
+                outs.append(out)
+                grads.append(pullback(cot.astype(out.dtype)))
+            return outs, grads
+
+        return types.SimpleNamespace(losses=losses, vjp=jax.jit(vjp))
+
+
+EAGER = object()  # JittedJax's mark of a binding that runs eagerly
+
+
+def _wrt(binding):
+    from reference import LOSSES
+
+    return LOSSES[binding.loss].differentiable if binding.differentiable is None else binding.differentiable
+
+
+def _frozen(a):
+    return a.dtype.str, a.shape, a.tobytes()
+
+
 FRAMEWORK = Jax()
+JITTED = JittedJax()
 
 
 # ---------------------------------------------------------------- conventions

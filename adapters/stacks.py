@@ -26,6 +26,10 @@ class Stack:
     env: dict = field(default_factory=dict)  # set in os.environ before the framework is imported
     pinned_only: tuple = ()  # requirements left out at another release (they do not import beside it)
     no_deps: tuple = ()  # requirements installed without their dependencies (the other pins provide them)
+    primitives: str = "FRAMEWORK"  # the attribute of the framework module that holds them
+    # in `nox -s tests` and the baseline; False while its disagreements are not all registered yet (it still runs
+    # on its own, `nox -s <name>`, and in the history)
+    matrix: bool = True
 
     @property
     def pin(self):
@@ -68,8 +72,12 @@ STACKS = {s.name: s for s in (
           packages=("tf_keras", "tensorflow"),
           pinned_only=("tensorflow-cpu==2.21.0",),  # tf-keras 2.N requires tensorflow 2.N ...
           no_deps=("tf-keras==2.21.0",)),  # ... by the name "tensorflow", which would replace tensorflow-cpu's files
-    # Keras 3 on its torch backend: the same adapters/keras.py bindings on torch tensors and torch's autodiff (its JAX
-    # backend is not a stack: eager, every op of every cell compiles anew in XLA, ~2 s a cell)
+    # Keras 3 on its other backends: the same adapters/keras.py bindings on the backend's own tensors and autodiff;
+    # on JAX under jax.jit, as Keras's fit runs them there (adapters/optax.py JittedJax).  keras-jax is not in the
+    # matrix yet: 1343 of its 6588 cells disagree and are not registered (README, "Keras on JAX")
+    Stack("keras-jax", modules=("keras",), framework="optax", primitives="JITTED",
+          requirements=("keras==3.15.1", "jax==0.10.2", "jaxlib==0.10.2"), venv="jax", release="keras=={}",
+          history=("3.14.1", "3.15.1"), packages=("keras", "jax"), env={"KERAS_BACKEND": "jax"}, matrix=False),
     Stack("keras-torch", modules=("keras",), framework="torch", requirements=("keras==3.15.1", "torch==2.14.1"),
           venv="torch", release="keras=={}", history=("3.11.3", "3.12.4", "3.13.2", "3.14.1", "3.15.1"),
           packages=("keras", "torch"),

@@ -197,6 +197,48 @@ def test_jit_changes_only_the_rounding_of_reductions():
     assert not differing, "\n".join(differing)
 
 
+def test_jitted_primitives_agree_with_eager_ones():
+    """adapters/optax.py JITTED (the keras-jax stack's primitives, every call one compiled program for all of a
+    case's reductions): on each binding's first smoke case, at every reduction, value and gradient (a random
+    cotangent) are the eager ones within the suite's float32 tolerance, 64 units (a wiring slip, a reduction's
+    gradient reaching another's, would be off by all of it); XLA's compiled program differs from the eager ops in
+    the last bits (reassociated sums, log_cosh's fused tanh), counted in ulps of the array's largest element (ntxent's
+    cancelling gradient components differ in their own last bits).  A binding that
+    reads a traced input as a number (the y = 1 check of cosine_distance) falls back to the eager call."""
+    jitted, eager, rng, differing = adapter.JITTED, adapter.FRAMEWORK, np.random.default_rng(5), []
+    for b in BINDINGS:
+        case = next(iter(smoke.cases(b, OWN)), None)
+        if b.id in NOT_JITTABLE or case is None:
+            continue
+        arrays = [case.arrays[n] for n in LOSSES[b.loss].inputs]
+        params = {k: v for k, v in case.params.items() if k in b.params}
+        for reduction in b.reductions:
+            try:
+                want = eager.value(b, arrays, "float32", reduction, params)
+            except adapters.Unsupported:
+                continue
+            cot = rng.normal(size=np.shape(want))
+            pairs = [(want, jitted.value(b, arrays, "float32", reduction, params))]
+            if b.differentiable != ():
+                try:
+                    g = eager.grad(b, arrays, "float32", reduction, params, cot)
+                except TypeError:  # sparsemax's float32 gradient under x64 (optax-sparsemax-float32-grad-raises)
+                    with pytest.raises(TypeError):
+                        jitted.grad(b, arrays, "float32", reduction, params, cot)
+                    continue
+                h = jitted.grad(b, arrays, "float32", reduction, params, cot)
+                pairs += [(g[n], h[n]) for n in g]
+            for e, j in pairs:
+                finite = np.abs(e[np.isfinite(e)])
+                ulps = np.abs(e - j) / np.spacing(np.float32(finite.max() if finite.size else 1.0))  # of the largest
+                if not np.all((ulps <= 64) | (e == j) | (np.isnan(e) & np.isnan(j))):
+                    differing.append(f"{b.id} {case.id} {reduction}: {np.nanmax(ulps)} ulps")
+    assert not differing, "\n".join(differing)
+    cosine = next(b for b in BINDINGS if b.api == "optax.losses.cosine_distance")
+    key = next(k for k in jitted._programs if k[0] == cosine.id)
+    assert jitted._programs[key] is adapter.EAGER
+
+
 def test_arrays_and_the_arrays_a_binding_makes_go_to_the_device():
     """--device: to_tensor puts the array on the device's first JAX device; the call's context makes it the
     default device."""
