@@ -243,7 +243,8 @@ def tests(session):
 
 @nox.session(python=False)
 def baseline(session):
-    """Re-run every stack of the matrix on its pins and write the compact baseline to reports/baseline (review, then commit)."""
+    """Re-run every stack of the matrix on its pins and write the compact baseline to reports/baseline (review, then
+    commit)."""
     for stack in MATRIX:
         _conformance(session, _stack_python(session, stack), stack, _pinned(stack))
     core = _core_python(session)
