@@ -31,7 +31,7 @@ TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 BIG_TABLE = 40  # binding tables with more rows than this start collapsed
 MAX_ROWS = 100  # a binding table shows at most this many cases, the worst first; the rest are counted
 REPRO_BUDGET = 500_000  # characters of repro text per loss page; past it a cell is listed without its repro
-MAX_LISTED = 200  # failing and divergent cells listed per loss page, the worst first; the rest are counted
+MAX_LISTED = 150  # failing and divergent cells listed per loss page, the worst first; the rest are counted
 MAX_STEP_CELLS = 50  # cells listed per (loss, api, release) of the changelog; the rest are counted
 
 CLASS_SHORT = {"valid": "valid", "edge": "edges", "bad": "bad input"}
