@@ -35,6 +35,38 @@ LOG2_SRC = f"{KERAS_LOSSES} log_cosh (log2 = ops.convert_to_tensor(ops.log(2.0),
 ACCEPTS = "the reference rejects it (ValueError); Keras validates nothing of it and returns a finite loss"
 
 
+def log_cosh_entries(entry, prefix, log2_32, source, nan_source, cancel_source):
+    """The four log_cosh entries Keras 3 and Keras 2 share (the same formula, d + softplus(-2 d) - log 2, with a
+    float32 log 2): ``entry`` a stack's shorthand, ids ``<prefix>-log-cosh-...``, ``log2_32`` the sentence that
+    says where that log 2 comes from, the citations of the log 2, the NaN at -inf and the cancellation."""
+    return [
+        entry(f"{prefix}-log-cosh-float32-log-2", "bug",
+              (Cells(losses="log_cosh", checks="value", dtypes="float64",
+                     cases=("interior_8x5", "interior_batch1", "interior_3d")),
+               Cells(losses="log_cosh", checks="value", dtypes="float64", cases="small_d", reductions=("mean", "sum")),
+               Cells(losses="log_cosh", checks="value", dtypes="float64", cases="large_d", reductions="none")),
+              Units({"float64": 1e9}),
+              log2_32 + " (up to 5e8 units, on the small losses of ordinary values).", source),
+        entry(f"{prefix}-log-cosh-float32-log-2-at-zero-loss", "bug",
+              Cells(losses="log_cosh", checks="value", dtypes="float64", cases=("small_d", "extreme"),
+                    reductions="none"),
+              Units({"float64": 32}, absolute={"float64": 2e-9}),
+              log2_32 + ": where the loss is 0 (d = 0) or tiny (|d| = 1e-30, loss 5e-61) that absolute 1.9e-9 has no "
+              "bound in units of the loss (inf, 6e83), and the loss can come out negative; the other elements are "
+              "within the normal tolerance.", source),
+        entry(f"{prefix}-log-cosh-minus-infinity-nan", "bug",
+              Cells(losses="log_cosh", checks="value", cases="nonfinite", reductions="none"), Signature(("nan/inf",)),
+              "log cosh d is formed as d + softplus(-2 d) - log 2: for d = -inf that is -inf + inf = NaN, where the "
+              "loss is +inf.", nan_source),
+        entry(f"{prefix}-log-cosh-cancels-small-d", "precision",
+              Cells(losses="log_cosh", checks="value", cases="small_d", dtypes="float32", reductions="none"),
+              Units({"float32": 1e7}),
+              "d + softplus(-2 d) - log 2 cancels for small |d|, where log cosh d ~ d^2 / 2: the float32 rounding of "
+              "the terms near log 2 (6e-8) is the whole loss (2.8e6 units at d = 1e-5; 0 or negative below).",
+              cancel_source),
+    ]
+
+
 _d, _unchecked = shorthands("")  # each Keras stack's copy sets its framework (below)
 
 ENTRIES = [
@@ -98,29 +130,9 @@ ENTRIES = [
        Signature(("shape",)),
        "As keras-empty-batch-unreduced: reduce_values returns the per-sample values of shape (0,) as they are, so "
        "the 'mean' and 'sum' of an empty batch come back as an empty array, not a scalar.", KERAS_LOSS),
-    _d("keras-log-cosh-float32-log-2", "bug",
-       (Cells(losses="log_cosh", checks="value", dtypes="float64", cases=("interior_8x5", "interior_batch1",
-                                                                          "interior_3d")),
-        Cells(losses="log_cosh", checks="value", dtypes="float64", cases="small_d", reductions=("mean", "sum")),
-        Cells(losses="log_cosh", checks="value", dtypes="float64", cases="large_d", reductions="none")),
-       Units({"float64": 1e9}),
-       LOG2_32 + " (up to 5e8 units, on the small losses of ordinary values).", LOG2_SRC),
-    _d("keras-log-cosh-float32-log-2-at-zero-loss", "bug",
-       Cells(losses="log_cosh", checks="value", dtypes="float64", cases=("small_d", "extreme"), reductions="none"),
-       Units({"float64": 32}, absolute={"float64": 2e-9}),
-       LOG2_32 + ": where the loss is 0 (d = 0) or tiny (|d| = 1e-30, loss 5e-61) that absolute 1.9e-9 has no "
-       "bound in units of the loss (inf, 6e83), and the loss can come out negative; the other elements are within "
-       "the normal tolerance.", LOG2_SRC),
-    _d("keras-log-cosh-minus-infinity-nan", "bug",
-       Cells(losses="log_cosh", checks="value", cases="nonfinite", reductions="none"), Signature(("nan/inf",)),
-       "log cosh d is formed as d + softplus(-2 d) - log 2: for d = -inf that is -inf + inf = NaN, where the loss "
-       "is +inf.", f"{KERAS_LOSSES} log_cosh (_logcosh(x) = x + softplus(x * -2.0) - log2)"),
-    _d("keras-log-cosh-cancels-small-d", "precision",
-       Cells(losses="log_cosh", checks="value", cases="small_d", dtypes="float32", reductions="none"),
-       Units({"float32": 1e7}),
-       "d + softplus(-2 d) - log 2 cancels for small |d|, where log cosh d ~ d^2 / 2: the float32 rounding of the "
-       "terms near log 2 (6e-8) is the whole loss (2.8e6 units at d = 1e-5; 0 or negative below).",
-       f"{KERAS_LOSSES} log_cosh"),
+    *log_cosh_entries(_d, "keras", LOG2_32, LOG2_SRC,
+                      nan_source=f"{KERAS_LOSSES} log_cosh (_logcosh(x) = x + softplus(x * -2.0) - log2)",
+                      cancel_source=f"{KERAS_LOSSES} log_cosh"),
     _d("keras-mape-infinite-target-nan-grad", "bug",
        Cells(losses="mape", checks="grad", cases="nonfinite"), Signature(("nan/0",)),
        "Keras forms abs((y - x) / max(|y|, eps)): at y = inf the quotient is inf / inf = NaN and abs's slope there "

@@ -5,6 +5,7 @@ their exact ids ("api[variant]"); CLASS selects the loss classes, whose reductio
 """
 
 from ..registry import Cells, Divergence, Signature, Units, Where, shorthands
+from .keras import log_cosh_entries
 
 SRC = "tf-keras 2.21.0 tf_keras/src/losses.py"
 BACKEND = "tf-keras 2.21.0 tf_keras/src/backend.py"
@@ -163,28 +164,7 @@ LOG2_SRC = f"{SRC} log_cosh (_logcosh(x) = x + tf.math.softplus(-2.0 * x) - tf.c
 ACCEPTS = "the reference rejects it (ValueError); Keras 2 validates nothing of it and returns a finite loss"
 
 DIVERGENCES += [
-    _d("tf-keras-log-cosh-float32-log-2", "bug",
-       (Cells(losses="log_cosh", checks="value", dtypes="float64", cases=("interior_8x5", "interior_batch1",
-                                                                          "interior_3d")),
-        Cells(losses="log_cosh", checks="value", dtypes="float64", cases="small_d", reductions=("mean", "sum")),
-        Cells(losses="log_cosh", checks="value", dtypes="float64", cases="large_d", reductions="none")),
-       Units({"float64": 1e9}),
-       LOG2_32 + " (up to 5e8 units, on the small losses of ordinary values).", LOG2_SRC),
-    _d("tf-keras-log-cosh-float32-log-2-at-zero-loss", "bug",
-       Cells(losses="log_cosh", checks="value", dtypes="float64", cases=("small_d", "extreme"), reductions="none"),
-       Units({"float64": 32}, absolute={"float64": 2e-9}),
-       LOG2_32 + ": where the loss is 0 (d = 0) or tiny (|d| = 1e-30, loss 5e-61) that absolute 1.9e-9 has no "
-       "bound in units of the loss (inf, 6e83), and the loss can come out negative; the other elements are within "
-       "the normal tolerance.", LOG2_SRC),
-    _d("tf-keras-log-cosh-minus-infinity-nan", "bug",
-       Cells(losses="log_cosh", checks="value", cases="nonfinite", reductions="none"), Signature(("nan/inf",)),
-       "log cosh d is formed as d + softplus(-2 d) - log 2: for d = -inf that is -inf + inf = NaN, where the loss "
-       "is +inf.", LOG2_SRC),
-    _d("tf-keras-log-cosh-cancels-small-d", "precision",
-       Cells(losses="log_cosh", checks="value", cases="small_d", dtypes="float32", reductions="none"),
-       Units({"float32": 1e7}),
-       "d + softplus(-2 d) - log 2 cancels for small |d|, where log cosh d ~ d^2 / 2: the float32 rounding of the "
-       "terms near log 2 (6e-8) is the whole loss (2.8e6 units at d = 1e-5; 0 or negative below).", LOG2_SRC),
+    *log_cosh_entries(_d, "tf-keras", LOG2_32, LOG2_SRC, nan_source=LOG2_SRC, cancel_source=LOG2_SRC),
     _d("tf-keras-mape-infinite-target-nan-grad", "bug",
        Cells(losses="mape", checks="grad", cases="nonfinite"), Signature(("nan/0",)),
        "Keras 2 forms abs((y - x) / max(|y|, eps)): at y = inf the quotient is inf / inf = NaN and abs's slope there "
