@@ -185,23 +185,34 @@ class Framework:
     def grad(self, binding, arrays, dtype, reduction, params, cotangent):
         """{input: d/d input of sum(cotangent * loss)} for the differentiable inputs, through the framework's
         autodiff (the reference's ``differentiable``, or the binding's)."""
-        from reference import LOSSES  # the canonical input names; the reference imports no framework
-
-        loss = LOSSES[binding.loss]
-        names = loss.differentiable if binding.differentiable is None else binding.differentiable
-        idx = [loss.inputs.index(n) for n in names]
+        names, idx = grad_inputs(binding)
         cot = None if cotangent is None else np.asarray(cotangent, dtype=dtype)
         with self.context():
             tensors, params = self._tensors(arrays, dtype, params)
 
             def fn(*primals):
-                full = list(tensors)
-                for i, p in zip(idx, primals, strict=True):
-                    full[i] = p
-                return binding.fn(*full, reduction=reduction, **params)
+                return binding.fn(*replaced(tensors, idx, primals), reduction=reduction, **params)
 
             _, grads = self.vjp(fn, [tensors[i] for i in idx], cot)
             return {n: self.to_numpy(g) for n, g in zip(names, grads, strict=True)}
+
+
+def grad_inputs(binding):
+    """(names, positions among the loss's inputs) of the inputs a gradient is taken of: the reference's
+    ``differentiable``, or the binding's."""
+    from reference import LOSSES  # the canonical input names; the reference imports no framework
+
+    loss = LOSSES[binding.loss]
+    names = loss.differentiable if binding.differentiable is None else binding.differentiable
+    return names, [loss.inputs.index(n) for n in names]
+
+
+def replaced(items, idx, values):
+    """A list of ``items`` with ``items[i]`` replaced by the matching value, for i in ``idx``."""
+    out = list(items)
+    for i, v in zip(idx, values, strict=True):
+        out[i] = v
+    return out
 
 
 def installed_version(module):

@@ -16,7 +16,7 @@ import types
 import numpy as np
 
 from . import _mappings
-from ._core import Binding, Convention, Framework, Unsupported, lazy
+from ._core import Binding, Convention, Framework, Unsupported, grad_inputs, lazy, replaced
 
 jax = lazy("jax")
 jnp = lazy("jax.numpy")
@@ -87,88 +87,82 @@ class JittedJax(Jax):
         out = self._run(binding, arrays, dtype, reduction, params, cotangent)
         if out is EAGER:
             return super().grad(binding, arrays, dtype, reduction, params, cotangent)
-        return {n: self.to_numpy(g) for n, g in zip(_wrt(binding), out[1], strict=True)}
+        return {n: self.to_numpy(g) for n, g in zip(grad_inputs(binding)[0], out[1], strict=True)}
 
     def _run(self, binding, arrays, dtype, reduction, params, cotangent):
         """(loss, grads) at ``reduction`` from the binding's compiled program, or EAGER where it cannot be traced."""
-        from reference import LOSSES  # the canonical input names; the reference imports no framework
-
         arrays = [np.asarray(a) for a in arrays]
         traced = [i for i, a in enumerate(arrays) if a.dtype.kind == "f"]
-        wrt = [traced.index(LOSSES[binding.loss].inputs.index(n)) for n in _wrt(binding)]
-        reductions = tuple(binding.reductions)
+        wrt = [traced.index(i) for i in grad_inputs(binding)[1]]
         key = (binding.id, dtype, tuple(_frozen(a) for i, a in enumerate(arrays) if i not in traced),
                tuple((k, _frozen(v) if isinstance(v, np.ndarray) else repr(v)) for k, v in sorted(params.items())))
         with self.context():
             program = self._programs.get(key)
             if program is None:
-                program = self._programs[key] = self._program(binding, arrays, dtype, reductions, params, traced, wrt)
+                program = self._programs[key] = self._program(binding, arrays, dtype, binding.reductions, params,
+                                                              traced, wrt)
             if program is EAGER:
                 return EAGER
             given = [self._convert(arrays[i], dtype) for i in traced]
             try:
-                cots = [np.zeros(s.shape, dtype) for s in jax.eval_shape(program.losses, *given)]
+                shapes = program.shapes(given)
             except (jax.errors.ConcretizationTypeError, jax.errors.TracerArrayConversionError,
                     jax.errors.TracerIntegerConversionError):  # the binding reads a traced input as a number
                 self._programs[key] = EAGER
                 return EAGER
             except Exception:  # a reduction the case cannot take (it raises there): this reduction's own program
-                if len(reductions) == 1:
+                if len(program.reductions) == 1:
                     raise
-                program = self._program(binding, arrays, dtype, (reduction,), params, traced, wrt)
-                cots, reductions = [np.zeros(jax.eval_shape(program.losses, *given)[0].shape, dtype)], (reduction,)
-            r = reductions.index(reduction)
+                if (*key, reduction) not in self._programs:
+                    self._programs[(*key, reduction)] = self._program(binding, arrays, dtype, (reduction,), params,
+                                                                      traced, wrt)
+                program = self._programs[(*key, reduction)]
+                shapes = program.shapes(given)
+            r = program.reductions.index(reduction)
+            cots = [np.zeros(shape, dtype) for shape in shapes]
             if cotangent is not None:
-                cots[r] = np.broadcast_to(np.asarray(cotangent, dtype), cots[r].shape)
+                cots[r] = np.broadcast_to(np.asarray(cotangent, dtype), shapes[r])
             try:
                 outs, grads = program.vjp([jnp.asarray(c) for c in cots], *given)
             except Exception:
                 if cotangent is not None:
                     raise
-                # no gradient (it raises): the value alone, compiled without its pullback
-                return jax.jit(program.losses)(*given)[r], None
+                return program.value(*given)[r], None  # no gradient (it raises): the value alone
             return outs[r], grads[r]
 
     def _program(self, binding, arrays, dtype, reductions, params, traced, wrt):
+        """The compiled calls of one binding on one set of constants: ``vjp`` (the losses at ``reductions`` and
+        their gradients), ``value`` (the losses alone) and ``shapes`` (the losses' shapes, per input shapes)."""
         tensors, kw = self._tensors(arrays, dtype, params)
 
         def loss(reduction, *given):
-            full = list(tensors)
-            for i, g in zip(traced, given, strict=True):
-                full[i] = g
-            return binding.fn(*full, reduction=reduction, **kw)
+            return binding.fn(*replaced(tensors, traced, given), reduction=reduction, **kw)
 
         def losses(*given):
             return [loss(r, *given) for r in reductions]
 
         def vjp(cots, *given):
-            def at(reduction):
-                def of_wrt(*primals):
-                    every = list(given)
-                    for i, p in zip(wrt, primals, strict=True):
-                        every[i] = p
-                    return loss(reduction, *every)
-
-                out, pullback = jax.vjp(of_wrt, *[given[i] for i in wrt])
-                return out, pullback
-
             outs, grads = [], []
             for reduction, cot in zip(reductions, cots, strict=True):
-                out, pullback = at(reduction)
+                out, pullback = jax.vjp(lambda *primals, r=reduction: loss(r, *replaced(given, wrt, primals)),
+                                        *[given[i] for i in wrt])
                 outs.append(out)
                 grads.append(pullback(cot.astype(out.dtype)))
             return outs, grads
 
-        return types.SimpleNamespace(losses=losses, vjp=jax.jit(vjp))
+        known = {}
+
+        def shapes(given):
+            at = tuple(g.shape for g in given)
+            if at not in known:  # a trace, no compile
+                known[at] = [s.shape for s in jax.eval_shape(losses, *given)]
+            return known[at]
+
+        return types.SimpleNamespace(reductions=tuple(reductions), vjp=jax.jit(vjp), value=jax.jit(losses),
+                                     shapes=shapes)
 
 
 EAGER = object()  # JittedJax's mark of a binding that runs eagerly
-
-
-def _wrt(binding):
-    from reference import LOSSES
-
-    return LOSSES[binding.loss].differentiable if binding.differentiable is None else binding.differentiable
 
 
 def _frozen(a):
