@@ -101,7 +101,8 @@ FLOAT32_CTC = "Keras computes CTC in float32 for float64 inputs"
 KNOWN = {(api, check, "float64"): FLOAT32_CTC for api in ("keras.losses.CTC", "keras.losses.ctc")
          for check in ("value", "grad")}
 if keras.backend.backend() != "tensorflow":  # (binding id, check, dtype, reduction) -> reason
-    # conformance/divergences/keras_torch.py: keras-torch-float64-mean-in-float32, -batch-mean-in-float32
+    # conformance/divergences/keras_torch.py: keras-torch-float64-mean-in-float32, -batch-mean-in-float32;
+    # keras_jax.py: keras-jax-float64-function-mean-in-float32
     FLOAT64_IN_FLOAT32 = "Keras off TensorFlow promotes float64 to float32 in its reductions (BIT64_TO_BIT32_DTYPE)"
     CCE = [f"keras.losses.{n}[from_logits={b}]" for n in ("CategoricalCrossentropy", "categorical_crossentropy")
            for b in (False, True)]
@@ -111,6 +112,9 @@ if keras.backend.backend() != "tensorflow":  # (binding id, check, dtype, reduct
     OFF_TF = {**dict.fromkeys(CCE, ("mean",)), **dict.fromkeys(HINGE, ("none", "mean", "sum")),
               **dict.fromkeys(GCE, ("none", "sum")), "keras.losses.KLDivergence": ("batchmean",),
               "keras.losses.kl_divergence": ("batchmean",), "keras.losses.Tversky": ("mean",)}
+    if keras.backend.backend() == "jax":  # keras_jax.py: only keras.ops.mean casts there (the functions' mean)
+        OFF_TF = {api: rs for api, rs in OFF_TF.items()
+                  if api not in HINGE + GCE and not api[len("keras.losses."):][:1].isupper()}
     KNOWN |= {(api, check, "float64", r): FLOAT64_IN_FLOAT32 for api, rs in OFF_TF.items() for r in rs
               for check in ("value", "grad")}
 
