@@ -52,7 +52,11 @@ def _rows(a):
 
 
 def _regression(name):
-    def fn(x, y, reduction, **kw):
+    def fn(x, y, reduction, weight=None, **kw):
+        if weight is not None:  # the reference's weighted mean sum(w v) / sum(w), one weight per sample
+            if np.ndim(weight) != 1:
+                raise Unsupported("sample_weight is one weight per sample: per-element weights have no sklearn form")
+            kw["sample_weight"] = weight
         return getattr(metrics, name)(_rows(y), _rows(x), **kw)
 
     return fn
@@ -134,10 +138,10 @@ def _label_ranking(f, target, reduction):
 # ---------------------------------------------------------------- the bindings
 
 BINDINGS = [
-    _metric("l1", "mean_absolute_error", _regression("mean_absolute_error"), "mean_absolute_error(y, x)",
-            note=REGRESSION_NOTE),
-    _metric("mse", "mean_squared_error", _regression("mean_squared_error"), "mean_squared_error(y, x)",
-            note=REGRESSION_NOTE),
+    _metric("l1", "mean_absolute_error", _regression("mean_absolute_error"),
+            "mean_absolute_error(y, x, sample_weight=weight)", params=("weight",), note=REGRESSION_NOTE),
+    _metric("mse", "mean_squared_error", _regression("mean_squared_error"),
+            "mean_squared_error(y, x, sample_weight=weight)", params=("weight",), note=REGRESSION_NOTE),
     _metric("log_loss", "log_loss", _log_loss,
             "log_loss(y, p, normalize=reduction == 'mean', labels=range(C) or [0, 1])",
             reductions=("mean", "sum"), conventions=(CLIP,)),
@@ -301,8 +305,9 @@ BINDINGS += [
 # Public parameters of bound APIs that no binding sets ("*": of every API here), with why
 # (tests/test_adapters_sklearn.py fails on any other parameter no case sets).
 UNEXERCISED = {
-    "*": {"sample_weight": "not bound yet (issue 10's remaining work): a weighted mean over samples, which no "
-          "reference reduction expresses yet (bce's log_loss binding uses it for the two-column form)"},
+    "*": {"sample_weight": "bound where the reference has the weighted mean sum(w v) / sum(w) (l1 and mse's weight: "
+          "mean_absolute_error, mean_squared_error; bce's log_loss binding uses it for the two-column form); not "
+          "bound yet elsewhere (issue 10's remaining work: no reference parameter)"},
     **{f"sklearn.metrics.{m}": {"multioutput": "the binding passes one column per output and 'uniform_average' "
                                 "(the default) of the per-output means is the mean over all elements: "
                                 "'raw_values' and output weights are per-output views of the same numbers"}

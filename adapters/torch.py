@@ -131,9 +131,10 @@ def _binding(loss, api, fn, expression, **kw):
     return Binding(loss=loss, api=api, fn=fn, expression=expression, requires=requires, **kw)
 
 
-def _pair(loss, fname, cname, inputs, params=(), *, defaults=None, floats=(), refuse=None, **kw):
+def _pair(loss, fname, cname, inputs, params=(), *, defaults=None, floats=(), refuse=None, functional_only=(), **kw):
     """The functional and the module form of one torch loss.  ``refuse(*tensors, reduction)`` names a call whose
-    answer is not the API's to measure (uninitialized memory): it raises Unsupported with that reason."""
+    answer is not the API's to measure (uninitialized memory): it raises Unsupported with that reason.
+    ``functional_only``: parameters the function takes and the module does not (torch 2.14's weight= of l1_loss)."""
     defaults = defaults or {}
 
     def functional(*t, reduction, **p):
@@ -146,9 +147,10 @@ def _pair(loss, fname, cname, inputs, params=(), *, defaults=None, floats=(), re
 
     args = ", ".join(inputs)
     kwargs = "".join(f"{k}={k}, " for k in params)
+    f_kwargs = kwargs + "".join(f"{k}={k}, " for k in functional_only)
     return [
         _binding(loss, f"torch.nn.functional.{fname}", functional,
-                 f"F.{fname}({args}, {kwargs}reduction=reduction)", params=tuple(params), **kw),
+                 f"F.{fname}({args}, {f_kwargs}reduction=reduction)", params=(*params, *functional_only), **kw),
         _binding(loss, f"torch.nn.{cname}", module,
                  f"nn.{cname}({kwargs}reduction=reduction)({args})", params=tuple(params), **kw),
     ]
@@ -248,12 +250,20 @@ _TV_LOSS = "torchvision/ops/{}.py (torchvision 0.29.1)"
 
 # ---------------------------------------------------------------- the bindings
 
+HUBER_WEIGHTED_MEAN = Convention(
+    {"weight_mean": "size"},
+    "With weight=, huber_loss's 'mean' is mean(w l) = sum(w l) / N over the elements, where l1_loss and mse_loss (and "
+    "scikit-learn's sample_weight) take the weighted mean sum(w l) / sum(w): torch 2.14 is inconsistent with itself.",
+    "torch 2.14.1 torch/nn/functional.py huber_loss (weighted_loss.mean()), l1_loss and mse_loss "
+    "(torch.sum(weighted_...) / torch.sum(weight))")
+
 BINDINGS = [
     # regression
-    *_pair("l1", "l1_loss", "L1Loss", ("input", "target")),
-    *_pair("mse", "mse_loss", "MSELoss", ("input", "target")),
+    *_pair("l1", "l1_loss", "L1Loss", ("input", "target"), functional_only=("weight",)),
+    *_pair("mse", "mse_loss", "MSELoss", ("input", "target"), functional_only=("weight",)),
     *_pair("smooth_l1", "smooth_l1_loss", "SmoothL1Loss", ("input", "target"), ("beta",)),
-    *_pair("huber", "huber_loss", "HuberLoss", ("input", "target"), ("delta",)),
+    *_pair("huber", "huber_loss", "HuberLoss", ("input", "target"), ("delta",), functional_only=("weight",),
+           conventions=(HUBER_WEIGHTED_MEAN,)),
     *_pair("poisson_nll", "poisson_nll_loss", "PoissonNLLLoss", ("input", "target"), ("log_input", "full", "eps"),
            defaults={"eps": 0.0}, note="torch's default eps is 1e-8 (used only when log_input=False)"),
     *_pair("gaussian_nll", "gaussian_nll_loss", "GaussianNLLLoss", ("input", "target", "var"), ("full", "eps"),
@@ -367,9 +377,6 @@ UNBOUND = {
 UNEXERCISED = {
     "*": {"size_average": "deprecated (torch/nn/_reduction.py legacy_get_string): reduction= replaces it",
           "reduce": "deprecated (torch/nn/_reduction.py legacy_get_string): reduction= replaces it"},
-    **{f"torch.nn.functional.{f}": {"weight": "not bound yet (issue 10's remaining work): torch 2.14's "
-                                    "element-wise weight has no reference parameter"}
-       for f in ("l1_loss", "mse_loss", "huber_loss")},
     "torch.nn.TripletMarginWithDistanceLoss": {
         "distance_function": "a callable: the default (pairwise_distance) is the reference's distance; any other "
         "function makes another loss (not bound yet, issue 10's remaining work)"},

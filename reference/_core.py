@@ -78,6 +78,19 @@ def nonnegative(name, a):
     in_range(name, a, 0.0, np.inf, "values")
 
 
+def weights_like(name, w, input):
+    """An optional weight array broadcastable to input's shape (None -> 1)."""
+    if w is None:
+        return 1.0
+    w = np.asarray(w)
+    floats(name, w)
+    try:
+        np.broadcast_shapes(w.shape, np.shape(getval(input)))
+    except ValueError:
+        raise ValueError(f"{name}: shape {w.shape} does not broadcast to input's {np.shape(getval(input))}") from None
+    return w.astype(np.float64)
+
+
 def choice(name, value, allowed):
     if value not in allowed:
         raise ValueError(f"{name}: expected one of {allowed}, got {value!r}")
@@ -323,4 +336,4 @@ def closed_form_grad(name):
     return deco
 
 
-__all__ = ["LOSSES", "register", "closed_form_grad", "anp", "reduce", "accurate_sum"]
+__all__ = ["LOSSES", "register", "closed_form_grad", "anp", "reduce", "accurate_sum", "weights_like"]

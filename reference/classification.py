@@ -20,6 +20,7 @@ from ._core import (
     register,
     same_shape,
     shape_is,
+    weights_like,
 )
 
 # ---------------------------------------------------------------- helpers
@@ -103,19 +104,6 @@ def _binary_target(target, label_smoothing):
         return target, 1.0 - target
     keep, half = 1.0 - label_smoothing, 0.5 * label_smoothing
     return target * keep + half, (1.0 - target) * keep + half
-
-
-def _weights_like(name, w, input):
-    """An optional weight array broadcastable to input's shape (None -> 1)."""
-    if w is None:
-        return 1.0
-    w = onp.asarray(w)
-    floats(name, w)
-    try:
-        onp.broadcast_shapes(w.shape, onp.shape(getval(input)))
-    except ValueError:
-        raise ValueError(f"{name}: shape {w.shape} does not broadcast to input's {onp.shape(getval(input))}") from None
-    return w.astype(onp.float64)
 
 
 # ---------------------------------------------------------------- cross entropy
@@ -239,7 +227,7 @@ def binary_cross_entropy(input, target, weight=None, log_min=None, clip_eps=0.0,
     same_shape(input=input, target=target)
     probability("input", input)
     y, ybar = _binary_target(target, label_smoothing)
-    w = _weights_like("weight", weight, input)
+    w = weights_like("weight", weight, input)
     p = _clip(input, clip_eps, 1.0 - clip_eps) if clip_eps > 0 else input
     pos = _times(y, _log_clamped(np.where(y == 0, 0.5, p), log_eps, log_min))
     neg = _times(ybar, _log1m_clamped(np.where(ybar == 0, 0.5, p), log_eps, log_min))
@@ -255,8 +243,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None
     Source: 004_18f5d166812d638a.txt (BCEWithLogitsLoss); torch ``BCEWithLogitsLoss``."""
     same_shape(input=input, target=target)
     y, ybar = _binary_target(target, label_smoothing)
-    w = _weights_like("weight", weight, input)
-    pw = _weights_like("pos_weight", pos_weight, input)
+    w = weights_like("weight", weight, input)
+    pw = weights_like("pos_weight", pos_weight, input)
     return w * (pw * y * _softplus(-input) + ybar * _softplus(input))
 
 
@@ -301,7 +289,7 @@ def multilabel_soft_margin(input, target, weight=None):
     if onp.ndim(getval(input)) != 2:
         raise ValueError(f"input: expected shape (N, C), got {onp.shape(getval(input))}")
     probability("target", target)
-    w = _weights_like("weight", weight, input)
+    w = weights_like("weight", weight, input)
     return np.mean(w * (target * _softplus(-input) + (1.0 - target) * _softplus(input)), axis=-1)
 
 

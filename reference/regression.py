@@ -4,7 +4,8 @@ import autograd.numpy as np
 from autograd.tracer import getval
 
 from . import scores
-from ._core import accurate_sum, choice, closed_form_grad, floats, in_range, nonnegative, register, same_shape
+from ._core import (accurate_sum, choice, closed_form_grad, floats, in_range, nonnegative, register, same_shape,
+                    weights_like)
 
 # Losses of d = input - target where the target may be a network output too (two networks' outputs compared, a
 # regression onto a moving target): both are differentiable, d/d target = -d/d input.
@@ -16,33 +17,44 @@ def _of_difference(g):
     return {"input": g, "target": -g}
 
 
+def _weighted(v, weight, input, weight_mean):
+    """The loss times an element weight w: w v, whose mean is the weighted mean sum(w v) / sum(w) (weight_mean=
+    "weights": torch 2.14's weight= of l1_loss and mse_loss, scikit-learn's sample_weight) or sum(w v) / v.size
+    ("size": torch 2.14's huber_loss); without a weight, v."""
+    choice("weight_mean", weight_mean, ("weights", "size"))
+    if weight is None:
+        return v
+    w = weights_like("weight", weight, input)
+    return w * v, (accurate_sum(np.broadcast_to(w, np.shape(getval(v)))) if weight_mean == "weights" else None)
+
+
 @register("l1", differentiable=DIFFERENCE)
-def l1(input, target):
-    """L1 (mean absolute error): |x - y|.
+def l1(input, target, weight=None, weight_mean="weights"):
+    """L1 (mean absolute error): |x - y|; with a weight w, w |x - y| and the mean sum(w |d|) / sum(w) (_weighted).
 
     Source: 003_76f20136c8b21606.txt (``np.sum(np.abs(y - yhat))``); torch ``L1Loss``."""
     same_shape(input=input, target=target)
-    return np.abs(input - target)
+    return _weighted(np.abs(input - target), weight, input, weight_mean)
 
 
 @closed_form_grad("l1")
-def _l1_grad(input, target, cot):
+def _l1_grad(input, target, cot, weight=None, weight_mean="weights"):
     # sign(d): 0 at the kink d = 0 (torch's choice; any value in [-1, 1] is a subgradient), +-1 at d = +-inf
-    return _of_difference(cot * np.sign(input - target))
+    return _of_difference(cot * weights_like("weight", weight, input) * np.sign(input - target))
 
 
 @register("mse", differentiable=DIFFERENCE)
-def mse(input, target):
-    """Squared error (L2 / MSE): (x - y)^2.
+def mse(input, target, weight=None, weight_mean="weights"):
+    """Squared error (L2 / MSE): (x - y)^2; with a weight w, w (x - y)^2 and the mean sum(w d^2) / sum(w).
 
     Source: 003_76f20136c8b21606.txt (``np.sum(np.power(y - yhat, 2))``); torch ``MSELoss``."""
     same_shape(input=input, target=target)
-    return (input - target) ** 2
+    return _weighted((input - target) ** 2, weight, input, weight_mean)
 
 
 @closed_form_grad("mse")
-def _mse_grad(input, target, cot):
-    return _of_difference(cot * 2.0 * (input - target))
+def _mse_grad(input, target, cot, weight=None, weight_mean="weights"):
+    return _of_difference(cot * weights_like("weight", weight, input) * 2.0 * (input - target))
 
 
 @register("smooth_l1", differentiable=DIFFERENCE)
@@ -68,8 +80,8 @@ def _smooth_l1_grad(input, target, cot, beta=1.0):
 
 
 @register("huber", differentiable=DIFFERENCE)
-def huber(input, target, delta=1.0):
-    """Huber: 0.5 d^2 if |d| <= delta else delta (|d| - 0.5 delta).
+def huber(input, target, delta=1.0, weight=None, weight_mean="weights"):
+    """Huber: 0.5 d^2 if |d| <= delta else delta (|d| - 0.5 delta); a weight w as l1's.
 
     Continuously differentiable (C1) at |d| = delta; equals delta * smooth_l1(beta=delta).
     Source: Huber (1964); torch ``HuberLoss``, Keras ``Huber``."""
@@ -77,13 +89,13 @@ def huber(input, target, delta=1.0):
     if not delta > 0:
         raise ValueError(f"delta: expected > 0, got {delta!r}")
     n = np.abs(input - target)
-    return np.where(n <= delta, 0.5 * n**2, delta * (n - 0.5 * delta))
+    return _weighted(np.where(n <= delta, 0.5 * n**2, delta * (n - 0.5 * delta)), weight, input, weight_mean)
 
 
 @closed_form_grad("huber")
-def _huber_grad(input, target, cot, delta=1.0):
+def _huber_grad(input, target, cot, delta=1.0, weight=None, weight_mean="weights"):
     # d inside |d| <= delta, delta sign(d) outside: clip(d, -delta, delta) (also at d = +-inf)
-    return _of_difference(cot * np.clip(input - target, -delta, delta))
+    return _of_difference(cot * weights_like("weight", weight, input) * np.clip(input - target, -delta, delta))
 
 
 def _xlogy(y, x):

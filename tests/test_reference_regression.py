@@ -136,6 +136,24 @@ def test_values_huber(delta):
     check_all_reductions("huber", (x, y), {"delta": delta})
 
 
+@pytest.mark.parametrize("name,params", [("l1", {}), ("mse", {}), ("huber", {"delta": 0.5})])
+def test_weighted_values_are_the_weighted_mean(name, params):
+    """weight= (torch 2.14, scikit-learn's sample_weight): w v element-wise, sum(w v), and the mean sum(w v) / sum(w),
+    against mpmath; a weight per sample broadcasts over the trailing axis."""
+    x, y = np.concatenate([X0, rnd(12)]), np.concatenate([Y0, rnd(12)])
+    w = np.abs(rnd(x.size)) * (np.arange(x.size) % 5 != 0)  # zeros among them
+    vals, scale = exact(name, (x, y), params)
+    wv = [M(float(wi)) * v for wi, v in zip(w, vals, strict=True)]
+    check_elements(name, LOSSES[name](x, y, reduction="none", weight=w, **params), wv, w * scale)
+    check_value(name, LOSSES[name](x, y, reduction="sum", weight=w, **params), [mpmath.fsum(wv)], float(w @ scale))
+    total_w = mpmath.fsum(M(float(wi)) for wi in w)
+    check_value(name, LOSSES[name](x, y, reduction="mean", weight=w, **params), [mpmath.fsum(wv) / total_w],
+                float(w @ scale) / float(total_w))
+    per_sample = LOSSES[name](x.reshape(-1, 2), y.reshape(-1, 2), reduction="mean", weight=w[::2, None], **params)
+    assert per_sample == pytest.approx(float(mpmath.fsum(M(float(w[2 * (i // 2)])) * v for i, v in enumerate(vals))
+                                             / (2 * mpmath.fsum(M(float(wi)) for wi in w[::2]))), rel=1e-15)
+
+
 POISSON_Y = np.array([0.0, 1.0, 2.0, 3.0, 0.5, 10.0, 1e8, 1e-9, 1.5, 100.0, 0.0, 7.0])
 
 

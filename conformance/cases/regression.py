@@ -26,6 +26,16 @@ def _elementwise(loss, rng, params_interior=({},)):
     yield Case(loss, "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
     yield Case(loss, "shape_mismatch", {"input": x, "target": y[:, :3]}, tags={"bad_input"},
                error=("target", r"shape mismatch"))
+    yield shape_broadcasts(loss, {"input": x, "target": y})
+
+
+def _weight_cases(loss, rng):
+    """torch 2.14's weight= (one per element) and scikit-learn's sample_weight (one per sample): the weighted mean
+    sum(w v) / sum(w).  One case per sample (1-D, a zero weight among them), one per element (8 x 5)."""
+    x, y = rng.normal(size=(2, 7))
+    yield Case(loss, "weight", {"input": x, "target": y}, {"weight": np.array([1.0, 0.0, 2.0, 0.5, 3.0, 1.0, 0.25])})
+    x, y = rng.normal(size=(2, 8, 5))
+    yield Case(loss, "weight_8x5", {"input": x, "target": y}, {"weight": rng.uniform(0.0, 2.0, size=(8, 5))})
 
 
 @cases("l1")
@@ -35,6 +45,7 @@ def _l1(rng):
     x = t.copy()
     x[::2] += rng.normal(size=3)
     yield Case("l1", "kink_d_zero", {"input": x, "target": t}, tags={"kink"}, note="d = 0 on every other element")
+    yield from _weight_cases("l1", rng)
 
 
 @cases("mse")
@@ -43,6 +54,7 @@ def _mse(rng):
     yield Case("mse", "document_003", {"input": np.array([0.1, 0.2, 0.3, 0.4, 0.5]),
                                        "target": np.array([1.0, 1.0, 0.0, 1.0, 1.0])},
                note="003_76f20136c8b21606.txt: L2 sum = 2.15")
+    yield from _weight_cases("mse", rng)
 
 
 def _at_threshold(rng, b):
@@ -74,6 +86,7 @@ def _huber(rng):
     x, t = _at_threshold(rng, 1 / 9)
     yield Case("huber", "kink_at_delta_1_9", {"input": x, "target": t}, {"delta": 1 / 9}, tags={"branch"},
                note="|d| = delta is C1")
+    yield from _weight_cases("huber", rng)
 
 
 @cases("poisson_nll")
