@@ -3,7 +3,7 @@ multilabel_soft_margin, soft_margin, sigmoid_focal, dice."""
 
 import numpy as np
 
-from ._core import Case, cases
+from ._core import Case, cases, shape_broadcasts
 
 SATURATED_P = np.array([0.0, 1.0, 1e-12, 1.0 - 1e-7, 0.0, 1.0, 0.5, 1e-300])
 SATURATED_Y = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.5, 0.0])
@@ -147,6 +147,7 @@ def _binary_cross_entropy(rng):
                error=("target", r"probabilities must lie in"))
     yield Case("binary_cross_entropy", "shape_mismatch", {"input": p, "target": y[:, :2]}, tags={"bad_input"},
                error=("target", r"shape mismatch"))
+    yield shape_broadcasts("binary_cross_entropy", {"input": p, "target": y})
 
 
 @cases("binary_cross_entropy_with_logits")
@@ -174,6 +175,7 @@ def _bce_with_logits(rng):
                error=("target", r"probabilities must lie in"))
     yield Case(name, "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
                error=("target", r"shape mismatch"))
+    yield shape_broadcasts(name, {"input": x, "target": y})
 
 
 @cases("kl_div")
@@ -206,6 +208,7 @@ def _kl_div(rng):
                error=("target", r"probabilities must lie in"))
     yield Case("kl_div", "shape_mismatch", {"input": x, "target": t[:, :3]}, tags={"bad_input"},
                error=("target", r"shape mismatch"))
+    yield shape_broadcasts("kl_div", {"input": x, "target": t})
 
 
 @cases("multilabel_soft_margin")
@@ -251,6 +254,7 @@ def _soft_margin(rng):
                note="{0, 1} labels: the loss wants {-1, 1}")
     yield Case("soft_margin", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
                error=("target", r"shape mismatch"))
+    yield shape_broadcasts("soft_margin", {"input": x, "target": y})
 
 
 @cases("sigmoid_focal")
@@ -275,6 +279,7 @@ def _sigmoid_focal(rng):
                error=("target", r"probabilities must lie in"))
     yield Case("sigmoid_focal", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
                error=("target", r"shape mismatch"))
+    yield shape_broadcasts("sigmoid_focal", {"input": x, "target": y})
 
 
 LOGITS = "dice from logits: optax's binary_dice_loss (apply_sigmoid=True); Keras Dice takes probabilities"

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._core import Case, cases
+from ._core import Case, cases, shape_broadcasts
 
 NONFINITE_X = np.array([np.nan, np.inf, -np.inf, 1.0, 0.5])
 NONFINITE_Y = np.array([0.0, 0.0, 1.0, np.inf, np.nan])
@@ -129,6 +129,7 @@ def _poisson_nll(rng):
                tags={"bad_input"}, error=("target", r"values must lie in \[0\.0, inf\]"))
     yield Case("poisson_nll", "shape_mismatch", {"input": x, "target": y[:, :2]}, tags={"bad_input"},
                error=("target", r"shape mismatch"))
+    yield shape_broadcasts("poisson_nll", {"input": x, "target": y})
     yield Case("poisson_nll", "negative_count", {"input": x[0], "target": -y[0] - 1}, tags={"bad_input"},
                error=("target", r"values must lie in \[0\.0, inf\]"))
     yield Case("poisson_nll", "negative_rate", {"input": -rate[0], "target": y[0]}, {"log_input": False},
@@ -229,6 +230,7 @@ def _msle(rng):
     yield Case("msle", "empty", {"input": np.zeros((0, 3)), "target": np.zeros((0, 3))}, tags={"edge"})
     yield Case("msle", "shape_mismatch", {"input": a["input"], "target": a["target"][:, :3]}, tags={"bad_input"},
                error=("target", r"shape mismatch"))
+    yield shape_broadcasts("msle", a)
     yield Case("msle", "input_at_minus_one", {"input": np.array([-1.0, 0.5]), "target": np.array([0.0, 0.5])},
                tags={"bad_input"}, note="scikit-learn rejects values <= -1", error=("input", r"log1p needs > -1"))
     yield Case("msle", "target_below_minus_one", {"input": np.array([1.0, 0.5]), "target": np.array([-2.0, 0.5])},

@@ -175,6 +175,23 @@ ENTRIES = [
        "the target's probability is finite), and the gradient of that product is one_hot * dL/dp_y: at p_y = 0 "
        "(dL/dp_y = -inf) the other columns get 0 * -inf = NaN instead of 0.",
        f"{KERAS_LOSSES} categorical_generalized_cross_entropy (p = ops.sum(y_pred * y_true_one_hot, axis=-1))"),
+    # (N, 1) against (N,) (issue 10: shapes as users pass them)
+    _unchecked("keras-squeezes-trailing-one",
+               (Cells(checks="error", cases="shape_broadcasts", where=KERAS_CLASS),
+                Cells(losses=("l1", "mse", "mape", "msle", "huber", "smooth_l1", "log_cosh"), checks="error",
+                      cases="shape_broadcasts", where=KERAS_API)),
+               ("finite",),
+               "An (N, 1) prediction against (N,) targets is made one rank by squeeze_or_expand_to_same_rank, which "
+               "squeezes the trailing 1: the loss of the intended N pairs (measured: shape (8,) for 'none'), not "
+               "NumPy's (N, N) broadcast; the reference rejects the shapes.  The functional binary cross entropies "
+               "raise ('must have the same rank').",
+               f"{KERAS_LOSSES} LossFunctionWrapper.call, mean_squared_error (squeeze_or_expand_to_same_rank); "
+               "keras 3.15.1 keras/src/losses/loss.py squeeze_or_expand_to_same_rank"),
+    _unchecked("keras-kl-divergence-function-broadcasts",
+               Cells(apis="keras.losses.kl_divergence", checks="error", cases="shape_broadcasts"), ("finite",),
+               "The function kl_divergence does not align the ranks (the class does): y_true * log(y_true / y_pred) "
+               "broadcasts (N, 1) against (N,) to (N, N) pairs (measured: shape (8, 8) for 'none').",
+               f"{KERAS_LOSSES} kl_divergence (no squeeze_or_expand_to_same_rank)"),
 ]
 
 # ---------------------------------------------------------------- circle (issue 11, batch 2)

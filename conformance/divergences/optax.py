@@ -223,4 +223,13 @@ DIVERGENCES += [
                Cells(apis="optax.losses.perceptron_loss", checks="error", cases="labels_0_1"), ("finite",),
                "{0, 1} labels are not checked: max(0, -y f) is evaluated with y = 0 (a loss of 0).",
                f"{CLS} perceptron_loss"),
+    _unchecked("optax-broadcasts-mismatched-shapes",
+               Cells(apis=("optax.losses.huber_loss", "optax.losses.huber_loss[delta=beta, divided by beta]",
+                           "optax.losses.kl_divergence", "optax.losses.log_cosh",
+                           "optax.losses.sigmoid_binary_cross_entropy", "optax.losses.sigmoid_focal_loss"),
+                     checks="error", cases="shape_broadcasts"), ("finite",),
+               "These losses check no shapes: jnp broadcasts (N, 1) against (N,) to (N, N) pairs (measured: shape "
+               "(8, 8)); squared_error and l2_loss check them (chex.assert_equal_shape: 'Shape mismatch') and raise.",
+               f"{REG} huber_loss, log_cosh, squared_error (chex.assert_equal_shape); {CLS} "
+               "sigmoid_binary_cross_entropy, sigmoid_focal_loss, kl_divergence"),
 ]

@@ -129,4 +129,9 @@ DIVERGENCES += [
        "5.4e8 times too negative (seen: -3.0e15 for -5.6e6).",
        f"{SK} sklearn/metrics/_classification.py d2_log_loss_score (y_proba_null = _average(transformed_labels, "
        "...)), _log_loss (eps = xp.finfo(y_proba.dtype).eps)"),
+    _unchecked("sklearn-column-target-as-one-output",
+               Cells(checks="error", cases="shape_broadcasts"),
+               "An (N,) target beside (N, 1) predictions is read as one output: _check_reg_targets reshapes y_true to "
+               "(N, 1) (and log_loss flattens), so the metric is that of the intended N pairs, not NumPy's (N, N) "
+               "broadcast.", f"{SK} sklearn/metrics/_regression.py _check_reg_targets (y_true.reshape((-1, 1)))"),
 ]

@@ -304,4 +304,10 @@ DIVERGENCES += [
        "maximum's gradient goes to the operand selected by d >= 0, false for NaN): the NaN row's gradient is 0 "
        "where the reference's is NaN (the values agree: NaN); torch's maximum passes it (keras_torch.py).",
        f"{KERAS_LOSSES} circle (ops.maximum(pairwise_cosine_distances, 0.0))"),
+    _unchecked("tf-l2-loss-of-difference-broadcasts",
+               Cells(apis="tf.nn.l2_loss", checks="error", cases="shape_broadcasts"), ("finite",),
+               "tf.nn.l2_loss takes one tensor, so the binding passes x - y, and TensorFlow's subtraction broadcasts "
+               "(N, 1) against (N,) to (N, N) before l2_loss sums it: what a user writing 2 * tf.nn.l2_loss(x - y) "
+               "gets (tf.compat.v1.losses and the tf.nn cross entropies raise: 'Shapes (8, 1) and (8,) are "
+               "incompatible').", "tensorflow 2.21.0 tensorflow/python/ops/nn_ops.py l2_loss; adapters/tf_nn.py"),
 ]

@@ -196,4 +196,18 @@ DIVERGENCES += [
        "As tf-keras-cce-clip-bound-rounding, beyond the clip convention: in float32 the bound 1 - 1e-7 rounds to "
        "1 - 2^-23 (1.19e-7): a probability clipped at the top has -log(1 - 1.19e-7) in its loss, not -log(1 - 1e-7) "
        "(2.9e6 units of the small loss).", f"{BACKEND} categorical_focal_crossentropy (tf.clip_by_value)"),
+    # ------------------------------------------------------------ (N, 1) against (N,) (issue 10)
+    _unchecked("tf-keras-classes-squeeze-trailing-one",
+               Cells(checks="error", cases="shape_broadcasts", where=CLASS), ("finite",),
+               "The classes align the ranks first (squeeze_or_expand_dimensions squeezes the trailing 1): an (N, 1) "
+               "prediction against (N,) targets gives the loss of the intended N pairs (measured: shape (8,)).",
+               f"{SRC} LossFunctionWrapper.call; {LOSSES_UTILS} squeeze_or_expand_dimensions"),
+    _unchecked("tf-keras-functions-broadcast",
+               Cells(losses=("l1", "mse", "mape", "msle", "huber", "smooth_l1", "log_cosh", "kl_div",
+                             "binary_cross_entropy"), checks="error", cases="shape_broadcasts",
+                     where=Where("a tf_keras function (not a class)", lambda k: not CLASS.test(k))),
+               ("finite",),
+               "The functions do not align the ranks: (N, 1) against (N,) broadcasts to (N, N) pairs (measured: shape "
+               "(8, 8)), where the class of the same loss squeezes; the logits forms raise in "
+               "tf.nn.sigmoid_cross_entropy_with_logits.", f"{SRC} mean_squared_error, huber, kl_divergence, ..."),
 ]

@@ -213,4 +213,14 @@ DIVERGENCES += [
        "Each margin term is added only 'if (z > 0)', and NaN > 0 is false, so a NaN score is dropped from the sum "
        "(a finite loss) instead of giving NaN; as torch-multilabel-margin-nan-dropped.",
        f"{_MULTI_MARGIN} multi_margin_inner_sum_cpu (if (z > 0)), torch 2.14.1"),
+    # ------------------------------------------------------------ (N, 1) against (N,) (issue 10: shapes as users pass them)
+    _unchecked("torch-broadcasts-mismatched-shapes",
+               Cells(losses=("l1", "mse", "smooth_l1", "huber", "poisson_nll", "kl_div"), checks="error",
+                     cases="shape_broadcasts"), ("finite",),
+               "An (N, 1) input against an (N,) target is broadcast to (N, N): every input paired with every target "
+               "(measured: shape (8, 8) for 'none'), with a UserWarning 'Using a target size ... that is different to "
+               "the input size' (l1, mse, smooth_l1, huber) or none (kl_div, poisson_nll); the binary cross "
+               "entropies, soft margin and torchvision's focal loss raise.",
+               "torch 2.14.1 torch/nn/functional.py l1_loss, mse_loss, huber_loss (torch.broadcast_tensors; "
+               "warnings.warn('Using a target size ...'))"),
 ]
