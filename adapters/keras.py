@@ -67,6 +67,12 @@ DICE_EPS = Convention(
     "Keras's Dice is 1 - 2 sum(t p) / (sum t + sum p + 1e-7) per sample: no smoothing term (smooth=0) and the "
     "backend epsilon in the denominator (eps=1e-7).",
     f"{KERAS_SRC} dice")
+SAMPLE_WEIGHT_MEAN = Convention(
+    {"weight_mean": "size"},
+    "With sample_weight, the class's 'sum_over_batch_size' is sum(w l) / N, the number of per-sample values, not the "
+    "weighted mean sum(w l) / sum(w) (torch's l1_loss and mse_loss, scikit-learn; Keras's own reduction="
+    "'mean_with_sample_weight' divides by sum(w), the binding maps 'mean' to the default): the weights scale the loss.",
+    "keras 3.15.1 keras/src/losses/loss.py reduce_weighted_values, reduce_values (divide_no_nan(sum, num_elements))")
 CTC_TAKES_LOGITS = Convention(
     {"log_softmax": True},
     "Keras's ctc calls TensorFlow's nn.ctc_loss on that backend, which takes logits and applies log_softmax over the "
@@ -117,9 +123,16 @@ def _function(loss, name, call, args, kwargs="", wrap="{}", **kw):
     return Binding(loss, f"keras.losses.{name}", lambda *a, **p: call(name, *a, **p), wrap.format(expression), **kw)
 
 
-def _pair(loss, cls, func, call, args, kwargs="", wrap="{}", **kw):
-    """The class and the function form of one Keras loss, called alike."""
-    return [_class(loss, cls, call, args, kwargs, wrap, **kw), _function(loss, func, call, args, kwargs, wrap, **kw)]
+def _pair(loss, cls, func, call, args, kwargs="", wrap="{}", sample_weight=False, **kw):
+    """The class and the function form of one Keras loss, called alike.  ``sample_weight``: the class also takes the
+    reference's weight, as sample_weight (the function has none)."""
+    weighted = {}
+    if sample_weight:
+        weighted = {"params": (*kw.get("params", ()), "weight"),
+                    "conventions": (*kw.get("conventions", ()), SAMPLE_WEIGHT_MEAN)}
+    return [_class(loss, cls, call, args + (", sample_weight=weight" if sample_weight else ""), kwargs, wrap,
+                   **{**kw, **weighted}),
+            _function(loss, func, call, args, kwargs, wrap, **kw)]
 
 
 def _last(x):
@@ -148,12 +161,12 @@ ELEMENTWISE_NOTE = ("fed x[..., None] so that Keras's mean over the last axis is
 LOGITS_NOTE = "the backend's sigmoid cross entropy with logits inside. " + ELEMENTWISE_NOTE
 
 
-def _elementwise(name, x, y, reduction, **kw):
-    return _keras(name, _last(y), _last(x), reduction, **kw)
+def _elementwise(name, x, y, reduction, weight=None, **kw):
+    return _keras(name, _last(y), _last(x), reduction, sample_weight=weight, **kw)
 
 
-def _huber(name, x, y, reduction, delta=1.0):
-    return _elementwise(name, x, y, reduction, delta=delta)
+def _huber(name, x, y, reduction, delta=1.0, weight=None):
+    return _elementwise(name, x, y, reduction, weight=weight, delta=delta)
 
 
 def _smooth_l1(name, x, y, reduction, beta=1.0):
@@ -303,11 +316,11 @@ def _ctc(name, lp, targets, input_lengths, target_lengths, reduction):
 BINDINGS = [
     # regression
     *_pair("mse", "MeanSquaredError", "mean_squared_error", _elementwise, XY, kind="composed",
-           note=ELEMENTWISE_NOTE),
+           note=ELEMENTWISE_NOTE, sample_weight=True),
     *_pair("l1", "MeanAbsoluteError", "mean_absolute_error", _elementwise, XY, kind="composed",
-           note=ELEMENTWISE_NOTE),
+           note=ELEMENTWISE_NOTE, sample_weight=True),
     *_pair("huber", "Huber", "huber", _huber, XY, "delta=delta", kind="composed", params=("delta",),
-           note=ELEMENTWISE_NOTE),
+           note=ELEMENTWISE_NOTE, sample_weight=True),
     *_pair("smooth_l1", "Huber", "huber", _smooth_l1, XY, "delta=beta", "{} / beta", kind="composed",
            variant="delta=beta, divided by beta", params=("beta",),
            note="0.5 d^2 / beta inside |d| <= beta, |d| - beta / 2 outside: Huber(delta=beta) / beta. "
@@ -577,8 +590,8 @@ BINDINGS += [
 # Public parameters of bound APIs that no binding sets ("*": of every API here), with why
 # (tests/test_adapters_keras.py fails on any other parameter no case sets).  Keras 2 (adapters/tf_keras.py) has the
 # same parameters for the same reasons.
-SAMPLE_WEIGHT = ("not bound yet (issue 10's remaining work): a weight per sample inside the reduction "
-                 "(sum(w l) / N for 'sum_over_batch_size'), which no reference reduction expresses yet")
+SAMPLE_WEIGHT = ("bound on the classes of l1, mse and huber (the reference's weight, weight_mean='size'); not bound "
+                 "yet elsewhere (issue 10's remaining work: the reference's other losses have no weight of this form)")
 AXIS = ("the class axis: the binding moves the reference's class axis (1) last, Keras' default axis=-1; axis=1 on "
         "the unmoved input is the same computation laid out otherwise")
 NAME = "the loss object's name (for logs and serialization): no effect on the value"

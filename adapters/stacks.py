@@ -73,11 +73,10 @@ STACKS = {s.name: s for s in (
           pinned_only=("tensorflow-cpu==2.21.0",),  # tf-keras 2.N requires tensorflow 2.N ...
           no_deps=("tf-keras==2.21.0",)),  # ... by the name "tensorflow", which would replace tensorflow-cpu's files
     # Keras 3 on its other backends: the same adapters/keras.py bindings on the backend's own tensors and autodiff;
-    # on JAX under jax.jit, as Keras's fit runs them there (adapters/optax.py JittedJax).  keras-jax is not in the
-    # matrix yet: 1343 of its 6588 cells disagree and are not registered (README, "Keras on JAX")
+    # on JAX under jax.jit, as Keras's fit runs them there (adapters/optax.py JittedJax)
     Stack("keras-jax", modules=("keras",), framework="optax", primitives="JITTED",
           requirements=("keras==3.15.1", "jax==0.10.2", "jaxlib==0.10.2"), venv="jax", release="keras=={}",
-          history=("3.14.1", "3.15.1"), packages=("keras", "jax"), env={"KERAS_BACKEND": "jax"}, matrix=False),
+          history=("3.14.1", "3.15.1"), packages=("keras", "jax"), env={"KERAS_BACKEND": "jax"}),
     Stack("keras-torch", modules=("keras",), framework="torch", requirements=("keras==3.15.1", "torch==2.14.1"),
           venv="torch", release="keras=={}", history=("3.11.3", "3.12.4", "3.13.2", "3.14.1", "3.15.1"),
           packages=("keras", "torch"),

@@ -31,6 +31,12 @@ BACKEND = "tf-keras 2.21.0 tf_keras/src/backend.py"
 
 # ---------------------------------------------------------------- conventions
 
+SAMPLE_WEIGHT_MEAN = Convention(
+    {"weight_mean": "size"},
+    "With sample_weight, SUM_OVER_BATCH_SIZE is sum(w l) / N, the number of per-sample values, not the weighted mean "
+    "sum(w l) / sum(w): as Keras 3's (adapters/keras.py SAMPLE_WEIGHT_MEAN).",
+    "tf-keras 2.21.0 tf_keras/src/utils/losses_utils.py compute_weighted_loss, reduce_weighted_loss "
+    "(_safe_mean(losses, _num_elements(losses)))")
 BCE_CLIP = Convention(
     {"clip_eps": EPS, "log_eps": EPS},
     "Keras 2 clips p to [1e-7, 1 - 1e-7] and then adds 1e-7 inside both logs: y log(p + 1e-7) + (1 - y) "
@@ -83,8 +89,14 @@ def _binding(loss, name, call, args, kwargs="", wrap="{}", **kw):
     return Binding(loss, f"tf_keras.losses.{name}", lambda *a, **p: call(name, *a, **p), wrap.format(expression), **kw)
 
 
-def _pair(loss, cls, func, call, args, kwargs="", wrap="{}", **kw):
-    return [_binding(loss, cls, call, args, kwargs, wrap, **kw), _binding(loss, func, call, args, kwargs, wrap, **kw)]
+def _pair(loss, cls, func, call, args, kwargs="", wrap="{}", sample_weight=False, **kw):
+    """The class and the function; ``sample_weight``: the class takes the reference's weight (as adapters/keras.py)."""
+    weighted = {}
+    if sample_weight:
+        weighted = {"params": (*kw.get("params", ()), "weight"), "conventions": (SAMPLE_WEIGHT_MEAN,)}
+    return [_binding(loss, cls, call, args + (", sample_weight=weight" if sample_weight else ""), kwargs, wrap,
+                     **{**kw, **weighted}),
+            _binding(loss, func, call, args, kwargs, wrap, **kw)]
 
 
 def _last(x):
@@ -107,12 +119,12 @@ ELEMENTWISE_NOTE = ("fed x[..., None] so that Keras's mean over the last axis is
 # ---------------------------------------------------------------- regression, binary
 
 
-def _elementwise(name, x, y, reduction, **kw):
-    return _keras(name, _last(y), _last(x), reduction, **kw)
+def _elementwise(name, x, y, reduction, weight=None, **kw):
+    return _keras(name, _last(y), _last(x), reduction, sample_weight=weight, **kw)
 
 
-def _huber(name, x, y, reduction, delta=1.0):
-    return _elementwise(name, x, y, reduction, delta=delta)
+def _huber(name, x, y, reduction, delta=1.0, weight=None):
+    return _elementwise(name, x, y, reduction, weight=weight, delta=delta)
 
 
 def _smooth_l1(name, x, y, reduction, beta=1.0):
@@ -207,11 +219,12 @@ def _cosine(name, x1, x2, y, reduction, margin=0.0):
 # ---------------------------------------------------------------- the bindings
 
 BINDINGS = [
-    *_pair("mse", "MeanSquaredError", "mean_squared_error", _elementwise, XY, kind="composed", note=ELEMENTWISE_NOTE),
+    *_pair("mse", "MeanSquaredError", "mean_squared_error", _elementwise, XY, kind="composed", note=ELEMENTWISE_NOTE,
+           sample_weight=True),
     *_pair("l1", "MeanAbsoluteError", "mean_absolute_error", _elementwise, XY, kind="composed",
-           note=ELEMENTWISE_NOTE),
+           note=ELEMENTWISE_NOTE, sample_weight=True),
     *_pair("huber", "Huber", "huber", _huber, XY, "delta=delta", kind="composed", params=("delta",),
-           note="computed in floatx() (float32) whatever the input dtype. " + ELEMENTWISE_NOTE),
+           note="computed in floatx() (float32) whatever the input dtype. " + ELEMENTWISE_NOTE, sample_weight=True),
     *_pair("smooth_l1", "Huber", "huber", _smooth_l1, XY, "delta=beta", "{} / beta", kind="composed",
            variant="delta=beta, divided by beta", params=("beta",),
            note="Huber(delta=beta) / beta, computed in floatx() (float32). " + ELEMENTWISE_NOTE),

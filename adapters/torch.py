@@ -17,6 +17,7 @@ gradient for ``log_probs``, the gradient for the logits before a log_softmax
 from __future__ import annotations
 
 import contextlib
+import inspect
 import math
 import warnings
 
@@ -139,7 +140,11 @@ def _pair(loss, fname, cname, inputs, params=(), *, defaults=None, floats=(), re
 
     def functional(*t, reduction, **p):
         _refuse(refuse, t, reduction)
-        return getattr(F, fname)(*_cast(t, floats), reduction=reduction, **{**defaults, **p})
+        f = getattr(F, fname)
+        missing = [k for k in functional_only if k in p and k not in inspect.signature(f).parameters]
+        if missing:  # an older torch (weight= of l1_loss came in 2.14)
+            raise Unsupported(f"torch {torch.__version__} F.{fname} has no {', '.join(missing)}=")
+        return f(*_cast(t, floats), reduction=reduction, **{**defaults, **p})
 
     def module(*t, reduction, **p):
         _refuse(refuse, t, reduction)

@@ -35,11 +35,13 @@ def _own_cases(rng):
     ctc_lp -= np.log(np.exp(ctc_lp).sum(-1, keepdims=True))
     scores = np.array([[0.5, -0.3, -1.2], [-0.4, -0.8, -0.1], [1.5, 2.0, -0.2], [-2.0, -0.5, -0.7]])
     counts = np.array([0.0, 1, 2, 5])[None].repeat(3, 0)
+    w = np.linspace(0.0, 2.0, x.size).reshape(x.shape)  # the classes' sample_weight, a zero among them
     own = {
-        "l1": [("xy", {"input": x, "target": y}, {})],
-        "mse": [("xy", {"input": x, "target": y}, {})],
+        "l1": [("xy", {"input": x, "target": y}, {}), ("sample_weight", {"input": x, "target": y}, {"weight": w})],
+        "mse": [("xy", {"input": x, "target": y}, {}), ("sample_weight", {"input": x, "target": y}, {"weight": w})],
         "smooth_l1": [("beta", {"input": x, "target": y}, {"beta": 0.5})],
-        "huber": [("delta", {"input": x, "target": y}, {"delta": 0.7})],
+        "huber": [("delta", {"input": x, "target": y}, {"delta": 0.7}),
+                  ("sample_weight", {"input": x, "target": y}, {"delta": 0.7, "weight": w})],
         "poisson_nll": [("rates", {"input": probs * 3, "target": counts}, {"log_input": False})],
         "binary_cross_entropy": [
             ("probs", {"input": probs, "target": bits}, {}),

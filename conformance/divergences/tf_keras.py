@@ -25,7 +25,7 @@ SCCE_PROBS = (f"{P}SparseCategoricalCrossentropy[from_logits=False]",
 SCCE_LOGITS = (f"{P}SparseCategoricalCrossentropy[from_logits=True]",
                f"{P}sparse_categorical_crossentropy[from_logits=True]")
 HUBER_INTERIOR = ("interior_3d", "interior_8x5", "interior_batch1", "interior_delta_0.5", "interior_delta_2",
-                  "kink_at_delta_1_9", "interior_beta_0.1111", "interior_beta_0.5")
+                  "kink_at_delta_1_9", "interior_beta_0.1111", "interior_beta_0.5", "weight", "weight_8x5")
 HUBER_KINKS = ("kink_at_delta", "kink_at_beta", "kink_at_beta_1")  # |d| = delta exactly: float32 holds the values
 
 
