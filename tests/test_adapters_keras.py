@@ -115,8 +115,8 @@ if keras.backend.backend() != "tensorflow":  # (binding id, check, dtype, reduct
               **dict.fromkeys(GCE, ("none", "sum")), "keras.losses.KLDivergence": ("batchmean",),
               "keras.losses.kl_divergence": ("batchmean",), "keras.losses.Tversky": ("mean",)}
     if keras.backend.backend() == "jax":  # keras_jax.py: only keras.ops.mean casts there (the functions' mean)
-        OFF_TF = {api: rs for api, rs in OFF_TF.items()
-                  if api not in HINGE + GCE and not api[len("keras.losses."):][:1].isupper()}
+        OFF_TF = {api: ("mean",) if api in HINGE else rs for api, rs in OFF_TF.items()
+                  if api not in GCE and not api[len("keras.losses."):][:1].isupper()}
     KNOWN |= {(api, check, "float64", r): FLOAT64_IN_FLOAT32 for api, rs in OFF_TF.items() for r in rs
               for check in ("value", "grad")}
 
