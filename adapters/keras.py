@@ -123,15 +123,18 @@ def _function(loss, name, call, args, kwargs="", wrap="{}", **kw):
     return Binding(loss, f"keras.losses.{name}", lambda *a, **p: call(name, *a, **p), wrap.format(expression), **kw)
 
 
+def sample_weighted(args, kw, convention):
+    """A class's call and binding keywords when it also takes the reference's weight as sample_weight, whose mean
+    ``convention`` declares (Keras 3 and Keras 2 alike; their functions take none)."""
+    return args + ", sample_weight=weight", {**kw, "params": (*kw.get("params", ()), "weight"),
+                                             "conventions": (*kw.get("conventions", ()), convention)}
+
+
 def _pair(loss, cls, func, call, args, kwargs="", wrap="{}", sample_weight=False, **kw):
     """The class and the function form of one Keras loss, called alike.  ``sample_weight``: the class also takes the
-    reference's weight, as sample_weight (the function has none)."""
-    weighted = {}
-    if sample_weight:
-        weighted = {"params": (*kw.get("params", ()), "weight"),
-                    "conventions": (*kw.get("conventions", ()), SAMPLE_WEIGHT_MEAN)}
-    return [_class(loss, cls, call, args + (", sample_weight=weight" if sample_weight else ""), kwargs, wrap,
-                   **{**kw, **weighted}),
+    reference's weight (``sample_weighted``)."""
+    cls_args, cls_kw = sample_weighted(args, kw, SAMPLE_WEIGHT_MEAN) if sample_weight else (args, kw)
+    return [_class(loss, cls, call, cls_args, kwargs, wrap, **cls_kw),
             _function(loss, func, call, args, kwargs, wrap, **kw)]
 
 

@@ -27,9 +27,6 @@ class Stack:
     pinned_only: tuple = ()  # requirements left out at another release (they do not import beside it)
     no_deps: tuple = ()  # requirements installed without their dependencies (the other pins provide them)
     primitives: str = "FRAMEWORK"  # the attribute of the framework module that holds them
-    # in `nox -s tests` and the baseline; False while its disagreements are not all registered yet (it still runs
-    # on its own, `nox -s <name>`, and in the history)
-    matrix: bool = True
 
     @property
     def pin(self):

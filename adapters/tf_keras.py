@@ -90,12 +90,9 @@ def _binding(loss, name, call, args, kwargs="", wrap="{}", **kw):
 
 
 def _pair(loss, cls, func, call, args, kwargs="", wrap="{}", sample_weight=False, **kw):
-    """The class and the function; ``sample_weight``: the class takes the reference's weight (as adapters/keras.py)."""
-    weighted = {}
-    if sample_weight:
-        weighted = {"params": (*kw.get("params", ()), "weight"), "conventions": (SAMPLE_WEIGHT_MEAN,)}
-    return [_binding(loss, cls, call, args + (", sample_weight=weight" if sample_weight else ""), kwargs, wrap,
-                     **{**kw, **weighted}),
+    """The class and the function; ``sample_weight``: the class takes the reference's weight (keras.sample_weighted)."""
+    cls_args, cls_kw = keras.sample_weighted(args, kw, SAMPLE_WEIGHT_MEAN) if sample_weight else (args, kw)
+    return [_binding(loss, cls, call, cls_args, kwargs, wrap, **cls_kw),
             _binding(loss, func, call, args, kwargs, wrap, **kw)]
 
 

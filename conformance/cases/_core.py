@@ -49,12 +49,12 @@ class Case:
         return "kink" in self.tags
 
 
-def shape_broadcasts(loss, arrays, params=None):
+def shape_broadcasts(loss, arrays):
     """An element-wise loss fed (N, 1) inputs against (N,) targets: shapes that broadcast but differ.  NumPy (and a
     stack that broadcasts) makes (N, N) pairs of them, the classic silent bug; the reference rejects it, and each
     stack's answer (a raise, the (N, N) loss, or the squeezed (N,) one) is recorded as an error cell."""
     x, y = arrays["input"], arrays["target"]
-    return Case(loss, "shape_broadcasts", {**arrays, "input": x[:, :1], "target": y[:, 0]}, params or {},
+    return Case(loss, "shape_broadcasts", {**arrays, "input": x[:, :1], "target": y[:, 0]},
                 tags={"bad_input"}, note="(N, 1) input, (N,) target", error=("target", r"shape mismatch"))
 
 
