@@ -4,8 +4,17 @@ import autograd.numpy as np
 from autograd.tracer import getval
 
 from . import scores
-from ._core import (accurate_sum, choice, closed_form_grad, floats, in_range, nonnegative, register, same_shape,
-                    weights_like)
+from ._core import (
+    accurate_sum,
+    choice,
+    closed_form_grad,
+    floats,
+    in_range,
+    nonnegative,
+    register,
+    same_shape,
+    weights_like,
+)
 
 # Losses of d = input - target where the target may be a network output too (two networks' outputs compared, a
 # regression onto a moving target): both are differentiable, d/d target = -d/d input.

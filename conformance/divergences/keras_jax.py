@@ -8,7 +8,7 @@ are measured: reports/results/keras-jax.json.
 
 import dataclasses
 
-from ..registry import Cells, Returns, Signature, Units, Where, shorthands
+from ..registry import Cells, Signature, Units, Where, shorthands
 from . import keras_torch
 from .keras import CIRCLE, GCE, KERAS_API, KERAS_CLASS, SPARSE_CE_CLASS, SPARSE_CE_FUNCTION
 from .keras_torch import CATEGORICAL_HINGE, KERAS_DTYPES, KERAS_LOSSES, VALUE_GRAD
@@ -16,7 +16,8 @@ from .keras_torch import CATEGORICAL_HINGE, KERAS_DTYPES, KERAS_LOSSES, VALUE_GR
 KERAS_JAX = "keras 3.15.1 keras/src/backend/jax/numpy.py"
 KERAS_JAX_NN = "keras 3.15.1 keras/src/backend/jax/nn.py"
 JAX_LAX = "jax 0.10.2 jax/_src/lax/lax.py"
-PROMOTION = f"{KERAS_JAX} mean (compute_dtype = dtypes.result_type(x.dtype, 'float32')); {KERAS_DTYPES} BIT64_TO_BIT32_DTYPE"
+PROMOTION = (f"{KERAS_JAX} mean (compute_dtype = dtypes.result_type(x.dtype, 'float32')); "
+             f"{KERAS_DTYPES} BIT64_TO_BIT32_DTYPE")
 _TORCH = {d.id.removeprefix("keras-torch-"): d for d in keras_torch.DIVERGENCES}
 
 

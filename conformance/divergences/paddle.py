@@ -306,8 +306,8 @@ DIVERGENCES += [
                             f"{_F}square_error_cost"), checks="error", cases="shape_broadcasts"),
                 Cells(apis=f"{_F}log_loss", checks="error", cases="shape_broadcasts", dtypes="float32")),
                ("finite",),
-               "l1_loss, mse_loss and square_error_cost subtract with paddle's broadcasting and check no shapes: (N, 1) "
-               "against (N,) gives (N, N) pairs (measured: shape (8, 8)); log_loss too in float32 (its float64 "
+               "l1_loss, mse_loss and square_error_cost subtract with paddle's broadcasting and check no shapes: "
+               "(N, 1) against (N,) gives (N, N) pairs (measured: shape (8, 8)); log_loss too in float32 (its float64 "
                "kernel is not registered: it raises there); the other losses check the ranks ('Input(X) and "
                "Input(Label) shall have the same rank') and raise.",
                f"{_LOSS_PY} l1_loss, mse_loss, square_error_cost, log_loss, {_V}"),

@@ -213,7 +213,7 @@ DIVERGENCES += [
        "Each margin term is added only 'if (z > 0)', and NaN > 0 is false, so a NaN score is dropped from the sum "
        "(a finite loss) instead of giving NaN; as torch-multilabel-margin-nan-dropped.",
        f"{_MULTI_MARGIN} multi_margin_inner_sum_cpu (if (z > 0)), torch 2.14.1"),
-    # ------------------------------------------------------------ (N, 1) against (N,) (issue 10: shapes as users pass them)
+    # ------------------------------------------------------------ (N, 1) against (N,) (issue 10: shapes as users pass)
     _unchecked("torch-broadcasts-mismatched-shapes",
                Cells(losses=("l1", "mse", "smooth_l1", "huber", "poisson_nll", "kl_div"), checks="error",
                      cases="shape_broadcasts"), ("finite",),
