@@ -6,6 +6,7 @@ softplus(x) = log(1 + e^x) = logaddexp(0, x) for -log sigmoid(-x), 0 log 0 = 0.
 
 import autograd.numpy as np
 import numpy as onp
+from autograd.extend import defvjp, primitive
 from autograd.tracer import getval
 
 from ._core import (
@@ -258,25 +259,37 @@ def _bce_logits_grad(input, target, cot, weight=None, pos_weight=None, label_smo
     return {"input": cot * onp.broadcast_to(g, onp.shape(input))}
 
 
-@register("kl_div", reductions=("none", "mean", "sum", "batchmean"))
+@register("kl_div", differentiable=("input", "target"), reductions=("none", "mean", "sum", "batchmean"))
 def kl_div(input, target, log_target=False, clip_eps=0.0):
     """Kullback-Leibler divergence, element-wise: t (log t - x), x log-probabilities, 0 log 0 = 0.
 
     log_target: target holds log t, exp(t) (t - x).  batchmean = sum / N (the true KL per sample);
     mean divides by every element.  clip_eps > 0: t = clip(t, eps, 1), q = clip(exp(x), eps, 1),
-    t (log t - log q) (Keras ``KLDivergence`` fed exp(input)).
+    t (log t - log q) (Keras ``KLDivergence`` fed exp(input)).  Differentiable in the target too (distillation
+    against a teacher that is itself trained): log t + 1 - x, -inf at t = 0.
     Source: 004_18f5d166812d638a.txt (KLDivLoss); torch ``KLDivLoss``."""
     same_shape(input=input, target=target)
     if not log_target:
         probability("target", target)
     if clip_eps > 0:
-        t = np.clip(np.exp(target) if log_target else target, clip_eps, 1.0)
+        t = _clip(np.exp(target) if log_target else target, clip_eps, 1.0)
         return t * (np.log(t) - np.log(_clip(np.exp(input), clip_eps, 1.0)))
-    if log_target:  # log t = -inf is t = 0: 0 log 0 = 0
+    if log_target:  # log t = -inf is t = 0: 0 log 0 = 0, and d/d log t = e^(log t) (log t + 1 - x) -> 0 there
         zero = target == -np.inf
         return np.where(zero, 0.0, np.exp(target) * (np.where(zero, 0.0, target) - input))
-    zero = target == 0
-    return np.where(zero, 0.0, target * (np.log(np.where(zero, 1.0, target)) - input))
+    return _xlogx(target) - target * input
+
+
+@primitive
+def _xlogx(t):
+    """t log t with 0 log 0 = 0."""
+    zero = t == 0
+    return onp.where(zero, 0.0, t * onp.log(onp.where(zero, 1.0, t)))
+
+
+# d/dt t log t = log t + 1: at t = 0 the right derivative, -inf (a teacher's zero probability; nudged up, the
+# divergence falls without bound), not the 0 that differentiating the where's constant branch would give.
+defvjp(_xlogx, lambda ans, t: lambda g: g * (onp.log(t) + 1.0))
 
 
 @register("multilabel_soft_margin")

@@ -595,6 +595,30 @@ def test_kl_div_log_target_and_batchmean():
     assert np.allclose(g, -t / 4, rtol=1e-15)
 
 
+@pytest.mark.parametrize("log_target", [False, True])
+def test_kl_div_target_gradient_vs_mpmath(log_target):
+    """d/dt of t (log t - x) is log t + 1 - x (mpmath's numerical derivative), -inf at t = 0; with log targets
+    d/dl of e^l (l - x) is e^l (l + 1 - x), 0 at l = -inf."""
+    x = np.array([[-0.5, -1.2, -3.0, -1e-9], [-700.0, -2.0, -0.1, -30.0]])
+    t = np.array([[0.3, 1e-300, 0.0, 1.0], [0.5, 0.25, 1.0 - 2.0**-40, 1e-12]])
+    if log_target:
+        t = np.where(t == 0, -np.inf, np.log(np.where(t == 0, 1.0, t)))
+    cot = RNG.normal(size=x.shape)
+    g = LOSSES["kl_div"].grad(x, t, reduction="none", cotangent=cot, log_target=log_target)["target"]
+    for (i, j), gij in np.ndenumerate(g):
+        xx, tt = M(float(x[i, j])), M(float(t[i, j]))
+        if not log_target and tt == 0:
+            assert gij == -np.inf * np.sign(cot[i, j])
+            continue
+        if log_target and not mpmath.isfinite(tt):
+            assert gij == 0
+            continue
+        f = (lambda u: mpmath.exp(u) * (u - xx)) if log_target else (lambda u: u * (mpmath.log(u) - xx))
+        exact = cot[i, j] * mpmath.diff(f, tt, h=max(abs(tt), M(1) if log_target else tt) * M(2) ** -80)
+        assert abs(gij - float(exact)) <= 4 * np.finfo(float).eps * float(abs(exact) + abs(cot[i, j] * (xx - 1))), \
+            (i, j, gij, exact)
+
+
 def _arrays_for(name):
     x = RNG.normal(size=(6, 4))
     y = RNG.integers(0, 4, size=6)
