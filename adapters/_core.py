@@ -184,7 +184,8 @@ class Framework:
 
     def grad(self, binding, arrays, dtype, reduction, params, cotangent):
         """{input: d/d input of sum(cotangent * loss)} for the differentiable inputs, through the framework's
-        autodiff (the reference's ``differentiable``, or the binding's)."""
+        autodiff (the reference's ``differentiable``, or the binding's).  An input the framework gives no gradient
+        for (``vjp`` returns None there) is left out: the suite records it as such."""
         names, idx = grad_inputs(binding)
         cot = None if cotangent is None else np.asarray(cotangent, dtype=dtype)
         with self.context():
@@ -194,7 +195,7 @@ class Framework:
                 return binding.fn(*replaced(tensors, idx, primals), reduction=reduction, **params)
 
             _, grads = self.vjp(fn, [tensors[i] for i in idx], cot)
-            return {n: self.to_numpy(g) for n, g in zip(names, grads, strict=True)}
+            return {n: self.to_numpy(g) for n, g in zip(names, grads, strict=True) if g is not None}
 
 
 def grad_inputs(binding):

@@ -170,18 +170,19 @@ class Units:
 @dataclass(frozen=True)
 class Signature:
     """An observed signature: the non-finite disagreements it may show ("nan/finite": NaN where the reference
-    is finite; "0/nan": zero where it is NaN; "finite/inf", "shape", ...), and every element finite on both
-    sides within ``units`` (None: the normal tolerance; a dict: per dtype, the normal tolerance for one it does
-    not name) of the reference under ``params`` (reference params that reproduce those elements)."""
+    is finite; "0/nan": zero where it is NaN; "finite/inf", "shape", "no-gradient": none for an input, ...), and
+    every element finite on both sides within ``units`` (None: the normal tolerance; a dict: per dtype, the normal
+    tolerance for one it does not name) of the reference under ``params`` (reference params that reproduce those
+    elements)."""
 
     mismatches: tuple
     units: float | dict | None = None
     params: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        bad = [m for m in self.mismatches if m != "shape" and not re.fullmatch(_CLASS + "/" + _CLASS, m)]
+        bad = [m for m in self.mismatches if m not in WHOLE and not re.fullmatch(_CLASS + "/" + _CLASS, m)]
         if bad:
-            raise ValueError(f"signature mismatches must read 'got/ref' of {_CLASSES} (or 'shape'), got {bad}")
+            raise ValueError(f"signature mismatches must read 'got/ref' of {_CLASSES} (or one of {WHOLE}), got {bad}")
 
     def _units(self, check, dtype):
         units = self.units if isinstance(self.units, dict) else {dtype: self.units}
@@ -274,11 +275,12 @@ class Returns:
 RETURN_CLASSES = ("finite", "nan", "non-finite", "empty")
 _CLASSES = ("nan", "inf", "0", "finite")  # in a signature "finite" is any finite number, "0" exactly zero
 _CLASS = "(" + "|".join(_CLASSES) + ")"
+WHOLE = ("shape", "no-gradient")  # disagreements of a whole array: another shape; no gradient for an input
 
 
 def _covers(pattern, mismatch):
     """Does the signature's 'got/ref' cover the observed one?  A pattern's "finite" covers an observed "0"."""
-    if pattern == "shape" or mismatch == "shape":
+    if pattern in WHOLE or mismatch in WHOLE:
         return pattern == mismatch
     return all(p == m or (p == "finite" and m == "0") for p, m in zip(pattern.split("/"), mismatch.split("/")))
 

@@ -15,6 +15,7 @@ and the divergence registry (registry.py):
 
 from __future__ import annotations
 
+import math
 import zlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -191,6 +192,8 @@ class Judge:
         names = [n for n in cell.loss.differentiable if n in got]
         if not names:
             return None, None, None, "the framework returned no gradient for any differentiable input"
+        missing = [n for n in cell.loss.differentiable if n not in got and cell.binding.differentiable is None]
+        refused = f"no gradient for {', '.join(missing)} (the framework does not differentiate it)" if missing else ""
 
         def errors(params):
             ref = self.reference(cell, "grad", params, cot)
@@ -205,6 +208,8 @@ class Judge:
                 found = tolerance.measure(got[n], ref[n], scale, cell.dtype).mismatches
                 mismatches |= found
                 units = max(units, judge_grad(cell, tolerance.masked(got[n], ref[n]), ref, n)[2] if found else e)
+            if missing:
+                worst, msg, mismatches = math.inf, "; ".join(filter(None, (refused, msg))), mismatches | {"no-gradient"}
             return worst, msg, abs_w, rel_w, sub, Observation("grad", cell.dtype, units, mismatches)
 
         pure, msg_pure, abs_p, rel_p, sub, observed = errors({})
