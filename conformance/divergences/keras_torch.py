@@ -3,7 +3,9 @@
 Versions checked: keras 3.15.1 (keras/src/backend/torch, keras/src/backend/common under site-packages), torch 2.14.1.
 """
 
-from ..registry import Cells, Raises, Signature, Units, Where, shorthands
+import numpy as np
+
+from ..registry import Cells, Raises, Reproduces, Signature, Units, Where, shorthands
 from .keras import BINARY_HINGE, CIRCLE, GCE, KERAS_API, SPARSE_CE_CLASS, SPARSE_CE_LOGITS, SPARSE_CE_PROBS
 
 KERAS_DTYPES = "keras 3.15.1 keras/src/backend/common/dtypes.py"
@@ -40,7 +42,7 @@ DIVERGENCES = [
         Cells(losses="binary_cross_entropy", checks="value", dtypes="float64", cases="saturation", where=KERAS_API),
         Cells(losses="kl_div", checks="value", dtypes="float64", cases="target_zero",
               reductions=("none", "mean", "batchmean"), where=KERAS_API),
-        Cells(losses="kl_div", checks="grad", dtypes="float64", cases="target_zero", reductions=("mean", "batchmean"),
+        Cells(losses="kl_div", checks="grad", dtypes="float64", cases="nonfinite", reductions=("mean", "batchmean"),
               where=KERAS_API),
         Cells(losses="kl_div", checks="value", dtypes="float64", cases="nonfinite", reductions="none",
               where=KERAS_API),
@@ -215,14 +217,26 @@ DIVERGENCES = [
        f"{KERAS_LOSSES} hinge (ops.maximum(1.0 - y_true * y_pred, 0.0)); torch 2.14.1 tools/autograd/"
        "derivatives.yaml maximum (measured: the NaN score's gradient is the cotangent times -y)"),
     _d("keras-torch-kl-clip-gradient-split-at-bound", "bug",
-       Cells(losses="kl_div", checks="grad", dtypes="float32", cases=("extreme", "saturation"), where=KERAS_API),
-       Units({"float32": 1e7}),
+       (Cells(losses="kl_div", checks="grad", dtypes="float32", cases=("extreme", "saturation"), where=KERAS_API),
+        Cells(losses="kl_div", checks="grad", cases="target_zero", where=KERAS_API)),
+       Units({"float32": 1e7, "float64": 2e15}),
        "kl_divergence clips y_pred with ops.clip(p, 1e-7, 1), which on torch passes the bounds as tensors to "
        "torch.clip; where p = exp(0) = 1 sits on the upper bound the input gets half its slope (measured: the "
        "gradient is exactly half the clip-convention reference's, 2^22 units of float32); TensorFlow's clip passes "
-       "it whole.  In float64 the same cells are keras-torch-float64-mean-in-float32-range's.",
+       "it whole.  y_true is clipped the same way, so a one-hot target's 1 gets half its slope as well (target_zero: "
+       "2^21 units of float32, 2^50 of float64, normwise).  In float64 the extreme and saturation cells are "
+       "keras-torch-float64-mean-in-float32-range's.",
        f"{KERAS_TORCH} clip (torch.clip(x, min=convert_to_tensor(x_min), max=convert_to_tensor(x_max))); "
        f"{KERAS_LOSSES} kl_divergence (ops.clip(y_pred, backend.epsilon(), 1))"),
+    _d("keras-torch-float64-clip-bound-in-float32", "bug",
+       Cells(losses="kl_div", checks="grad", dtypes="float64", cases="nonfinite", reductions=("none", "sum"),
+             where=KERAS_API),
+       Reproduces({"clip_eps": float(np.float32(1e-7))}),
+       "ops.clip on torch makes its bounds tensors with convert_to_tensor, float32, so in float64 a probability "
+       "clipped at the bottom is float32(1e-7) = 1.0000000117e-7: the target's slope log t + 1 - log q where "
+       "exp(x) = 0 is clipped is off by 1.2e-8 (3.2e6 float64 units, normwise); the reference with that clip_eps "
+       "reproduces it.  (JAX's clip keeps Python bounds weakly typed: float64 there.)",
+       f"{KERAS_TORCH} clip (torch.clip(x, min=convert_to_tensor(x_min), max=convert_to_tensor(x_max)))"),
     _d("keras-torch-focal-logits-through-clipped-probabilities", "precision",
        Cells(apis=("keras.losses.BinaryFocalCrossentropy[from_logits=True]",
                    "keras.losses.binary_focal_crossentropy[from_logits=True]"), checks=VALUE_GRAD, dtypes="float32",

@@ -20,6 +20,17 @@ _d, _unchecked = shorthands("optax")
 
 
 DIVERGENCES: list[Divergence] = [
+    _d("optax-kl-divergence-target-gradient-nan-at-zero", "bug",
+       (Cells(apis="optax.losses.kl_divergence", checks="grad", cases=("target_zero", "saturation")),
+        Cells(apis="optax.losses.kl_divergence", checks="grad", cases="extreme", dtypes="float32")),
+       Signature(("nan/inf", "nan/finite")),
+       "kl_divergence is targets * (jnp.where(targets == 0, 0, jnp.log(targets)) - log_predictions): the where keeps "
+       "the value but not the gradient, whose untaken branch log'(0) = inf is multiplied by the where's 0 (NaN), so "
+       "the target's gradient is NaN at a zero target where it is -inf (log t + 1 - x).  In float32 the extreme "
+       "case's target 1e-38 is subnormal and XLA on the CPU flushes it to 0 inside the log: NaN where the "
+       "reference's slope is finite (-55.6).",
+       f"{CLS} kl_divergence; https://jax.readthedocs.io/en/latest/faq.html (gradients contain NaN where using "
+       "where)"),
     _d("optax-binary-dice-probabilities-raise", "bug",
        Cells(apis=DICE_PROBS, checks=VALUE_GRAD,
              cases=("probabilities", "probabilities_empty_target_rows", "probabilities_kdim_2x3x4x4",

@@ -6,7 +6,7 @@ path (paddle/nn/functional/loss.py, paddle/include/paddle/phi/...).
 
 import numpy as np
 
-from ..registry import Cells, Divergence, Raises, Reproduces, Signature, Units, Where, shorthands
+from ..registry import Cells, Divergence, Raises, Reproduces, Signature, Units, shorthands
 
 _V = "paddlepaddle 3.3.1"
 _LOSS_PY = "paddle/nn/functional/loss.py"
@@ -14,7 +14,6 @@ _PHI = "paddle/include/paddle/phi/kernels"
 _F = "paddle.nn.functional."
 _CE = (f"{_F}cross_entropy", "paddle.nn.CrossEntropyLoss")
 _BCE = (f"{_F}binary_cross_entropy", "paddle.nn.BCELoss")
-_NONEMPTY = Where("the case has elements", lambda key: key.case != "empty")
 _DISTANCE = (f"{_F}triplet_margin_with_distance_loss", "paddle.nn.TripletMarginWithDistanceLoss")
 # An error the size of the value itself (relative error 1): 2^23 float32 units, 2^52 float64 units (and 1% over).
 WHOLE = {"float32": 2.0**23 * 1.01, "float64": 2.0**52 * 1.01}
@@ -26,12 +25,16 @@ _d, _unchecked = shorthands("paddle")
 DIVERGENCES: list[Divergence] = [
     # ------------------------------------------------------------ bugs
     _d("paddle-gaussian-nll-no-var-grad", "bug",
-       Cells(losses="gaussian_nll", checks="grad", where=_NONEMPTY),
-       Signature(("0/nan", "0/inf", "inf/nan"), units=WHOLE),
+       Cells(losses="gaussian_nll", checks="grad"), Signature(("no-gradient", "inf/nan")),
        "variance is clipped to epsilon with paddle.clip under paddle.no_grad(), not in place: the clipped copy has "
-       "stop_gradient=True, so the loss has no gradient w.r.t. var at all (zero, also where the reference's is inf or "
-       "NaN; the input's gradient is right).",
+       "stop_gradient=True, so the loss has no gradient w.r.t. var at all (paddle.grad gives None for it; the "
+       "input's gradient is right, but for the nonfinite case's inf where the reference's is NaN).",
        f"{_LOSS_PY} gaussian_nll_loss ('with paddle.no_grad(): variance = paddle.clip(variance, min=epsilon)'), {_V}"),
+    _d("paddle-kl-div-no-label-gradient", "bug", Cells(losses="kl_div", checks="grad"), Signature(("no-gradient",)),
+       "kl_div's backward computes the input's gradient only: paddle.grad gives None for the label though the loss "
+       "reads it, so a distillation loss against a teacher that is itself trained sends the teacher nothing (the "
+       "input's gradient is right).",
+       f"{_PHI}/kldiv_loss_grad_kernel.h KLDivLossGradKernel (one output, DenseTensor* d_x), {_V}"),
     _d("paddle-huber-delta-float32", "bug",
        Cells(losses="huber", cases="kink_at_delta_1_9", dtypes="float64"),
        Reproduces({"delta": float(np.float32(1 / 9))}),

@@ -52,10 +52,11 @@ DIVERGENCES: list[Divergence] = [
        "1.19e-7, not 1.0e-7); and it takes log(1 - p), not log1p(-p), so -log(1 - 1e-7) keeps only the digits of "
        "1 - 1e-7 in float64.", f"{KERAS_NN} binary_crossentropy, categorical_crossentropy"),
     _d("tf-clip-nan-gradient-is-zero", "bug",
-       Cells(losses="binary_cross_entropy", checks="grad", cases="nonfinite", where=NOT_V1),
+       Cells(losses=("binary_cross_entropy", "kl_div"), checks="grad", cases="nonfinite", where=NOT_V1),
        Signature(("0/nan",)),
        "tf.clip_by_value's gradient is 0 at a NaN input (its registered gradient zeroes it), so a NaN probability "
-       "gets gradient 0 instead of NaN through Keras's clip.",
+       "gets gradient 0 instead of NaN through Keras's clip, and so does a NaN target of kl_divergence (which clips "
+       "y_true to [1e-7, 1] too).",
        "tensorflow 2.21.0 tensorflow/python/ops/clip_ops.py _clip_by_value_grad"),
     _d("keras-sparse-ce-renormalizes-clipped-probabilities", "different-definition",
        (Cells(apis=SPARSE_CE_PROBS, checks="value", cases=("saturation_logits_1e4", "extreme"), dtypes="float64"),

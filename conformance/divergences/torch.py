@@ -21,6 +21,13 @@ DIVERGENCES: list[Divergence] = [
        "The CTC backward returns exp(log_probs) - posterior occupancy, the gradient w.r.t. logits z with "
        "log_probs = log_softmax(z), not w.r.t. log_probs (the value is right).",
        "https://github.com/pytorch/pytorch/issues/52241 (also #82545, #181534: 'module: correctness (silent)')"),
+    _d("torch-kl-div-target-gradient-nan-at-zero", "bug",
+       Cells(losses="kl_div", checks="grad", cases=("target_zero", "saturation")), Signature(("nan/inf",)),
+       "kl_div forms t log t as xlogy(target, target), whose gradient w.r.t. its second argument is x / y: at a "
+       "zero target that is 0 / 0, so the target's gradient is NaN where it is -inf (log t + 1 - x; float32 "
+       "saturation: its 1e-300 is 0 there).  Measured: torch.xlogy(t, t) and t * log(t) give NaN at 0 too.",
+       f"torch 2.14.1 {_LOSS_CPP} kl_div (xlogy(target, target) - target * input); tools/autograd/derivatives.yaml "
+       "xlogy.Tensor (other: grad * self / other)"),
     _d("torch-l1-nan-grad-zero", "bug", Cells(losses="l1", checks="grad", cases="nonfinite"), Signature(("0/nan",)),
        "The backward multiplies by sign(input - target) and torch's sign(NaN) is 0, so a NaN input or target "
        "gets gradient 0 instead of NaN.",
