@@ -613,7 +613,12 @@ def test_kl_div_target_gradient_vs_mpmath(log_target):
         if log_target and not mpmath.isfinite(tt):
             assert gij == 0
             continue
-        f = (lambda u: mpmath.exp(u) * (u - xx)) if log_target else (lambda u: u * (mpmath.log(u) - xx))
+        if log_target:
+            def f(u, xx=xx):
+                return mpmath.exp(u) * (u - xx)
+        else:
+            def f(u, xx=xx):
+                return u * (mpmath.log(u) - xx)
         exact = cot[i, j] * mpmath.diff(f, tt, h=max(abs(tt), M(1) if log_target else tt) * M(2) ** -80)
         assert abs(gij - float(exact)) <= 4 * np.finfo(float).eps * float(abs(exact) + abs(cot[i, j] * (xx - 1))), \
             (i, j, gij, exact)

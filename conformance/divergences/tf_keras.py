@@ -77,7 +77,8 @@ DIVERGENCES: list[Divergence] = [
     _d("tf-keras-clip-nan-gradient-is-zero", "bug",
        Cells(losses=("binary_cross_entropy", "kl_div"), checks="grad", cases="nonfinite"), Signature(("0/nan",)),
        "tf.clip_by_value's gradient is 0 at a NaN input, so a NaN probability gets gradient 0 instead of NaN through "
-       "Keras 2's clip, and so does a NaN target of kl_divergence (which clips y_true to [1e-7, 1] too).", "tensorflow 2.21.0 tensorflow/python/ops/clip_ops.py _clip_by_value_grad"),
+       "Keras 2's clip, and so does a NaN target of kl_divergence (which clips y_true to [1e-7, 1] too).",
+       "tensorflow 2.21.0 tensorflow/python/ops/clip_ops.py _clip_by_value_grad"),
     _d("tf-keras-cce-clip-bound-rounding", "precision",
        Cells(apis=CCE_PROBS, checks="value", cases="saturation_logits_1e4", dtypes="float32", reductions="none"),
        Units({"float32": 2e6}),
