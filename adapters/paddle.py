@@ -267,12 +267,23 @@ def _ctc_layer(lp, targets, input_lengths, target_lengths, reduction, blank=0, z
         *_ctc_args(lp, targets, input_lengths, target_lengths))
 
 
-def _triplet_distance(a, p, n, reduction, margin=1.0, swap=False):
-    return F.triplet_margin_with_distance_loss(a, p, n, margin=margin, swap=swap, reduction=reduction)
+_DISTANCE_NOTE = ("D: the default PairwiseDistance(2) for distance='pairwise', lambda u, v: 1 - "
+                  "F.cosine_similarity(u, v) for distance='cosine'")
 
 
-def _triplet_distance_layer(a, p, n, reduction, margin=1.0, swap=False):
-    return nn.TripletMarginWithDistanceLoss(margin=margin, swap=swap, reduction=reduction)(a, p, n)
+def _distance_function(distance):
+    """The reference's distance as paddle's distance_function: None (the default PairwiseDistance) or 1 - cos."""
+    return None if distance == "pairwise" else lambda u, v: 1.0 - F.cosine_similarity(u, v)
+
+
+def _triplet_distance(a, p, n, reduction, margin=1.0, swap=False, distance="pairwise"):
+    return F.triplet_margin_with_distance_loss(a, p, n, distance_function=_distance_function(distance), margin=margin,
+                                               swap=swap, reduction=reduction)
+
+
+def _triplet_distance_layer(a, p, n, reduction, margin=1.0, swap=False, distance="pairwise"):
+    return nn.TripletMarginWithDistanceLoss(distance_function=_distance_function(distance), margin=margin, swap=swap,
+                                            reduction=reduction)(a, p, n)
 
 
 # ---------------------------------------------------------------- the bindings
@@ -349,11 +360,13 @@ BINDINGS = [
            ("margin", "p", "eps", "swap"), rename={"eps": "epsilon"}, defaults={"epsilon": 0.0},
            note="paddle's default epsilon is 1e-6 (PairwiseDistance: ||a - b + eps||_p)"),
     Binding("triplet_margin", "paddle.nn.functional.triplet_margin_with_distance_loss", _triplet_distance,
-            "F.triplet_margin_with_distance_loss(anchor, positive, negative, margin=margin, swap=swap, "
-            "reduction=reduction)", params=("margin", "swap"), conventions=(PAIRWISE_EPS,)),
+            "F.triplet_margin_with_distance_loss(anchor, positive, negative, distance_function=D, margin=margin, "
+            "swap=swap, reduction=reduction)", params=("margin", "swap", "distance"), conventions=(PAIRWISE_EPS,),
+            note=_DISTANCE_NOTE),
     Binding("triplet_margin", "paddle.nn.TripletMarginWithDistanceLoss", _triplet_distance_layer,
-            "nn.TripletMarginWithDistanceLoss(margin=margin, swap=swap, reduction=reduction)(anchor, positive, "
-            "negative)", params=("margin", "swap"), conventions=(PAIRWISE_EPS,)),
+            "nn.TripletMarginWithDistanceLoss(distance_function=D, margin=margin, swap=swap, reduction=reduction)("
+            "anchor, positive, negative)", params=("margin", "swap", "distance"), conventions=(PAIRWISE_EPS,),
+            note=_DISTANCE_NOTE),
     # sequences
     Binding("ctc", "paddle.nn.functional.ctc_loss", _ctc,
             "F.ctc_loss(log_probs, padded(targets), input_lengths, target_lengths, blank=blank, "
@@ -404,8 +417,6 @@ UNBOUND = {
 # (tests/test_adapters_paddle.py fails on any other parameter no case sets).
 _NLL_IGNORE = ("the suite's ignored-label cases use -100, paddle's default; another index is never called: a target "
                "equal to a non-negative ignore_index corrupts the heap (_nll_guard above)")
-_DISTANCE = ("a callable: the default (pairwise_distance) is the reference's distance; any other function makes "
-             "another loss (not bound yet, issue 10's remaining work)")
 UNEXERCISED = {
     "*": {"name": "the name of the operator in a static graph: no effect on the value"},
     "paddle.nn.functional.dice_loss": {"epsilon": "left at its default 1e-5, declared as the binding's convention "
@@ -429,6 +440,4 @@ UNEXERCISED = {
         "numeric_stable_mode": "acts only on a GPU with hard labels; on the CPU the algorithm is always the stable "
         f"one ({_V} {_LOSS_PY} softmax_with_cross_entropy): a GPU-only knob, not bound yet",
         "return_softmax": "also returns the softmax: the same loss beside it"},
-    "paddle.nn.TripletMarginWithDistanceLoss": {"distance_function": _DISTANCE},
-    "paddle.nn.functional.triplet_margin_with_distance_loss": {"distance_function": _DISTANCE},
 }

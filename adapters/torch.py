@@ -132,11 +132,17 @@ def _binding(loss, api, fn, expression, **kw):
     return Binding(loss=loss, api=api, fn=fn, expression=expression, requires=requires, **kw)
 
 
-def _pair(loss, fname, cname, inputs, params=(), *, defaults=None, floats=(), refuse=None, functional_only=(), **kw):
+def _pair(loss, fname, cname, inputs, params=(), *, defaults=None, floats=(), refuse=None, functional_only=(),
+          rename=None, **kw):
     """The functional and the module form of one torch loss.  ``refuse(*tensors, reduction)`` names a call whose
     answer is not the API's to measure (uninitialized memory): it raises Unsupported with that reason.
-    ``functional_only``: parameters the function takes and the module does not (torch 2.14's weight= of l1_loss)."""
-    defaults = defaults or {}
+    ``functional_only``: parameters the function takes and the module does not (torch 2.14's weight= of l1_loss).
+    ``rename``: {reference param: (torch keyword, the function that makes its value)}."""
+    defaults, rename = defaults or {}, rename or {}
+
+    def kwargs(p):
+        p = {**defaults, **p}
+        return {rename[k][0] if k in rename else k: rename[k][1](v) if k in rename else v for k, v in p.items()}
 
     def functional(*t, reduction, **p):
         _refuse(refuse, t, reduction)
@@ -144,21 +150,26 @@ def _pair(loss, fname, cname, inputs, params=(), *, defaults=None, floats=(), re
         missing = [k for k in functional_only if k in p and k not in inspect.signature(f).parameters]
         if missing:  # an older torch (weight= of l1_loss came in 2.14)
             raise Unsupported(f"torch {torch.__version__} F.{fname} has no {', '.join(missing)}=")
-        return f(*_cast(t, floats), reduction=reduction, **{**defaults, **p})
+        return f(*_cast(t, floats), reduction=reduction, **kwargs(p))
 
     def module(*t, reduction, **p):
         _refuse(refuse, t, reduction)
-        return getattr(nn, cname)(reduction=reduction, **{**defaults, **p})(*_cast(t, floats))
+        return getattr(nn, cname)(reduction=reduction, **kwargs(p))(*_cast(t, floats))
 
     args = ", ".join(inputs)
-    kwargs = "".join(f"{k}={k}, " for k in params)
-    f_kwargs = kwargs + "".join(f"{k}={k}, " for k in functional_only)
+    shown = "".join(f"{rename[k][0] if k in rename else k}={k}, " for k in params)
+    f_kwargs = shown + "".join(f"{k}={k}, " for k in functional_only)
     return [
         _binding(loss, f"torch.nn.functional.{fname}", functional,
                  f"F.{fname}({args}, {f_kwargs}reduction=reduction)", params=(*params, *functional_only), **kw),
         _binding(loss, f"torch.nn.{cname}", module,
-                 f"nn.{cname}({kwargs}reduction=reduction)({args})", params=tuple(params), **kw),
+                 f"nn.{cname}({shown}reduction=reduction)({args})", params=tuple(params), **kw),
     ]
+
+
+def _distance_function(distance):
+    """The reference's distance as torch's distance_function: None (the default pairwise_distance) or 1 - cos."""
+    return None if distance == "pairwise" else lambda u, v: 1.0 - F.cosine_similarity(u, v)
 
 
 def _refuse(refuse, tensors, reduction):
@@ -316,7 +327,10 @@ BINDINGS = [
            ("margin", "p", "eps", "swap"), defaults={"eps": 0.0},
            note="torch's default eps is 1e-6 (pairwise_distance: ||a - b + eps||_p)"),
     *_pair("triplet_margin", "triplet_margin_with_distance_loss", "TripletMarginWithDistanceLoss",
-           ("anchor", "positive", "negative"), ("margin", "swap"), conventions=(PAIRWISE_EPS,)),
+           ("anchor", "positive", "negative"), ("margin", "swap", "distance"), conventions=(PAIRWISE_EPS,),
+           rename={"distance": ("distance_function", _distance_function)},
+           note="distance_function: the default pairwise_distance for distance='pairwise', lambda u, v: 1 - "
+                "F.cosine_similarity(u, v) for distance='cosine'"),
     # sequences
     *_pair("ctc", "ctc_loss", "CTCLoss", ("log_probs", "targets", "input_lengths", "target_lengths"),
            ("blank", "zero_infinity"),
@@ -382,12 +396,6 @@ UNBOUND = {
 UNEXERCISED = {
     "*": {"size_average": "deprecated (torch/nn/_reduction.py legacy_get_string): reduction= replaces it",
           "reduce": "deprecated (torch/nn/_reduction.py legacy_get_string): reduction= replaces it"},
-    "torch.nn.TripletMarginWithDistanceLoss": {
-        "distance_function": "a callable: the default (pairwise_distance) is the reference's distance; any other "
-        "function makes another loss (not bound yet, issue 10's remaining work)"},
-    "torch.nn.functional.triplet_margin_with_distance_loss": {
-        "distance_function": "a callable: the default (pairwise_distance) is the reference's distance; any other "
-        "function makes another loss (not bound yet, issue 10's remaining work)"},
     "torch.nn.LinearCrossEntropyLoss": {
         "bias": "the fused projection's bias: the binding's identity projection (which makes the logits the "
         "input) has none",

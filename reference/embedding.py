@@ -8,7 +8,7 @@ import autograd.numpy as np
 import numpy
 from autograd.tracer import getval
 
-from ._core import in_range, integers, one_of, register, same_shape, shape_is
+from ._core import choice, in_range, integers, one_of, register, same_shape, shape_is
 
 
 def _rows(name, a):
@@ -83,13 +83,18 @@ def cosine_embedding(x1, x2, y, margin=0.0, eps=0.0):
     one_of("y", y, [-1, 1])
     if eps < 0:
         raise ValueError(f"eps: expected >= 0, got {eps!r}")
+    cos = _cos(x1, x2, eps)
+    return np.where(y == 1, 1.0 - cos, np.maximum(0.0, cos - margin))
+
+
+def _cos(x1, x2, eps=0.0):
+    """cos(x1, x2) per row, eps added to each squared norm; 0 where a norm is 0."""
     s1, s2 = _pow2_scale(x1), _pow2_scale(x2)
     u1, u2 = x1 * s1, x2 * s2  # cos(x1, x2) = cos(u1, u2); eps scales with the squared norms
     n1 = np.sum(u1 * u1, axis=1) + (eps * s1[:, 0] ** 2 if eps > 0 else 0.0)
     n2 = np.sum(u2 * u2, axis=1) + (eps * s2[:, 0] ** 2 if eps > 0 else 0.0)
     ok = n1 * n2 != 0  # not `> 0`: a NaN norm must give a NaN cos, not the zero-vector limit
-    cos = np.where(ok, np.sum(u1 * u2, axis=1) / np.sqrt(np.where(ok, n1 * n2, 1.0)), 0.0)
-    return np.where(y == 1, 1.0 - cos, np.maximum(0.0, cos - margin))
+    return np.where(ok, np.sum(u1 * u2, axis=1) / np.sqrt(np.where(ok, n1 * n2, 1.0)), 0.0)
 
 
 def _distance(a, b, p, eps):
@@ -106,20 +111,26 @@ def _distance(a, b, p, eps):
 
 @register("triplet_margin", inputs=("anchor", "positive", "negative"),
           differentiable=("anchor", "positive", "negative"))
-def triplet_margin(anchor, positive, negative, margin=1.0, p=2.0, eps=0.0, swap=False):
+def triplet_margin(anchor, positive, negative, margin=1.0, p=2.0, eps=0.0, swap=False, distance="pairwise"):
     """Triplet margin loss: max(0, d(a, p) - d(a, n) + margin), d(u, v) = ||u - v + eps||_p.
 
     swap: d(a, n) becomes min(d(a, n), d(p, n)) (Balntas et al. 2016). eps = 0 is the pure
-    distance (torch's pairwise_distance adds 1e-6). Source: 004_18f5d166812d638a.txt
-    (TripletMarginLoss); torch ``F.triplet_margin_loss``."""
+    distance (torch's pairwise_distance adds 1e-6).  distance="cosine": d(u, v) = 1 - cos(u, v)
+    instead (p and eps unused), the distance_function torch's docs show for
+    TripletMarginWithDistanceLoss.  Source: 004_18f5d166812d638a.txt (TripletMarginLoss); torch
+    ``F.triplet_margin_loss``, ``F.triplet_margin_with_distance_loss``."""
     _rows("anchor", anchor)
     same_shape(anchor=anchor, positive=positive, negative=negative)
+    choice("distance", distance, ("pairwise", "cosine"))
     if not p > 0:
         raise ValueError(f"p: expected a norm degree > 0, got {p!r}")
-    d_pos = _distance(anchor, positive, p, eps)
-    d_neg = _distance(anchor, negative, p, eps)
+
+    def d(u, v):
+        return 1.0 - _cos(u, v) if distance == "cosine" else _distance(u, v, p, eps)
+
+    d_pos, d_neg = d(anchor, positive), d(anchor, negative)
     if swap:
-        d_neg = np.minimum(d_neg, _distance(positive, negative, p, eps))
+        d_neg = np.minimum(d_neg, d(positive, negative))
     return np.maximum(0.0, d_pos - d_neg + margin)
 
 

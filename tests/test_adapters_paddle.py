@@ -118,7 +118,9 @@ def _smoke(loss):
             ("p1_eps_swap", {"anchor": logits, "positive": r.normal(size=(n, c)), "negative": r.normal(size=(n, c))},
              {"margin": 0.5, "p": 1.0, "eps": 1e-6, "swap": True}),
             ("margin_swap", {"anchor": logits, "positive": r.normal(size=(n, c)), "negative": r.normal(size=(n, c))},
-             {"margin": 2.0, "swap": True})],
+             {"margin": 2.0, "swap": True}),
+            ("cosine", {"anchor": logits, "positive": logits + r.normal(size=(n, c)), "negative": r.normal(size=(n, c))},
+             {"distance": "cosine", "margin": 0.2})],
         "ctc": lambda: [
             ("smoke", {"log_probs": ctc_lp, "targets": np.array([[1, 2, 2], [3, 1, 0]]),
                        "input_lengths": np.array([6, 5]), "target_lengths": np.array([3, 2])}, {}),
@@ -156,20 +158,23 @@ def _params(check):
             for b in BINDINGS for dtype in b.dtypes for reduction in smoke.reductions(b)]
 
 
-def _keep(dtype):
+def _keep(binding, dtype):
     """In float64, label smoothing has float32 accuracy (test_label_smoothing_has_float32_accuracy; the registry's
-    paddle-cross-entropy-smoothing-float32): those cases run in float32 only."""
-    return lambda case: dtype == "float32" or not case.params.get("label_smoothing")
+    paddle-cross-entropy-smoothing-float32): those cases run in float32 only.  The layer TripletMarginWithDistanceLoss
+    ignores its distance_function (test_triplet_layer_ignores_distance_function): its cosine case is left out."""
+    layer = binding.id == "paddle.nn.TripletMarginWithDistanceLoss"
+    return lambda case: ((dtype == "float32" or not case.params.get("label_smoothing"))
+                         and not (layer and case.params.get("distance") == "cosine"))
 
 
 @pytest.mark.parametrize("binding, dtype, reduction", _params("value"))
 def test_value_matches_reference(binding, dtype, reduction):
-    smoke.assert_agree(smoke.run(STACK, binding, "value", dtype, reduction, OWN, _keep(dtype)))
+    smoke.assert_agree(smoke.run(STACK, binding, "value", dtype, reduction, OWN, _keep(binding, dtype)))
 
 
 @pytest.mark.parametrize("binding, dtype, reduction", _params("grad"))
 def test_grad_matches_reference(binding, dtype, reduction):
-    smoke.assert_agree(smoke.run(STACK, binding, "grad", dtype, reduction, OWN, _keep(dtype)))
+    smoke.assert_agree(smoke.run(STACK, binding, "grad", dtype, reduction, OWN, _keep(binding, dtype)))
 
 
 def test_label_smoothing_has_float32_accuracy():
@@ -198,6 +203,19 @@ def test_smoke_cases_cover_every_binding_parameter():
 def _declaring(binding, **params):
     """The binding with other conventions declared: the judge then checks paddle against those."""
     return dataclasses.replace(binding, conventions=(Convention(params, "what this test claims", "this test"),))
+
+
+def test_triplet_layer_ignores_distance_function():
+    """The registry's paddle-triplet-layer-ignores-distance-function: given 1 - cos, the layer returns the pairwise
+    distance's loss (the function returns the cosine one).  Strict: a fix upstream fails this, and the entry goes."""
+    case = _case("triplet_margin", "cosine")
+    arrays, params = [case.arrays[k] for k in ("anchor", "positive", "negative")], dict(case.params)
+    fw = smoke.judge(STACK).worker._local[0]
+    layer, function = _binding("paddle.nn.TripletMarginWithDistanceLoss"), _binding(
+        "paddle.nn.functional.triplet_margin_with_distance_loss")
+    got = fw.value(layer, arrays, "float64", "none", params)
+    assert np.allclose(got, fw.value(function, arrays, "float64", "none", {"margin": 0.2}), rtol=1e-12)
+    assert not np.allclose(got, fw.value(function, arrays, "float64", "none", params), rtol=1e-3)
 
 
 def test_cosine_epsilon_is_1e_minus_11():

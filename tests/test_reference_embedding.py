@@ -203,6 +203,28 @@ def test_triplet_margin_grads(p, swap):
     check_grads("triplet_margin", [a, pos, neg], {"p": p, "swap": swap, "margin": 1.0})
 
 
+@pytest.mark.parametrize("swap", [False, True])
+def test_triplet_margin_cosine_distance(swap):
+    """distance="cosine": d(u, v) = 1 - cos(u, v) in mpmath, values and (check_grads) finite differences."""
+    a, pos, neg = np.random.default_rng([3, swap]).normal(size=(3, 6, 4))
+    pos = a + 0.5 * pos
+    neg[5] = 1e-150 * neg[5]  # a tiny negative: cos is scale-free
+    v = unreduced("triplet_margin", a, pos, neg, margin=0.2, distance="cosine", swap=swap)
+
+    def d(u, w):
+        u, w = [M(x) for x in u], [M(x) for x in w]
+        return 1 - mp.fsum(x * y for x, y in zip(u, w, strict=True)) / mp.sqrt(
+            mp.fsum(x * x for x in u) * mp.fsum(y * y for y in w))
+
+    def exact(u, w, z):
+        d_neg = min(d(u, z), d(w, z)) if swap else d(u, z)
+        return max(M(0), d(u, w) - d_neg + M("0.2")), d(u, w) + d_neg + M("0.2") + 2
+
+    values, scale = zip(*each(exact, a, pos, neg), strict=True)
+    check_value("triplet_margin", v, values, np.array([float(s) for s in scale]))
+    check_grads("triplet_margin", [a, pos, neg], {"distance": "cosine", "margin": 0.2, "swap": swap})
+
+
 def test_triplet_margin_kinks():
     z = np.zeros((1, 2))
     # d(a, p) - d(a, n) + margin = 0: p = 2 with 1.25 - 2.5 + 1.25, p = 1 with 1.5 - 2.5 + 1

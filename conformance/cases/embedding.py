@@ -162,6 +162,10 @@ def _triplet_margin(rng):
     far[2] = 1e-4 * a[2] + 0.01  # d(a, n) = 0.02 > margin: inactive at 1e-3, active at the default 1
     yield case("zero_distance_torch_eps", 1e-4 * a[:3], 1e-4 * a[:3], far, {**small, "margin": 1e-3}, ("edge",),
                note="a = p: d(a, p) = ||eps|| = 2e-6 with torch's eps; distances ~1e-4, row 2 beyond the margin")
+    yield case("cosine", a, pos, neg, {"distance": "cosine", "margin": 0.2},
+               note="d = 1 - cos (torch's documented distance_function); margin 0.2 keeps the hinge active")
+    yield case("cosine_swap", a, pos, neg, {"distance": "cosine", "margin": 0.2, "swap": True},
+               note="1 - cos(p, n) < 1 - cos(a, n) on rows 6 and 7; row 7 is active, so the swap changes its value")
     yield case("extreme", 1e8 * a[:3], 1e8 * pos[:3], 1e8 * neg[:3], {"margin": 1e8}, ("extreme",))
     yield case("nonfinite", np.array([[np.inf, 0.0], [np.nan, 0.0]]), np.zeros((2, 2)), np.ones((2, 2)),
                tags=("nonfinite",))

@@ -35,6 +35,14 @@ DIVERGENCES: list[Divergence] = [
        "reads it, so a distillation loss against a teacher that is itself trained sends the teacher nothing (the "
        "input's gradient is right).",
        f"{_PHI}/kldiv_loss_grad_kernel.h KLDivLossGradKernel (one output, DenseTensor* d_x), {_V}"),
+    _d("paddle-triplet-layer-ignores-distance-function", "bug",
+       Cells(apis="paddle.nn.TripletMarginWithDistanceLoss", cases=("cosine", "cosine_swap")),
+       Reproduces({"distance": "pairwise"}),
+       "TripletMarginWithDistanceLoss keeps its distance_function but forward never passes it on to "
+       "F.triplet_margin_with_distance_loss: the layer always uses the default PairwiseDistance(2), whatever "
+       "distance it is given (the function honours it); the reference with the pairwise distance reproduces it.",
+       f"paddle/nn/layer/loss.py TripletMarginWithDistanceLoss.forward (margin, swap, reduction, name: no "
+       f"distance_function), {_V}"),
     _d("paddle-huber-delta-float32", "bug",
        Cells(losses="huber", cases="kink_at_delta_1_9", dtypes="float64"),
        Reproduces({"delta": float(np.float32(1 / 9))}),
