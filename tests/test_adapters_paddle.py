@@ -119,8 +119,8 @@ def _smoke(loss):
              {"margin": 0.5, "p": 1.0, "eps": 1e-6, "swap": True}),
             ("margin_swap", {"anchor": logits, "positive": r.normal(size=(n, c)), "negative": r.normal(size=(n, c))},
              {"margin": 2.0, "swap": True}),
-            ("cosine", {"anchor": logits, "positive": logits + r.normal(size=(n, c)), "negative": r.normal(size=(n, c))},
-             {"distance": "cosine", "margin": 0.2})],
+            ("cosine", {"anchor": logits, "positive": logits + r.normal(size=(n, c)),
+                        "negative": r.normal(size=(n, c))}, {"distance": "cosine", "margin": 0.2})],
         "ctc": lambda: [
             ("smoke", {"log_probs": ctc_lp, "targets": np.array([[1, 2, 2], [3, 1, 0]]),
                        "input_lengths": np.array([6, 5]), "target_lengths": np.array([3, 2])}, {}),
