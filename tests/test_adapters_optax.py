@@ -1,7 +1,8 @@
 """The optax bindings (adapters/optax.py): each agrees with the reference (under its declared conventions) on small
 interior cases, value and gradient, float32 and float64, judged as suite cells (tests/smoke.py); every public
 optax.losses API is accounted for, and the reasons that a number can check are checked; jitted calls differ from
-eager ones only in the last bits of a sum (so no jit variant is bound)."""
+eager ones in the last bits of a sum on ordinary values, and in the answer at the edges
+test_jit_changes_the_answer_at_an_infinite_score names (the stack binds the eager calls)."""
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ import smoke  # noqa: E402
 
 import adapters  # noqa: E402
 from adapters import optax as adapter  # noqa: E402
+from conformance.cases import cases_for  # noqa: E402
 from reference import LOSSES  # noqa: E402
 
 STACK = "optax"
@@ -167,8 +169,9 @@ def test_binary_dice_rejects_probabilities():
 
 def test_jit_changes_only_the_rounding_of_reductions():
     """XLA compiles a jitted loss as one fused program and reassociates its sums: on these smoke cases (float32,
-    'sum') the jitted value differs from the eager one by at most a few ulps, far inside the suite's 32 units, so
-    the suite's eager cells speak for jitted calls too (no jit variant is bound; see the module docstring)."""
+    'sum') the jitted value differs from the eager one by at most a few ulps, far inside the suite's 32 units, so on
+    ordinary values the suite's eager cells speak for jitted calls too (not at an infinite score:
+    test_jit_changes_the_answer_at_an_infinite_score)."""
     fw, differing = adapter.FRAMEWORK, []
     for b in BINDINGS:
         if b.id in NOT_JITTABLE:
@@ -195,6 +198,25 @@ def test_jit_changes_only_the_rounding_of_reductions():
             if not np.all((ulps <= 4) | (np.isnan(eager) & np.isnan(jitted))):
                 differing.append(f"{b.id} {case.id}: {eager} != {jitted} ({np.nanmax(ulps)} ulps)")
     assert not differing, "\n".join(differing)
+
+
+def test_jit_changes_the_answer_at_an_infinite_score():
+    """Measured over the whole optax matrix under jax.jit (the JITTED primitives, 2900 cells): the verdict of 9
+    cells changes, at two edges the eager cells do not speak for.  multiclass_perceptron_loss (the suite's nonfinite
+    case): eager, an infinite score of the label's row gives 0 * inf = NaN in the dot with one_hot(y) (the registry's
+    optax-multiclass-perceptron-infinite-score-nan); XLA's compiled program gives +inf, the reference's value, and a
+    finite gradient to the row holding a NaN score, where eager and the reference give NaN.  (The other: ntxent's
+    float32 gradient with no negatives, exactly 0 eagerly, is a few float32 ulps of noise jitted.)"""
+    (case,) = [c for c in cases_for("multiclass_perceptron") if c.id == "nonfinite"]
+    (b,) = [b for b in BINDINGS if b.api == "optax.losses.multiclass_perceptron_loss"]
+    arrays, cot = [case.arrays["input"], case.arrays["target"]], np.array([0.5, -1.5])
+    eager = adapter.FRAMEWORK.value(b, arrays, "float64", "none", {})
+    jitted = adapter.JITTED.value(b, arrays, "float64", "none", {})
+    assert np.isnan(eager[0]) and jitted[0] == np.inf == LOSSES["multiclass_perceptron"](*arrays, reduction="none")[0]
+    g_eager = adapter.FRAMEWORK.grad(b, arrays, "float64", "none", {}, cot)["input"]
+    g_jit = adapter.JITTED.grad(b, arrays, "float64", "none", {}, cot)["input"]
+    assert np.all(np.isnan(g_eager[1])) and np.all(np.isfinite(g_jit[1]))
+    assert np.array_equal(g_eager[0], g_jit[0])
 
 
 def test_jitted_primitives_agree_with_eager_ones():
