@@ -33,7 +33,7 @@ class NumpyFramework(Framework):
         d = (x - y).astype(np.float64)
         g = np.where(np.abs(d) < beta, d / beta, np.sign(d))
         c = np.broadcast_to(cotangent, d.shape) / (d.size if reduction == "mean" else 1)
-        return {"input": c * g}
+        return {"input": c * g, "target": -c * g}  # the target's too: a missing one is a 'no-gradient' cell
 
 
 def _smooth_l1(x, y, reduction, beta=1.0):

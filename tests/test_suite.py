@@ -133,6 +133,24 @@ def test_statuses():
     assert _decide(reproduced, 1e3, 1e3) == "fail"  # the explanation does not hold
 
 
+def test_a_missing_gradient_is_recorded_not_skipped(monkeypatch):
+    """A stack that gives no gradient for a differentiable input (paddle's kl_div label) fails the cell as
+    'no-gradient', whatever the other inputs' gradients say; a Signature naming it absorbs it, and nothing else."""
+    from conformance.worker import Worker
+
+    judge = suite.Judge(Worker("tests.fault_adapters", isolate=False))
+    fw = judge.worker._local[0]
+    full = fw.grad
+    cell = dataclasses.replace(_cell(), check="grad")
+    assert judge.run(cell)["status"] == "pass"
+    monkeypatch.setattr(fw, "grad", lambda *a: {"input": full(*a)["input"]})
+    record = judge.run(cell)
+    assert record["status"] == "fail" and record["message"].startswith("no gradient for target")
+    absorbed = _entry(registry.Signature(("no-gradient",)), apis="fault.smooth_l1")
+    assert not absorbed.bound.outside(registry.Observation("grad", "float32", 0.0, frozenset({"no-gradient"})))
+    assert ENTRY.bound.outside(registry.Observation("grad", "float32", 0.0, frozenset({"no-gradient"})))
+
+
 def test_convention_cells_pass_in_pytest():
     import conformance.test_conformance as tc
 
