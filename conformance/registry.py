@@ -180,9 +180,10 @@ class Signature:
     params: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        bad = [m for m in self.mismatches if m not in WHOLE and not re.fullmatch(_CLASS + "/" + _CLASS, m)]
+        bad = [m for m in self.mismatches if m not in WHOLE_ARRAY and not re.fullmatch(_CLASS + "/" + _CLASS, m)]
         if bad:
-            raise ValueError(f"signature mismatches must read 'got/ref' of {_CLASSES} (or one of {WHOLE}), got {bad}")
+            raise ValueError(f"signature mismatches must read 'got/ref' of {_CLASSES} (or one of {WHOLE_ARRAY}), "
+                             f"got {bad}")
 
     def _units(self, check, dtype):
         units = self.units if isinstance(self.units, dict) else {dtype: self.units}
@@ -275,12 +276,12 @@ class Returns:
 RETURN_CLASSES = ("finite", "nan", "non-finite", "empty")
 _CLASSES = ("nan", "inf", "0", "finite")  # in a signature "finite" is any finite number, "0" exactly zero
 _CLASS = "(" + "|".join(_CLASSES) + ")"
-WHOLE = ("shape", "no-gradient")  # disagreements of a whole array: another shape; no gradient for an input
+WHOLE_ARRAY = ("shape", "no-gradient")  # disagreements of a whole array: another shape; no gradient for an input
 
 
 def _covers(pattern, mismatch):
     """Does the signature's 'got/ref' cover the observed one?  A pattern's "finite" covers an observed "0"."""
-    if pattern in WHOLE or mismatch in WHOLE:
+    if pattern in WHOLE_ARRAY or mismatch in WHOLE_ARRAY:
         return pattern == mismatch
     return all(p == m or (p == "finite" and m == "0") for p, m in zip(pattern.split("/"), mismatch.split("/")))
 

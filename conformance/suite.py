@@ -22,6 +22,7 @@ from functools import cached_property
 
 import numpy as np
 
+from adapters._core import grad_inputs
 from reference import LOSSES
 from reference._core import reduce
 from reports.schema import STATUSES
@@ -192,7 +193,7 @@ class Judge:
         names = [n for n in cell.loss.differentiable if n in got]
         if not names:
             return None, None, None, "the framework returned no gradient for any differentiable input"
-        missing = [n for n in cell.loss.differentiable if n not in got and cell.binding.differentiable is None]
+        missing = [n for n in grad_inputs(cell.binding)[0] if n not in got]  # the inputs the binding differentiates
         refused = f"no gradient for {', '.join(missing)} (the framework does not differentiate it)" if missing else ""
 
         def errors(params):
