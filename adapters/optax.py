@@ -5,10 +5,11 @@ before the first array.  optax's losses return the unreduced loss (per element, 
 last axis); "mean" / "sum" are ``jnp.mean`` / ``jnp.sum``.  Mapping rules: the class axis last (optax's axis=-1),
 {-1, 1} labels as they are; each binding passes the reference's default for a parameter whose optax default
 differs (triplet_margin_loss's eps=1e-6 is passed as 0; sigmoid_focal_loss's alpha=None as the reference's 0.25).
-Calls are eager.  On ordinary values jax.jit changes only the last bits (the rounding of a sum, a few float32 ulps of
-a value; log_cosh's float32 gradient by up to 8 ulps, its fused tanh), but at an infinite score it changes the answer
-(multiclass_perceptron_loss: tests/test_adapters_optax.py test_jit_changes_the_answer_at_an_infinite_score); a
-jitted optax stack is not bound yet.  The keras-jax stack runs on ``JITTED``, every call compiled (JittedJax).
+The optax stack's calls are eager (``FRAMEWORK``); the optax-jit stack runs the same bindings on ``JITTED``, every call
+compiled (JittedJax), as a train step runs them, and so does keras-jax.  On ordinary values jax.jit changes only the
+last bits (the rounding of a sum, a few float32 ulps of a value; log_cosh's float32 gradient by up to 8 ulps, its
+fused tanh), but at an infinite or NaN score it changes the answer (multiclass_perceptron_loss:
+tests/test_adapters_optax.py test_jit_changes_the_answer_at_an_infinite_score; conformance/divergences/optax_jit.py).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ class Stack:
     pinned_only: tuple = ()  # requirements left out at another release (they do not import beside it)
     no_deps: tuple = ()  # requirements installed without their dependencies (the other pins provide them)
     primitives: str = "FRAMEWORK"  # the attribute of the framework module that holds them
+    slow: bool = False  # its run takes many minutes (README, Speed): `nox -s tests` starts it first
 
     @property
     def pin(self):
@@ -56,7 +57,7 @@ STACKS = {s.name: s for s in (
           requirements=("tensorflow-cpu==2.21.0",),
           venv="tensorflow", release="tensorflow-cpu=={}", history=("2.17.1", "2.18.1", "2.19.1", "2.20.0", "2.21.0"),
           packages=("tensorflow", "keras"),
-          env={"KERAS_BACKEND": "tensorflow"}),
+          env={"KERAS_BACKEND": "tensorflow"}, slow=True),
     Stack("sklearn", modules=("sklearn",), framework="sklearn", requirements=("scikit-learn==1.9.1",),
           venv="sklearn", release="scikit-learn=={}", packages=("sklearn",),
           history=("1.4.2", "1.5.2", "1.6.1", "1.7.2", "1.8.0", "1.9.1")),  # 1.4.2: the first built for numpy 2
@@ -73,12 +74,17 @@ STACKS = {s.name: s for s in (
     # on JAX under jax.jit, as Keras's fit runs them there (adapters/optax.py JittedJax)
     Stack("keras-jax", modules=("keras",), framework="optax", primitives="JITTED",
           requirements=("keras==3.15.1", "jax==0.10.2", "jaxlib==0.10.2"), venv="jax", release="keras=={}",
-          history=("3.14.1", "3.15.1"), packages=("keras", "jax"), env={"KERAS_BACKEND": "jax"}),
+          history=("3.14.1", "3.15.1"), packages=("keras", "jax"), env={"KERAS_BACKEND": "jax"}, slow=True),
     Stack("keras-torch", modules=("keras",), framework="torch", requirements=("keras==3.15.1", "torch==2.14.1"),
           venv="torch", release="keras=={}", history=("3.11.3", "3.12.4", "3.13.2", "3.14.1", "3.15.1"),
           packages=("keras", "torch"),
           env={"KERAS_BACKEND": "torch"}),
     Stack("optax", modules=("optax",), framework="optax", requirements=("optax==0.2.8", "jax==0.10.2",
           "jaxlib==0.10.2"), venv="jax", release="optax=={}", history=("0.2.4", "0.2.5", "0.2.6", "0.2.7", "0.2.8"),
-          packages=("optax", "jax")),
+          packages=("optax", "jax"), slow=True),  # eager JAX compiles every op for every new shape
+    # optax as a train step runs it: every call under jax.jit (adapters/optax.py JittedJax); XLA changes answers
+    # at the edges (an infinite score, a NaN's row), so it is a stack of its own beside the eager one
+    Stack("optax-jit", modules=("optax",), framework="optax", primitives="JITTED",
+          requirements=("optax==0.2.8", "jax==0.10.2", "jaxlib==0.10.2"), venv="jax", release="optax=={}",
+          history=("0.2.4", "0.2.5", "0.2.6", "0.2.7", "0.2.8"), packages=("optax", "jax"), slow=True),
 )}
