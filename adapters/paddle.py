@@ -190,12 +190,16 @@ def _nll_guard(x, y, ignore_index=-100, **_):
                           "any ignored target of a K-dim input: the call is not made")
 
 
-def _sigmoid_focal(x, y, reduction, alpha=0.25, gamma=2.0):
+def _sigmoid_focal(x, y, reduction, alpha=0.25, gamma=2.0, normalized=False):
+    """``normalized``: the mean as sum / N through ``normalizer`` (the tensor paddle divides the loss by)."""
     if alpha is None:
         raise Unsupported("paddle's sigmoid_focal_loss always weights by alpha (no alpha=None / alpha < 0 off-switch)")
     if x.ndim < 2:
         raise Unsupported("paddle's sigmoid_focal_loss raises on 1-D logits ('Each value of attribute 'shape' is "
                           "expected to be no less than 0': _C_ops.full(paddle.shape(logit), ...) gets [-1])")
+    if normalized:
+        return F.sigmoid_focal_loss(x, _float(y, x), alpha=alpha, gamma=gamma, reduction="sum",
+                                    normalizer=paddle.to_tensor([float(x.size)], dtype=x.dtype))
     return F.sigmoid_focal_loss(x, _float(y, x), alpha=alpha, gamma=gamma, reduction=reduction)
 
 
@@ -342,6 +346,13 @@ BINDINGS = [
             "F.sigmoid_focal_loss(input, target, alpha=alpha, gamma=gamma, reduction=reduction)",
             params=("alpha", "gamma"),
             note="paddle's default reduction is 'sum'; alpha=None and 1-D logits (it raises on them) are Unsupported"),
+    Binding("sigmoid_focal", "paddle.nn.functional.sigmoid_focal_loss",
+            lambda x, y, reduction, **kw: _sigmoid_focal(x, y, reduction, normalized=True, **kw),
+            "F.sigmoid_focal_loss(input, target, alpha=alpha, gamma=gamma, reduction='sum', "
+            "normalizer=to_tensor([input.size]))", kind="composed", params=("alpha", "gamma"), reductions=("mean",),
+            variant="normalizer=N",
+            note="the mean as the sum divided by normalizer, a [1] tensor holding the number of elements (the "
+                 "normalizer users pass is the count of positives; any count divides alike)"),
     Binding("dice", "paddle.nn.functional.dice_loss", _dice,
             "F.dice_loss(p, argmax(t, -1)[..., None])", kind="composed", reductions=("mean",),
             fixed={"from_logits": False, "smooth": 0.0}, conventions=(DICE_EPSILON,),
@@ -434,8 +445,6 @@ UNEXERCISED = {
                             "paddle.nn.SmoothL1Loss(is_huber=False)"},
     "paddle.nn.NLLLoss": {"ignore_index": _NLL_IGNORE},
     "paddle.nn.functional.nll_loss": {"ignore_index": _NLL_IGNORE},
-    "paddle.nn.functional.sigmoid_focal_loss": {"normalizer": "not bound yet (issue 10's remaining work): divides "
-                                                "the loss by a tensor (e.g. the count of positives)"},
     "paddle.nn.functional.softmax_with_cross_entropy": {
         "numeric_stable_mode": "acts only on a GPU with hard labels; on the CPU the algorithm is always the stable "
         f"one ({_V} {_LOSS_PY} softmax_with_cross_entropy): a GPU-only knob, not bound yet",

@@ -238,6 +238,13 @@ DIVERGENCES: list[Divergence] = [
        f"paddle/nn/functional/distance.py pairwise_distance (_C_ops.p_norm); paddle/include/paddle/phi/api/include/"
        f"api.h p_norm(const Tensor& x, float porder, ...), {_V}"),
     # ------------------------------------------------------------ different definitions
+    _d("paddle-focal-normalizer-divides-before-the-sum", "different-definition",
+       Cells(apis="paddle.nn.functional.sigmoid_focal_loss[normalizer=N]", checks="value", cases="empty"),
+       Signature(("0/nan",)),
+       "sigmoid_focal_loss divides the element-wise loss by normalizer before it reduces: the normalized sum of an "
+       "empty batch is a sum over nothing, 0, where the mean of nothing is NaN (0 / 0: the binding's normalizer, the "
+       "element count, is 0 there).",
+       f"{_LOSS_PY} sigmoid_focal_loss (_C_ops.divide(loss, normalizer), then _C_ops.sum), {_V}"),
     _d("paddle-bce-backward-epsilon", "different-definition",
        Cells(losses="binary_cross_entropy", checks="grad", cases=("saturation", "extreme"),
              apis=(f"{_F}binary_cross_entropy", "paddle.nn.BCELoss")),
