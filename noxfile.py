@@ -47,6 +47,7 @@ VENVS = ROOT / ".nox"
 # --assert=plain: the cells assert nothing pytest should explain, and rewriting every module of the project's
 # distribution costs ~1.2 s of CPU a process where bytecode is not cached (PYTHONDONTWRITEBYTECODE).
 CONFORMANCE_ARGS = ["-q", "-p", "no:cacheprovider", "-p", "no:logging", "--assert=plain", "--tb=line", "-rfE"]
+LANES = 2  # `nox -s tests`, `report` and `baseline` run two stacks at a time (the machine's two cores)
 
 
 # ---------------------------------------------------------------- venvs
@@ -194,11 +195,14 @@ def _build_site(session):
 @nox.session(python=False)
 def report(session):
     """The main job: every stack (unless its results are fresh; `-- --rerun` runs them all), then the site."""
-    for stack in STACKS.values():
+    jobs = []
+    for stack in _longest_first(STACKS.values()):
         if _fresh(_pinned(stack)) and "--rerun" not in session.posargs:
             session.log(f"reusing fresh {_pinned(stack)}")
         else:  # a stack with failing cells still gets its results into the site
-            _conformance(session, _stack_python(session, stack), stack, _pinned(stack), success_codes=[0, 1])
+            jobs.append((stack.name, [_conformance_step(_stack_python(session, stack), stack)]))
+    if failed := _lanes(session, jobs):
+        session.error("failed: " + ", ".join(failed))
     _build_site(session)
 
 
@@ -211,24 +215,23 @@ def site(session):
 @nox.session(python=False)
 def tests(session):
     """actionlint over the CI workflow, the project's own tests, then every stack in its own venv (its adapter tests
-    and its conformance on the pins), then the verdict: no failing cell or stale divergence, no regression against
-    the baseline."""
+    and its conformance on the pins), two stacks at a time (LANES), then the verdict: no failing cell or stale
+    divergence, no regression against the baseline."""
     core = _core_python(session)
     failed = []
     if _actionlint(session):
         failed.append("actionlint")
     if _returncode(session, core, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", *session.posargs):
         failed.append("project tests")
-    for stack in STACKS.values():
-        session.log(f"--- stack {stack.name}")
-        python = _stack_python(session, stack)
-        # every stack runs even when one fails: the verdict comes at the end and names them
-        if _adapter_tests(stack) and _returncode(session, python, "-m", "pytest", *_adapter_tests(stack), "-q",
-                                                 "-p", "no:cacheprovider", env=stack.env):  # Keras' backend, say
-            failed.append(f"{stack.name} adapter tests")
-        if _returncode(session, python, "-m", "pytest", "conformance", "--framework", stack.name, "--results",
-                       _pinned(stack), *CONFORMANCE_ARGS) not in (0, 1):  # 1: failing cells, judged below
-            failed.append(f"{stack.name} conformance run")
+    jobs, tested = [], set()
+    for stack in _longest_first(STACKS.values()):
+        python = _stack_python(session, stack)  # the installs one at a time, before any run
+        adapter_tests = (tuple(_adapter_tests(stack)), tuple(sorted(stack.env.items())))  # optax-jit's are optax's
+        steps = [([python, "-m", "pytest", *adapter_tests[0], "-q", "-p", "no:cacheprovider"], stack.env, (0,),
+                  f"{stack.name} adapter tests")] if adapter_tests[0] and adapter_tests not in tested else []
+        tested.add(adapter_tests)  # stack.env: Keras' backend, say
+        jobs.append((stack.name, [*steps, _conformance_step(python, stack)]))
+    failed += _lanes(session, jobs)  # every stack runs even when one fails: the verdict comes at the end
     if not list(BASELINE.glob("*.json")):
         session.error(f"no baseline in {BASELINE}: `nox -s baseline`, review, commit (see README)")
     results = [str(_pinned(s)) for s in STACKS.values()]
@@ -239,11 +242,61 @@ def tests(session):
                                                                           verdicts) if v]))
 
 
+def _longest_first(stacks):
+    """The slow stacks first (the table's ``slow``), so that the lanes end together."""
+    return sorted(stacks, key=lambda s: not s.slow)
+
+
+def _conformance_step(python, stack, ok=(0, 1)):
+    """The step of a _lanes job that runs the stack's conformance on its pins (exit 1: failing cells, which the
+    verdict after it names)."""
+    return ([python, "-m", "pytest", "conformance", "--framework", stack.name, "--results", _pinned(stack),
+             *CONFORMANCE_ARGS], {}, ok, f"{stack.name} conformance run")
+
+
+def _lanes(session, jobs, lanes=LANES):
+    """Run ``jobs`` [(name, [(command, env, ok exit codes, what failed)])] ``lanes`` at a time, each job's steps in
+    order with their output to reports/results/logs/<name>.log, shown whole when the job ends (so two jobs' lines
+    never interleave); a line when each starts and ends.  Returns what failed."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    logs = RESULTS / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    lock, start = threading.Lock(), time.perf_counter()
+
+    def run(job):
+        name, steps = job
+        failed, t0 = [], time.perf_counter()
+        with lock:
+            session.log(f"--- {name}: started at {t0 - start:.0f} s (log: {logs / name}.log)")
+        with open(logs / f"{name}.log", "w") as log:
+            for command, env, ok, what in steps:
+                log.write(" ".join(map(str, command)) + "\n")
+                log.flush()
+                code = subprocess.run([str(c) for c in command], cwd=ROOT, env={**os.environ, **env}, stdout=log,
+                                      stderr=subprocess.STDOUT).returncode
+                if code not in ok:
+                    failed.append(what)
+        with lock:
+            session.log(f"--- {name}: done in {time.perf_counter() - t0:.0f} s"
+                        f"{' (failed: ' + ', '.join(failed) + ')' if failed else ''}")
+            sys.stdout.write((logs / f"{name}.log").read_text())
+            sys.stdout.flush()
+        return failed
+
+    with ThreadPoolExecutor(max_workers=lanes) as pool:
+        return [what for failed in pool.map(run, jobs) for what in failed]
+
+
 @nox.session(python=False)
 def baseline(session):
     """Re-run every stack on its pins and write the compact baseline to reports/baseline (review, then commit)."""
-    for stack in STACKS.values():
-        _conformance(session, _stack_python(session, stack), stack, _pinned(stack))
+    jobs = [(s.name, [_conformance_step(_stack_python(session, s), s, ok=(0,))])
+            for s in _longest_first(STACKS.values())]
+    if failed := _lanes(session, jobs):
+        session.error("failed: " + ", ".join(failed))
     core = _core_python(session)
     results = [str(_pinned(s)) for s in STACKS.values()]
     session.run(core, "-m", "conformance", "check", *results, external=True)
