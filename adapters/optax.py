@@ -250,8 +250,9 @@ def _cosine(x1, x2, y, reduction, margin=0.0):
     return _reduce(losses.cosine_distance(x1, x2), reduction)
 
 
-def _triplet(a, p, n, reduction, margin=1.0):
-    return _reduce(losses.triplet_margin_loss(a, p, n, margin=margin, eps=0.0), reduction)
+def _triplet(anchor, positive, negative, reduction, margin=1.0, p=2.0):
+    return _reduce(losses.triplet_margin_loss(anchor, positive, negative, norm_degree=p, margin=margin, eps=0.0),
+                   reduction)
 
 
 def _ctc(lp, targets, input_lengths, target_lengths, reduction, blank=0):
@@ -335,10 +336,11 @@ BINDINGS = [
        note="1 - cos: the y = 1 branch (margin only enters y = -1).  epsilon (default 0) clips each squared norm "
             "from below; at 0 it is the pure definition."),
     _b("triplet_margin", "triplet_margin_loss", _triplet,
-       "optax.losses.triplet_margin_loss(a, p, n, margin=margin, eps=0.0)", params=("margin",),
-       note="p = 2 only: optax raises the signed difference to norm_degree without abs (a - p)^p, which is the "
-            "p-norm only for even p; eps is added to the sum of powers inside the root, not to the difference, so "
-            "the binding passes 0 (optax's default 1e-6 is sqrt(d^2 + 1e-6))."),
+       "optax.losses.triplet_margin_loss(a, pos, neg, norm_degree=p, margin=margin, eps=0.0)",
+       params=("margin", "p"),
+       note="norm_degree is the reference's p (optax raises the signed difference to it, the p-norm only for even "
+            "p: optax-triplet-norm-degree-without-abs); eps is added to the sum of powers inside the root, not to "
+            "the difference, so the binding passes 0 (optax's default 1e-6 is sqrt(d^2 + 1e-6))."),
     _b("ctc", "ctc_loss", _ctc,
        "optax.losses.ctc_loss(transpose(log_probs, (1, 0, 2)), t >= T_n, padded(y), s >= S_n, blank_id=blank)  "
        "(mean: mean(loss / max(S_n, 1)))", kind="composed", params=("blank",), conventions=(CTC_TAKES_LOGITS,),
@@ -508,6 +510,5 @@ UNEXERCISED = {
                                      "express the same way"},
     "optax.losses.ctc_loss": {"log_epsilon": "the log-probability standing for log 0 in the forward recursion "
                               "(-1e5): a numerical floor, not a parameter of the loss"},
-    "optax.losses.triplet_margin_loss": {"axis": _AXIS, "norm_degree": "not bound yet (issue 10's remaining work): "
-                                         "the reference's p; only its default 2 is called"},
+    "optax.losses.triplet_margin_loss": {"axis": _AXIS},
 }

@@ -428,15 +428,15 @@ UNBOUND = {
 # (tests/test_adapters_paddle.py fails on any other parameter no case sets).
 _NLL_IGNORE = ("the suite's ignored-label cases use -100, paddle's default; another index is never called: a target "
                "equal to a non-negative ignore_index corrupts the heap (_nll_guard above)")
+_NORM_BY_TIMES = ("keeps the loss and divides each sample's gradient by its input length (checked: "
+                  "tests/test_adapters_paddle.py test_ctc_norm_by_times_scales_the_gradient_only): a gradient that is "
+                  "no loss's, so no reference parameter expresses it")
 UNEXERCISED = {
     "*": {"name": "the name of the operator in a static graph: no effect on the value"},
     "paddle.nn.functional.dice_loss": {"epsilon": "left at its default 1e-5, declared as the binding's convention "
                                        "(DICE_EPSILON): the call users write"},
-    "paddle.nn.CTCLoss": {"norm_by_times": "not bound yet (issue 10's remaining work): divides each sample's "
-                          "gradient (not its loss) by its input length, which no reference parameter expresses"},
-    "paddle.nn.functional.ctc_loss": {"norm_by_times": "not bound yet (issue 10's remaining work): divides each "
-                                      "sample's gradient (not its loss) by its input length, which no reference "
-                                      "parameter expresses"},
+    "paddle.nn.CTCLoss": {"norm_by_times": _NORM_BY_TIMES},
+    "paddle.nn.functional.ctc_loss": {"norm_by_times": _NORM_BY_TIMES},
     "paddle.nn.CrossEntropyLoss": {"use_softmax": "use_softmax=False takes probabilities: the nll of their log, "
                                    "not bound yet (issue 10's remaining work)"},
     "paddle.nn.functional.cross_entropy": {"use_softmax": "use_softmax=False takes probabilities: the nll of their "

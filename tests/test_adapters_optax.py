@@ -53,7 +53,10 @@ def _own_cases(rng):
                   ("multiclass", {"input": 0.2 * logits, "target": labels}, {})],
         "cosine_embedding": [("y_one", {"x1": x, "x2": y, "y": ones}, {}),
                              ("margin", {"x1": x, "x2": y, "y": ones}, {"margin": 0.5})],
-        "triplet_margin": [("margin", {"anchor": x, "positive": y, "negative": x[::-1] + 0.3}, {"margin": 0.5})],
+        "triplet_margin": [("margin", {"anchor": x, "positive": y, "negative": x[::-1] + 0.3}, {"margin": 0.5}),
+                           # an even degree: (a - p)^4 = |a - p|^4, the 4-norm (odd ones: optax-triplet-norm-degree-
+                           # without-abs)
+                           ("p4", {"anchor": x, "positive": y, "negative": x[::-1] + 0.3}, {"p": 4.0})],
         "dice": [("smooth", {"input": rng.normal(size=(2, 3, 4)), "target": rng.integers(0, 2, (2, 3, 4)) * 1.0},
                   {"smooth": 0.5})],
         "ctc": [("full_lengths", {"log_probs": ctc_lp, "targets": np.array([[1, 2, 2], [3, 1, 0]]),

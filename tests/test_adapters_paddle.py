@@ -218,6 +218,25 @@ def test_triplet_layer_ignores_distance_function():
     assert not np.allclose(got, fw.value(function, arrays, "float64", "none", params), rtol=1e-3)
 
 
+def test_ctc_norm_by_times_scales_the_gradient_only():
+    """UNEXERCISED's reason for norm_by_times, checked: the same loss, and each sample's gradient divided by its
+    input length (warpctc's normalization), so the gradient is no longer the loss's."""
+    r = np.random.default_rng(0)
+    lp, lengths = r.normal(size=(6, 2, 4)), np.array([6, 4])
+    cot = paddle.to_tensor(np.array([0.7, -1.3]))
+
+    def run(norm_by_times):
+        x = paddle.to_tensor(lp, stop_gradient=False)
+        v = paddle.nn.functional.ctc_loss(x, paddle.to_tensor(np.array([[1, 2, 2], [3, 1, 0]], dtype="int32")),
+                                          paddle.to_tensor(lengths), paddle.to_tensor(np.array([3, 2])),
+                                          reduction="none", norm_by_times=norm_by_times)
+        return v.numpy().ravel(), paddle.grad([v], [x], [cot.reshape(v.shape)])[0].numpy()
+
+    (v, g), (v_norm, g_norm) = run(False), run(True)
+    assert np.array_equal(v, v_norm) and np.abs(g).max() > 0.5
+    assert np.allclose(g_norm * lengths[None, :, None], g, rtol=0, atol=1e-15)
+
+
 def test_cosine_epsilon_is_1e_minus_11():
     """The declared convention is the discriminating one: with torch's float32(1e-12) the reference misses paddle
     on tiny norms."""

@@ -71,6 +71,15 @@ DIVERGENCES: list[Divergence] = [
        "The distance (sum (a - p)^2 + eps)^(1/2) with eps = 0 (the pure distance; optax's default eps=1e-6 shifts "
        "every value) has an infinite slope at a zero distance, and jax multiplies it by the zero slope of the "
        "difference: NaN where the reference takes the subgradient 0.", f"{SELF} triplet_margin_loss"),
+    _d("optax-triplet-norm-degree-without-abs", "bug",
+       Cells(apis="optax.losses.triplet_margin_loss", checks=VALUE_GRAD, cases=("p1", "p3_margin_0.5")),
+       Signature(("nan/finite",), units={"float32": float("inf"), "float64": float("inf")}),
+       "The distance is (sum (a - p)^norm_degree + eps)^(1 / norm_degree), the signed difference raised to the "
+       "degree with no absolute value: the p-norm only for even p.  At p = 1 it is the sum of the differences, "
+       "which cancel (a signed, different number: no count of units bounds it), and at p = 3 a negative sum of "
+       "cubes has no real cube root (jnp.power gives NaN), so both the value and the gradient are NaN there.",
+       f"{SELF} triplet_margin_loss (jnp.power(jnp.power(anchors - positives, norm_degree).sum(axis) + eps, "
+       "1 / norm_degree))"),
     _d("optax-ctc-log-epsilon-finite", "different-definition",
        Cells(apis="optax.losses.ctc_loss", checks=VALUE_GRAD, cases="impossible_alignment"),
        Signature(("finite/inf",), units={"float32": 1e7, "float64": 5e15}),
