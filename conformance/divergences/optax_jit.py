@@ -33,8 +33,8 @@ DIVERGENCES = [_jit(d) for d in optax.DIVERGENCES if d.id not in (*_NOT_UNDER_JI
                                                  dtypes="float32", reductions="mean")),
          bound=Units({"float32": 1e38, "float64": 1e307}),
          explanation=_RESIDUE.explanation + "  Compiled, the float32 mean's gradient has such a residue too "
-         "(9e36 units against the zero scale: float32 noise of the 1 / N-scaled cosines), where eager float32 "
-         "gives exactly 0."),
+         "(9e36 units against the zero scale: a rounding residue of the compiled program's order of operations), "
+         "where eager float32 gives exactly 0."),
     _d("optax-jit-max-gradient-zero-at-nan-row", "bug",
        Cells(apis=MC_PERCEPTRON, checks="grad", cases="nonfinite"), Signature(("finite/nan",)),
        "jnp.max's gradient is cot / count * (s == max) (jax's reduce_max JVP); in a row holding a NaN score no "
