@@ -99,9 +99,13 @@ def _core_python(session):
 # ---------------------------------------------------------------- runs
 
 
+def _conformance_command(python, stack, results, extra=()):
+    return [python, "-m", "pytest", "conformance", "--framework", stack.name, "--results", str(results),
+            *CONFORMANCE_ARGS, *extra]
+
+
 def _conformance(session, python, stack, results, extra=(), **kwargs):
-    session.run(python, "-m", "pytest", "conformance", "--framework", stack.name, "--results", str(results),
-                *CONFORMANCE_ARGS, *extra, external=True, **kwargs)
+    session.run(*_conformance_command(python, stack, results, extra), external=True, **kwargs)
 
 
 def _returncode(session, *command, env=None):
@@ -250,8 +254,7 @@ def _longest_first(stacks):
 def _conformance_step(python, stack, ok=(0, 1)):
     """The step of a _lanes job that runs the stack's conformance on its pins (exit 1: failing cells, which the
     verdict after it names)."""
-    return ([python, "-m", "pytest", "conformance", "--framework", stack.name, "--results", _pinned(stack),
-             *CONFORMANCE_ARGS], {}, ok, f"{stack.name} conformance run")
+    return _conformance_command(python, stack, _pinned(stack)), {}, ok, f"{stack.name} conformance run"
 
 
 def _lanes(session, jobs, lanes=LANES):
