@@ -210,7 +210,7 @@ def test_jit_changes_the_answer_at_an_infinite_score():
     0 * inf = NaN in the dot with one_hot(y) (the registry's optax-multiclass-perceptron-infinite-score-nan); XLA's
     compiled program gives +inf, the reference's value, and a finite gradient to the row holding a NaN score, where
     eager and the reference give NaN.  (The other: ntxent's float32 gradient with no negatives, exactly 0 eagerly,
-    is a few float32 ulps of noise jitted.)"""
+    is a rounding residue jitted.)"""
     (case,) = [c for c in cases_for("multiclass_perceptron") if c.id == "nonfinite"]
     (b,) = [b for b in BINDINGS if b.api == "optax.losses.multiclass_perceptron_loss"]
     arrays, cot = [case.arrays["input"], case.arrays["target"]], np.array([0.5, -1.5])
